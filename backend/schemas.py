@@ -1,0 +1,141 @@
+"""Response models: the report API's JSON shapes, documented at /docs.
+
+Every float is finite or null: a metric MLflow does not have is null, never 0 and never NaN.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from pipeline.contract import Decision
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Health(_Model):
+    status: str = Field(description="`ok` when the API runs")
+    mlflow: bool = Field(description="whether the MLflow tracking store answered")
+    tracking_uri: str
+    detail: str | None = None
+
+
+class ModelScores(_Model):
+    """A model's scores on one batch's test set (0.5 probability cut-off)."""
+
+    auc: float | None
+    f1: float | None
+    precision: float | None
+    recall: float | None
+
+
+class DriftedColumn(_Model):
+    column: str
+    kind: str | None = None
+    test: str | None = None
+    statistic: float | None = None
+    p_value: float | None = None
+    threshold: float | None = None
+
+
+class DriftResult(_Model):
+    share: float | None = Field(description="share of analysed columns that drifted, 0..1")
+    n_drifted_columns: int | None
+    n_total_columns: int | None
+    dataset_drift: bool | None
+    run_id: str
+    drifted_columns: list[DriftedColumn] | None = Field(
+        default=None, description="from drift/feature_drift.json; null when the artifact is absent"
+    )
+    mlflow_url: str | None = None
+
+
+class BatchResult(_Model):
+    batch: int
+    decision: Decision | None = Field(description="the pipeline's decision; null without a gate run")
+    retrained: bool | None = Field(
+        description="true for DEPLOY/DEPLOY_REFRESH/SKIP; null for the baseline or without a gate run"
+    )
+    deployed: bool | None = Field(description="whether the candidate became Production")
+    drift: DriftResult | None
+    production: ModelScores | None
+    new: ModelScores | None = Field(description="the retrained candidate; only when retrained")
+    auc_improvement: float | None
+    f1_improvement: float | None
+    test_set: str | None
+    quality_gate_run_id: str | None
+    model_version: str | None = None
+    superseded_runs: int = Field(
+        description="older or unfinished runs of this batch that the latest-run rule hid"
+    )
+    unfinished_newer_runs: int = Field(
+        default=0, description="newer runs still running or failed; the last finished one is shown"
+    )
+    mlflow_url: str | None = None
+
+
+class BatchesResponse(_Model):
+    drift_threshold: float
+    batches: list[BatchResult]
+    stale: bool = Field(default=False, description="true when served from the last good read")
+
+
+class ProductionModel(_Model):
+    name: str
+    version: str
+    auc: float | None = Field(description="AUC of this version on the latest test set it was scored on")
+
+
+class Summary(_Model):
+    title: str
+    production_model: ProductionModel | None
+    batches_processed: int = Field(description="batches >= 1 with a quality-gate result")
+    total_batches: int = Field(description="batches >= 1 seen in the store")
+    retraining_events: int = Field(description="batches decided DEPLOY, DEPLOY_REFRESH or SKIP")
+    deployments: int = Field(description="batches decided DEPLOY or DEPLOY_REFRESH")
+    has_baseline: bool
+    start_auc: float | None = Field(description="batch 0's Production AUC")
+    end_auc: float | None = Field(description="Production after the last batch, on its test set")
+    drift_threshold: float
+    takeaway: str
+    stale: bool = False
+
+
+class RocCurve(_Model):
+    fpr: list[float]
+    tpr: list[float]
+    auc: float | None
+
+
+class RocResponse(_Model):
+    batch: int
+    production: RocCurve | None
+    new: RocCurve | None
+
+
+class BaselineResponse(_Model):
+    quality_gate_run_id: str
+    drift_run_id: str
+    model_version: str
+    auc: float
+    f1: float
+    precision: float
+    recall: float
+
+
+class ReportConfig(_Model):
+    mlflow_tracking_uri: str
+    mlflow_ui_url: str | None
+    airflow_ui_url: str | None
+    drift_threshold: float
+    baseline_command: str
+    baseline_allowed: bool = Field(description="whether POST /baseline would accept this client")
+
+
+class RefreshResponse(_Model):
+    refreshed: bool
+
+
+class ErrorDetail(_Model):
+    detail: str

@@ -1,0 +1,143 @@
+"""The MLflow contract: every name the pipeline writes and the report reads.
+
+These names are a public interface (see CONTRACT.md in the shared folder and the README): a store
+written by the original Airflow pipeline uses the same names and must read the same way. No other
+module spells them; import them from here.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Final
+
+# --- Registry -------------------------------------------------------------------------------
+MODEL_NAME: Final = "HealthPredictModel"
+PRODUCTION_ALIAS: Final = "production"  # alias look-ups are case-sensitive
+PRODUCTION_STAGE: Final = "Production"  # legacy stage; matched case-insensitively
+ARCHIVED_STAGE: Final = "Archived"
+MODEL_TYPE_XGBOOST: Final = "XGBoost"
+
+
+def model_version_uri(version: int | str) -> str:
+    """Always address a version explicitly: a bare ``models:/NAME`` fails on MLflow 3."""
+    return f"models:/{MODEL_NAME}/{version}"
+
+
+# --- Experiments ----------------------------------------------------------------------------
+DRIFT_EXPERIMENT: Final = "HealthPredict_Drift_Monitoring"
+TRAINING_EXPERIMENT: Final = "HealthPredict_Training_HPO_Airflow"
+
+
+def drift_run_name(batch: int) -> str:
+    return f"drift_batch_{batch}"
+
+
+def quality_gate_run_name(batch: int) -> str:
+    return f"quality_gate_batch_{batch}"
+
+
+def training_run_name(batch: int) -> str:
+    return "initial_training" if batch == 0 else f"training_batch_{batch}"
+
+
+class Param:
+    BATCH_NUMBER: Final = "batch_number"
+    REFERENCE_DATA: Final = "reference_data"
+    NEW_DATA: Final = "new_data"
+    DRIFT_THRESHOLD: Final = "drift_threshold"
+    TEST_SET_USED: Final = "test_set_used"
+    MODEL_TYPE: Final = "model_type"
+    TRAINING_RUN_ID: Final = "training_run_id"
+    EVALUATION_TYPE: Final = "evaluation_type"
+    MODEL_VERSION: Final = "model_version"
+    DATA_SHA256: Final = "data_sha256"
+    SEED: Final = "seed"
+
+
+class Tag:
+    QUALITY_GATE: Final = "quality_gate"
+    DECISION: Final = "decision"
+    HPO_TRIAL: Final = "hpo_trial"
+    TRUE: Final = "True"
+
+
+class Metric:
+    DRIFT_SHARE: Final = "drift_share"
+    N_DRIFTED_COLUMNS: Final = "n_drifted_columns"
+    N_TOTAL_COLUMNS: Final = "n_total_columns"
+    DATASET_DRIFT: Final = "dataset_drift"
+    AUC_IMPROVEMENT: Final = "auc_improvement"
+    F1_IMPROVEMENT: Final = "f1_improvement"
+
+
+# The four model-quality scores, in display order. F1, precision and recall use the 0.5 cut-off.
+SCORES: Final = ("auc", "f1", "precision", "recall")
+PROBABILITY_CUTOFF: Final = 0.5
+
+
+def new_metric(score: str) -> str:
+    """``new_auc_test`` etc.: the candidate model on the batch's test set."""
+    return f"new_{score}_test"
+
+
+def prod_metric(score: str) -> str:
+    """``prod_auc_test`` etc.: the Production model on the same test set."""
+    return f"prod_{score}_test"
+
+
+# The quality-gate query: HPO trial runs never carry this metric.
+QUALITY_GATE_FILTER: Final = f"metrics.{new_metric('auc')} > 0"
+
+EVALUATION_TYPE_PRODUCTION_ONLY: Final = "production_only"
+INITIAL_TEST_SET: Final = "initial_test"
+
+
+def batch_test_set(batch: int) -> str:
+    return f"batch_{batch}_test"
+
+
+class Decision(StrEnum):
+    BASELINE = "BASELINE"
+    SKIP_NO_DRIFT = "SKIP_NO_DRIFT"
+    DEPLOY = "DEPLOY"
+    DEPLOY_REFRESH = "DEPLOY_REFRESH"
+    SKIP = "SKIP"
+
+
+RETRAINED_DECISIONS: Final = frozenset({Decision.DEPLOY, Decision.DEPLOY_REFRESH, Decision.SKIP})
+DEPLOYED_DECISIONS: Final = frozenset({Decision.DEPLOY, Decision.DEPLOY_REFRESH})
+
+# --- Thresholds -----------------------------------------------------------------------------
+DEFAULT_DRIFT_THRESHOLD: Final = 0.30  # drift share at or above which retraining is triggered
+DATASET_DRIFT_SHARE: Final = 0.5  # drift share at or above which the whole data set drifted
+AUC_REGRESSION_TOLERANCE: Final = -0.02  # smallest auc_improvement still deployed (refresh)
+
+# --- Artifacts ------------------------------------------------------------------------------
+FEATURE_DRIFT_ARTIFACT: Final = "drift/feature_drift.json"
+ROC_DIR: Final = "roc_curves"
+ROC_PRODUCTION_FILE: Final = "roc_curve_production.json"
+ROC_NEW_FILE: Final = "roc_curve_new.json"
+ROC_PRODUCTION_ARTIFACT: Final = f"{ROC_DIR}/{ROC_PRODUCTION_FILE}"
+ROC_NEW_ARTIFACT: Final = f"{ROC_DIR}/{ROC_NEW_FILE}"
+MODEL_ARTIFACT_PATH: Final = "model"
+PREPROCESSOR_DIR: Final = "preprocessor"
+PREPROCESSOR_FILE: Final = "preprocessor.joblib"
+PREPROCESSOR_ARTIFACT: Final = f"{PREPROCESSOR_DIR}/{PREPROCESSOR_FILE}"
+
+# --- Storage layout (a local folder or s3://bucket[/prefix]) --------------------------------
+INITIAL_TRAIN_KEY: Final = "processed_data/initial_train.csv"
+INITIAL_VALIDATION_KEY: Final = "processed_data/initial_validation.csv"
+INITIAL_TEST_KEY: Final = "processed_data/initial_test.csv"
+FUTURE_DATA_KEY: Final = "processed_data/future_data.csv"
+
+
+def batch_data_key(batch: int) -> str:
+    return f"drift_monitoring/batch_data/batch_{batch}.csv"
+
+
+def batch_test_key(batch: int) -> str:
+    return f"drift_monitoring/test_data/batch_{batch}_test.csv"
+
+
+def cumulative_data_key(batch: int) -> str:
+    return f"drift_monitoring/cumulative_data/cumulative_through_batch_{batch}.csv"

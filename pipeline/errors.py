@@ -1,0 +1,41 @@
+"""The domain's exceptions. Each message is one line that names the problem."""
+
+from __future__ import annotations
+
+
+class HealthPredictError(Exception):
+    """Base class: the CLI prints the message on one line and exits non-zero."""
+
+    exit_code = 1
+
+
+class DataError(HealthPredictError):
+    """The raw data set is missing, corrupt or not the expected table."""
+
+
+class StorageError(HealthPredictError):
+    """A storage key, folder or bucket is missing or unreachable."""
+
+
+class TrackingError(HealthPredictError):
+    """MLflow is unreachable or answered with an error."""
+
+
+class NoProductionModelError(HealthPredictError):
+    """The registry has no Production version of the model yet."""
+
+    exit_code = 2
+
+
+class FeatureMismatchError(HealthPredictError):
+    """A model and a preprocessor (or a frame) that do not fit together."""
+
+
+class BatchError(HealthPredictError):
+    """A batch number outside the prepared range, or a batch run before `prepare`."""
+
+
+class CaptureInProgressError(HealthPredictError):
+    """Another baseline capture holds the lock."""
+
+    exit_code = 3
