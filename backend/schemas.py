@@ -11,7 +11,8 @@ from pipeline.contract import Decision
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # Refuse NaN/Infinity outright: a response must never carry them (the reader maps them to null).
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class Health(_Model):
@@ -53,9 +54,15 @@ class DriftResult(_Model):
 
 class BatchResult(_Model):
     batch: int
-    decision: Decision | None = Field(description="the pipeline's decision; null without a gate run")
+    decision: Decision | None = Field(
+        description="the pipeline's decision; null without a gate run"
+    )
+    raw_decision: str | None = Field(
+        default=None,
+        description="the raw `decision` tag when it is not a known decision (`decision` is null)",
+    )
     retrained: bool | None = Field(
-        description="true for DEPLOY/DEPLOY_REFRESH/SKIP; null for the baseline or without a gate run"
+        description="true for DEPLOY/DEPLOY_REFRESH/SKIP; null for the baseline or without a gate"
     )
     deployed: bool | None = Field(description="whether the candidate became Production")
     drift: DriftResult | None
@@ -84,7 +91,9 @@ class BatchesResponse(_Model):
 class ProductionModel(_Model):
     name: str
     version: str
-    auc: float | None = Field(description="AUC of this version on the latest test set it was scored on")
+    auc: float | None = Field(
+        description="AUC of this version on the latest test set it was scored on"
+    )
 
 
 class Summary(_Model):

@@ -14,7 +14,8 @@ TRACKING_URI_ENV = "MLFLOW_TRACKING_URI"
 STORAGE_ENV = "HEALTHPREDICT_STORAGE"
 DATA_ENV = "HEALTHPREDICT_DATA"
 CACHE_DIR_ENV = "HEALTHPREDICT_CACHE"
-S3_ENDPOINT_ENV = "MLFLOW_S3_ENDPOINT_URL"  # the variable MLflow itself reads for S3-compatible stores
+# The variable MLflow itself reads for S3-compatible stores (MinIO, moto).
+S3_ENDPOINT_ENV = "MLFLOW_S3_ENDPOINT_URL"
 
 DEFAULT_STATE_DIR = ".healthpredict"
 DEFAULT_SEED = 42

@@ -1,0 +1,101 @@
+# Health Predict: one command per job. `make` alone lists the targets.
+# Re-runnable: installs and the page build are stamped, so a second run skips what has not changed.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+
+VENV := .venv
+BIN := $(VENV)/bin
+PYTHON_STAMP := $(VENV)/.healthpredict-installed
+FRONTEND := frontend
+HAS_FRONTEND := $(wildcard $(FRONTEND)/package.json)
+NPM_STAMP := $(FRONTEND)/node_modules/.healthpredict-installed
+PAGE := $(FRONTEND)/dist/index.html
+# Everything the page is built from: frontend/ minus its dependencies and its output.
+FRONTEND_SOURCES = $(shell find $(FRONTEND) \( -path $(FRONTEND)/node_modules -o -path $(FRONTEND)/dist \) -prune -o -type f -print 2>/dev/null)
+
+# `make demo DATA=path/to/dataset_diabetes.zip`; without DATA the pipeline looks at
+# $$HEALTHPREDICT_DATA, then its cache, then downloads the official archive.
+DATA ?=
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# The state folder the pipeline and the API share (pipeline/config.py reads the same variable).
+HEALTHPREDICT_HOME ?= $(CURDIR)/.healthpredict
+# `make bench BENCH_ARGS=--quick` for a smoke run.
+BENCH_ARGS ?=
+TIMED := scripts/timed.sh
+
+.PHONY: help install install-python install-frontend build lint test demo bench clean clean-state
+
+help: ## List the targets
+	@echo "Health Predict - make targets:"
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '!seen[$$1]++ {printf "  %-12s %s\n", $$1, $$2}'
+
+install: install-python install-frontend ## Install Python (uv.lock) and frontend (package-lock.json) dependencies
+
+install-python: $(PYTHON_STAMP)
+
+$(PYTHON_STAMP): pyproject.toml uv.lock scripts/install.sh
+	scripts/install.sh python --all-extras
+	@touch $@
+
+ifeq ($(HAS_FRONTEND),)
+install-frontend:
+	@echo "install: frontend/package.json does not exist yet; skipping the frontend"
+
+build: ## Build the report page into frontend/dist
+	@echo "build: frontend/package.json does not exist yet; no page to build"
+else
+install-frontend: $(NPM_STAMP)
+
+$(NPM_STAMP): $(FRONTEND)/package.json $(wildcard $(FRONTEND)/package-lock.json) scripts/install.sh
+	scripts/install.sh frontend
+	@touch $@
+
+build: install $(PAGE) ## Build the report page into frontend/dist
+
+$(PAGE): $(NPM_STAMP) $(FRONTEND_SOURCES) scripts/build-web.sh
+	scripts/build-web.sh
+	@touch $@
+endif
+
+lint: install ## ruff, ruff format --check, mypy, eslint/prettier/tsc and the generated-client check
+	@failed=""; \
+	$(TIMED) "ruff check" $(BIN)/ruff check . || failed="$$failed ruff-check"; \
+	$(TIMED) "ruff format" $(BIN)/ruff format --check . || failed="$$failed ruff-format"; \
+	$(TIMED) mypy $(BIN)/mypy || failed="$$failed mypy"; \
+	if [ -n "$(HAS_FRONTEND)" ]; then \
+		$(TIMED) "npm run lint" npm --prefix $(FRONTEND) run lint || failed="$$failed eslint"; \
+		$(TIMED) "npm run generate:check" npm --prefix $(FRONTEND) run generate:check \
+			|| failed="$$failed generate-check"; \
+	fi; \
+	if [ -n "$$failed" ]; then echo "lint failed:$$failed" >&2; exit 1; fi
+
+# pytest runs last, so its closing line is the last thing a test run prints.
+test: install lint build ## Everything CI runs: lint, build, vitest, then pytest (all of tests/)
+ifneq ($(HAS_FRONTEND),)
+	CI=true $(TIMED) vitest npm --prefix $(FRONTEND) test
+endif
+	$(BIN)/pytest
+
+demo: install build ## Run the experiment (once) into .healthpredict/ and serve the report on http://127.0.0.1:8000
+	HEALTHPREDICT_HOME="$(HEALTHPREDICT_HOME)" $(BIN)/healthpredict experiment run --if-missing $(if $(DATA),--data "$(DATA)")
+	@echo
+	@echo "Health Predict report: http://$(HOST):$(PORT)   (Ctrl-C stops the server)"
+	@echo
+	HEALTHPREDICT_HOME="$(HEALTHPREDICT_HOME)" $(BIN)/healthpredict serve --host $(HOST) --port $(PORT)
+
+bench: install build ## Measure the experiment, the API, the page and load; results in bench-results/
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
+clean: ## Remove build output and tool caches (keeps .healthpredict/ and the installs)
+	rm -rf $(FRONTEND)/dist test-output .pytest_cache .mypy_cache .ruff_cache
+	find . -path ./$(VENV) -prune -o -path ./$(FRONTEND)/node_modules -prune -o \
+		-type d -name __pycache__ -prune -exec rm -rf {} +
+
+clean-state: ## Remove the local state folder .healthpredict/ (MLflow store, data splits, models)
+	@case "$(abspath $(HEALTHPREDICT_HOME))" in ""|/|"$(HOME)"|"$(CURDIR)") \
+		echo "clean-state: refusing to remove '$(HEALTHPREDICT_HOME)'" >&2; exit 1;; esac
+	rm -rf "$(HEALTHPREDICT_HOME)"

@@ -1,0 +1,26 @@
+"""`python -m backend [--host H] [--port P]`: serve the report API."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from backend.server import DEFAULT_HOST, DEFAULT_PORT, serve
+from pipeline.errors import HealthPredictError
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m backend", description=__doc__)
+    parser.add_argument("--host", default=DEFAULT_HOST)
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT)
+    args = parser.parse_args(argv)
+    try:
+        serve(args.host, args.port)
+    except HealthPredictError as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return exc.exit_code
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

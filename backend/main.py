@@ -1,0 +1,50 @@
+"""Wires the report API together: settings, the report service, routers, CORS and the page."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request, status
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
+
+from backend.page import add_page_routes
+from backend.routes import baseline, batches, meta, roc, summary
+from backend.service import ReportService
+from backend.settings import Settings, load_settings
+from pipeline.errors import TrackingError
+
+
+def operation_id(route: APIRoute) -> str:
+    """Clean operation ids (`list_batches`) for the generated TypeScript client."""
+    return route.name
+
+
+async def mlflow_unreachable(_: Request, exc: Exception) -> JSONResponse:
+    return JSONResponse(
+        status_code=status.HTTP_503_SERVICE_UNAVAILABLE, content={"detail": str(exc)}
+    )
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The API for one settings object; nothing touches MLflow until the first request."""
+    settings = settings or load_settings()
+    app = FastAPI(
+        title="Health Predict report API",
+        description="Reads the experiment's MLflow runs and registry and serves the report.",
+        version="0.1.0",
+        generate_unique_id_function=operation_id,
+    )
+    app.state.settings = settings
+    app.state.report = ReportService(settings)
+    app.add_exception_handler(TrackingError, mlflow_unreachable)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type"],
+        )
+    for module in (summary, batches, roc, baseline, meta):
+        app.include_router(module.router)
+    add_page_routes(app, settings.static_dir)
+    return app

@@ -1,0 +1,70 @@
+"""POST /baseline: capture Batch 0 (score Production on the initial test set) from the page."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import APIRouter, Depends, HTTPException, status
+
+from backend.deps import ReportDep, SettingsDep, require_baseline_permission
+from backend.routes.errors import MLFLOW_UNREACHABLE
+from backend.schemas import BaselineResponse, ErrorDetail
+from pipeline.errors import HealthPredictError, TrackingError
+
+logger = logging.getLogger(__name__)
+
+router = APIRouter(tags=["baseline"])
+
+
+@router.post(
+    "/baseline",
+    response_model=BaselineResponse,
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[Depends(require_baseline_permission)],
+    responses={
+        401: {
+            "model": ErrorDetail,
+            "description": "HEALTHPREDICT_API_TOKEN is set and the bearer token is wrong",
+        },
+        403: {
+            "model": ErrorDetail,
+            "description": "no token is configured and the client is not local",
+        },
+        409: {
+            "model": ErrorDetail,
+            "description": "no Production model, a capture already running, or data missing",
+        },
+        **MLFLOW_UNREACHABLE,
+    },
+)
+def capture_baseline(settings: SettingsDep, report: ReportDep) -> BaselineResponse:
+    """Score the Production model on the initial test set and log it as batch 0.
+
+    A plain `def`: FastAPI runs it in its thread pool, so the capture does not block the loop.
+    """
+    # Imported here: the capture pulls in the training stack, which the read-only API avoids.
+    from baseline.capture import capture_baseline as capture
+
+    try:
+        result = capture(
+            settings.tracking_uri,
+            settings.storage,
+            s3_endpoint_url=settings.s3_endpoint_url,
+            blocking=False,
+        )
+    except TrackingError as exc:
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, detail=str(exc)) from exc
+    except HealthPredictError as exc:
+        raise HTTPException(status.HTTP_409_CONFLICT, detail=str(exc)) from exc
+    finally:
+        report.refresh()
+    logger.info("baseline captured: gate run %s", result.quality_gate_run_id)
+    return BaselineResponse(
+        quality_gate_run_id=result.quality_gate_run_id,
+        drift_run_id=result.drift_run_id,
+        model_version=str(result.model_version),
+        auc=result.auc,
+        f1=result.f1,
+        precision=result.precision,
+        recall=result.recall,
+    )

@@ -1,0 +1,183 @@
+"""Batch 0: score the current Production model on ``initial_test`` and log the baseline pair.
+
+The baseline is the report's first row: a ``quality_gate_batch_0`` run (decision ``BASELINE``,
+``new_*`` = ``prod_*``) and a ``drift_batch_0`` run (no drift by definition). It reuses the
+pipeline's registry, feature path and evaluation, so it scores exactly as the quality gate does.
+
+Nothing half-written: everything that can fail on the data side (registry, model, preprocessor,
+storage, scoring, ROC) runs before any run is opened; the two runs are then written as one group
+(``tracking.result_runs``) that ends all FINISHED or all FAILED. Both runs carry the same
+``capture_id`` tag, so a pair is checkable. Captures against one tracking URI never interleave:
+an in-process lock plus an ``fcntl`` lock file under the state folder serialise them.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import logging
+import threading
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Final
+
+from mlflow import MlflowClient
+
+from pipeline import config, contract, evaluation, features, registry, tracking
+from pipeline.errors import CaptureInProgressError, NoProductionModelError
+from pipeline.storage import Storage, open_storage
+
+logger = logging.getLogger(__name__)
+
+BATCH_NUMBER: Final = 0
+# Shared by the two runs of one capture (not read by the report; lets anyone check a pair).
+CAPTURE_ID_TAG: Final = "capture_id"
+LOCK_FOLDER: Final = "locks"
+
+_process_locks: dict[str, threading.Lock] = {}
+_process_locks_guard = threading.Lock()
+
+
+@dataclass(frozen=True)
+class BaselineResult:
+    """What a capture logged: the two run ids, the scored version and its scores."""
+
+    quality_gate_run_id: str
+    drift_run_id: str
+    model_version: str
+    auc: float
+    f1: float
+    precision: float
+    recall: float
+
+    def as_dict(self) -> dict[str, str | float]:
+        return asdict(self)
+
+
+def capture_baseline(
+    tracking_uri: str,
+    storage: str | Storage,
+    *,
+    s3_endpoint_url: str | None = None,
+    blocking: bool = True,
+) -> BaselineResult:
+    """Capture batch 0; ``blocking=False`` raises ``CaptureInProgressError`` instead of waiting."""
+    client = tracking.configure(tracking_uri)
+    with capture_lock(tracking_uri, blocking=blocking):
+        return _capture(client, storage, s3_endpoint_url)
+
+
+def _capture(
+    client: MlflowClient, storage: str | Storage, s3_endpoint_url: str | None
+) -> BaselineResult:
+    version = registry.production_version(client)
+    if version is None:
+        raise NoProductionModelError(
+            f"no Production version of {contract.MODEL_NAME} — train and register one first, "
+            "e.g. `healthpredict train-initial`"
+        )
+    logger.info("scoring %s", contract.model_version_uri(version.version))
+    model, preprocessor = registry.load_scoring_pair(client, version)
+    store = (
+        open_storage(storage, s3_endpoint_url=s3_endpoint_url)
+        if isinstance(storage, str)
+        else storage
+    )
+    raw = store.read_csv(contract.INITIAL_TEST_KEY)
+    scores = evaluation.score(model, preprocessor, features.prepare(raw))
+    roc = evaluation.roc_curve_payload(scores.y_true, scores.y_score)
+    logger.info("baseline on %d test rows: %s", len(scores.y_true), scores.as_dict())
+
+    training_experiment = tracking.ensure_experiment(client, contract.TRAINING_EXPERIMENT)
+    drift_experiment = tracking.ensure_experiment(client, contract.DRIFT_EXPERIMENT)
+    shared_tags = {CAPTURE_ID_TAG: uuid.uuid4().hex}
+    with tracking.result_runs(client) as runs:
+        gate_run = runs.start(
+            training_experiment,
+            contract.quality_gate_run_name(BATCH_NUMBER),
+            params={
+                contract.Param.BATCH_NUMBER: BATCH_NUMBER,
+                contract.Param.TEST_SET_USED: contract.INITIAL_TEST_SET,
+                contract.Param.MODEL_TYPE: contract.MODEL_TYPE_XGBOOST,
+                contract.Param.MODEL_VERSION: version.version,
+            },
+            tags={
+                **shared_tags,
+                contract.Tag.QUALITY_GATE: contract.Tag.TRUE,
+                contract.Tag.DECISION: contract.Decision.BASELINE.value,
+            },
+        )
+        gate_run_id = gate_run.info.run_id
+        evaluation.log_scores(client, gate_run_id, "prod", scores)
+        evaluation.log_scores(client, gate_run_id, "new", scores)
+        evaluation.log_metrics(
+            client,
+            gate_run_id,
+            {contract.Metric.AUC_IMPROVEMENT: 0.0, contract.Metric.F1_IMPROVEMENT: 0.0},
+        )
+        evaluation.log_roc(client, gate_run_id, contract.ROC_PRODUCTION_ARTIFACT, roc)
+
+        drift_run = runs.start(
+            drift_experiment,
+            contract.drift_run_name(BATCH_NUMBER),
+            params={
+                contract.Param.BATCH_NUMBER: BATCH_NUMBER,
+                contract.Param.DRIFT_THRESHOLD: contract.DEFAULT_DRIFT_THRESHOLD,
+            },
+            tags=shared_tags,
+        )
+        evaluation.log_metrics(
+            client,
+            drift_run.info.run_id,
+            {
+                contract.Metric.DRIFT_SHARE: 0.0,
+                contract.Metric.N_DRIFTED_COLUMNS: 0.0,
+                contract.Metric.N_TOTAL_COLUMNS: 0.0,
+                contract.Metric.DATASET_DRIFT: 0.0,
+            },
+        )
+    logger.info("baseline logged: quality gate %s, drift %s", gate_run_id, drift_run.info.run_id)
+    return BaselineResult(
+        quality_gate_run_id=gate_run_id,
+        drift_run_id=drift_run.info.run_id,
+        model_version=str(version.version),
+        auc=scores.auc,
+        f1=scores.f1,
+        precision=scores.precision,
+        recall=scores.recall,
+    )
+
+
+def lock_path(tracking_uri: str) -> Path:
+    """The lock file for captures against ``tracking_uri`` (one per store, in the state folder)."""
+    digest = hashlib.sha256(tracking_uri.strip().rstrip("/").encode()).hexdigest()[:16]
+    return config.state_dir() / LOCK_FOLDER / f"baseline-{digest}.lock"
+
+
+@contextmanager
+def capture_lock(tracking_uri: str, *, blocking: bool = True) -> Iterator[None]:
+    """Hold the capture lock for ``tracking_uri`` across threads and processes."""
+    path = lock_path(tracking_uri)
+    busy = CaptureInProgressError(
+        f"another baseline capture against {tracking_uri} is running; try again when it ends"
+    )
+    with _process_locks_guard:
+        process_lock = _process_locks.setdefault(str(path), threading.Lock())
+    if not process_lock.acquire(blocking=blocking):
+        raise busy
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX if blocking else fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError as error:
+                raise busy from error
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+    finally:
+        process_lock.release()

@@ -1,0 +1,1 @@
+"""Benchmarks: `python -m bench [--quick]` (see bench/__main__.py)."""

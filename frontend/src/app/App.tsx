@@ -1,0 +1,14 @@
+import { ReportPage } from "../features/report/ReportPage";
+import { Sidebar } from "../features/report/components/Sidebar";
+
+/** Page layout: the report, and the menu beside it (after it in reading order). */
+export function App() {
+  return (
+    <div className="layout">
+      <main className="layout__main" id="report">
+        <ReportPage />
+      </main>
+      <Sidebar />
+    </div>
+  );
+}

@@ -1,0 +1,75 @@
+import { ApiError } from "../../api/client";
+import { BaselineMissing } from "./components/BaselineMissing";
+import { BatchCard } from "./components/BatchCard";
+import { DriftChart } from "./components/DriftChart";
+import { FinalSummary } from "./components/FinalSummary";
+import { Hero } from "./components/Hero";
+import { MetricsTable } from "./components/MetricsTable";
+import { EmptyState, ErrorState, ReportSkeleton, StaleNotice } from "./components/States";
+import { useBatches, useSummary } from "./queries";
+
+const TABLE_ID = "metrics-table";
+
+/** The report, top to bottom: hero, experiment summary, one card per batch, final summary. */
+export function ReportPage() {
+  const summary = useSummary();
+  const batches = useBatches();
+
+  const failure = summary.error ?? batches.error;
+  const retry = () => {
+    void summary.refetch();
+    void batches.refetch();
+  };
+
+  let body;
+  if (failure) {
+    const unreachable = !(failure instanceof ApiError && failure.status !== undefined);
+    body = <ErrorState message={failure.message} unreachable={unreachable} onRetry={retry} />;
+  } else if (!summary.data || !batches.data) {
+    body = <ReportSkeleton />;
+  } else if (batches.data.batches.length === 0 && !summary.data.has_baseline) {
+    body = <EmptyState />;
+  } else {
+    const { batches: results, drift_threshold: threshold } = batches.data;
+    body = (
+      <>
+        {(summary.data.stale || batches.data.stale) && <StaleNotice />}
+        <section className="section" aria-labelledby="experiment-summary-heading">
+          <h2 id="experiment-summary-heading">Experiment summary</h2>
+          <p className="section__lede">
+            Each batch&rsquo;s drift share is the fraction of analysed columns whose distribution
+            moved away from the training data. At or above the threshold, the pipeline retrains.
+          </p>
+          <div className="panel">
+            <h3>Drift progression</h3>
+            <DriftChart batches={results} threshold={threshold} describedBy={TABLE_ID} />
+          </div>
+          <div className="panel">
+            <h3>Metrics by batch</h3>
+            <MetricsTable batches={results} id={TABLE_ID} />
+          </div>
+        </section>
+        <section className="section" aria-labelledby="batches-heading">
+          <h2 id="batches-heading">Batch by batch</h2>
+          <div className="batch-list">
+            {!summary.data.has_baseline && <BaselineMissing />}
+            {results.map((result) => (
+              <BatchCard key={result.batch} result={result} threshold={threshold} />
+            ))}
+          </div>
+        </section>
+        <FinalSummary summary={summary.data} />
+      </>
+    );
+  }
+
+  return (
+    <div
+      className="report"
+      data-state={failure ? "error" : summary.data && batches.data ? "ready" : "loading"}
+    >
+      <Hero summary={summary.data} />
+      {body}
+    </div>
+  );
+}

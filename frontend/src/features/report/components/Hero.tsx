@@ -1,0 +1,62 @@
+import type { Summary } from "../../../api/types";
+import { DASH, formatCount, formatScore } from "../format";
+
+export const REPORT_TITLE = "Health Predict — Continuous Improvement Experiment";
+
+function StatCard({ label, value, detail }: { label: string; value: string; detail: string }) {
+  return (
+    <div className="stat">
+      <dt className="stat__label">{label}</dt>
+      <dd className="stat__value">{value}</dd>
+      <dd className="stat__detail">{detail}</dd>
+    </div>
+  );
+}
+
+/** Title, what the system does, and the three numbers a reader looks for first. */
+export function Hero({ summary }: { summary: Summary | undefined }) {
+  const production = summary?.production_model ?? null;
+  return (
+    <header className="hero">
+      <p className="hero__eyebrow">Experiment report</p>
+      <h1 className="hero__title">{REPORT_TITLE}</h1>
+      <p className="hero__lede">
+        A model predicts which diabetic patients will be readmitted to hospital. Each new batch of
+        patient data is checked for drift; when the data has shifted, a new model is trained and a
+        quality gate decides whether it replaces the one in Production.
+      </p>
+      {summary ? (
+        <dl className="stats" aria-label="Key figures">
+          <StatCard
+            label="Current Production Model"
+            value={production ? `v${production.version}` : DASH}
+            detail={
+              production
+                ? `${production.name} · AUC ${formatScore(production.auc)}`
+                : "No model in Production yet"
+            }
+          />
+          <StatCard
+            label="Batches Processed"
+            value={formatCount(summary.batches_processed)}
+            detail={`of ${formatCount(summary.total_batches)} batches after the baseline`}
+          />
+          <StatCard
+            label="Retraining Events"
+            value={formatCount(summary.retraining_events)}
+            detail={`${formatCount(summary.deployments)} deployed to Production`}
+          />
+        </dl>
+      ) : (
+        <div className="stats" aria-busy="true" aria-label="Loading key figures">
+          {[0, 1, 2].map((key) => (
+            <div className="stat stat--skeleton" key={key}>
+              <span className="skeleton skeleton--label" />
+              <span className="skeleton skeleton--value" />
+            </div>
+          ))}
+        </div>
+      )}
+    </header>
+  );
+}

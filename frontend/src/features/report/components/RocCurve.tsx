@@ -1,0 +1,130 @@
+import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, XAxis, YAxis } from "recharts";
+
+import type { RocCurve as RocCurveData, RocResponse } from "../../../api/types";
+import { formatScore } from "../format";
+import { useRoc } from "../queries";
+import { ChartFrame } from "./ChartFrame";
+
+const MAX_POINTS = 300;
+
+interface RocPoint {
+  fpr: number;
+  tpr: number;
+}
+
+/** Thin long curves for drawing; the first and last points always stay. */
+function rocPoints(curve: RocCurveData): RocPoint[] {
+  const count = Math.min(curve.fpr.length, curve.tpr.length);
+  const step = Math.max(1, Math.ceil(count / MAX_POINTS));
+  const points: RocPoint[] = [];
+  for (let index = 0; index < count; index += 1) {
+    if (index % step === 0 || index === count - 1) {
+      points.push({ fpr: curve.fpr[index] ?? 0, tpr: curve.tpr[index] ?? 0 });
+    }
+  }
+  return points;
+}
+
+function hasPoints(curve: RocCurveData | null): curve is RocCurveData {
+  return curve !== null && curve.fpr.length > 0 && curve.tpr.length > 0;
+}
+
+export function RocChart({ roc }: { roc: RocResponse }) {
+  const series = [
+    { key: "production", name: "Production", curve: roc.production, colour: "var(--color-prod)" },
+    { key: "new", name: "New model", curve: roc.new, colour: "var(--color-new)" },
+  ].filter((entry) => hasPoints(entry.curve));
+  return (
+    <figure className="chart roc-chart" aria-label={`ROC curves for batch ${roc.batch}`}>
+      <ChartFrame height={300}>
+        <LineChart margin={{ top: 8, right: 16, bottom: 16, left: 0 }}>
+          <CartesianGrid stroke="var(--chart-grid)" />
+          <XAxis
+            type="number"
+            dataKey="fpr"
+            domain={[0, 1]}
+            ticks={[0, 0.2, 0.4, 0.6, 0.8, 1]}
+            tick={{ fill: "var(--text-muted)", fontSize: 12 }}
+            label={{
+              value: "False positive rate",
+              position: "insideBottom",
+              offset: -8,
+              fill: "var(--text-muted)",
+              fontSize: 12,
+            }}
+          />
+          <YAxis
+            type="number"
+            domain={[0, 1]}
+            ticks={[0, 0.2, 0.4, 0.6, 0.8, 1]}
+            width={44}
+            tick={{ fill: "var(--text-muted)", fontSize: 12 }}
+            label={{
+              value: "True positive rate",
+              angle: -90,
+              position: "insideLeft",
+              offset: 12,
+              fill: "var(--text-muted)",
+              fontSize: 12,
+            }}
+          />
+          <ReferenceLine
+            segment={[
+              { x: 0, y: 0 },
+              { x: 1, y: 1 },
+            ]}
+            stroke="var(--chart-axis)"
+            strokeDasharray="4 4"
+          />
+          {series.map((entry) => (
+            <Line
+              key={entry.key}
+              data={entry.curve ? rocPoints(entry.curve) : []}
+              dataKey="tpr"
+              name={`${entry.name} (AUC ${formatScore(entry.curve?.auc)})`}
+              type="linear"
+              stroke={entry.colour}
+              strokeWidth={2}
+              strokeDasharray={entry.key === "new" ? "8 3" : undefined}
+              dot={false}
+              isAnimationActive={false}
+            />
+          ))}
+          <Legend verticalAlign="top" height={28} iconType="plainline" itemSorter={null} />
+        </LineChart>
+      </ChartFrame>
+      <figcaption className="chart__note">
+        The dashed diagonal is a model that guesses at random.
+      </figcaption>
+    </figure>
+  );
+}
+
+/** Fetches the batch's curves when mounted, i.e. only when the reader opened the panel. */
+export function RocPanel({ batch }: { batch: number }) {
+  const roc = useRoc(batch, true);
+  if (roc.isPending) {
+    return (
+      <div className="roc-panel" aria-busy="true">
+        <span className="skeleton skeleton--chart" />
+        <span className="visually-hidden">Loading the ROC curve…</span>
+      </div>
+    );
+  }
+  if (roc.isError) {
+    return (
+      <p className="roc-panel notice notice--error" role="alert">
+        The ROC curve could not be loaded: {roc.error.message}
+      </p>
+    );
+  }
+  const data = roc.data;
+  if (!data || (!hasPoints(data.production) && !hasPoints(data.new))) {
+    return <p className="roc-panel notice">ROC curve not available for this batch.</p>;
+  }
+  return (
+    <div className="roc-panel">
+      <RocChart roc={data} />
+    </div>
+  );
+}

@@ -1,0 +1,332 @@
+"""``healthpredict``: run the experiment (or one step), capture the baseline, serve the report.
+
+Progress goes to stderr as log lines with step names and timings; results go to stdout. Expected
+failures (``HealthPredictError``: bad data, unreachable MLflow, missing bucket, a batch outside the
+prepared range...) print one ``error: ...`` line and exit with the error's code, no traceback.
+Heavy modules (MLflow, XGBoost) are imported inside the commands so ``--help`` answers at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Final
+
+from pipeline import config
+from pipeline.errors import HealthPredictError
+
+if TYPE_CHECKING:
+    from pipeline.experiment import BatchOutcome, ExperimentResult
+    from pipeline.storage import Storage
+
+logger = logging.getLogger(__name__)
+
+PROG: Final = "healthpredict"
+DEFAULT_HOST: Final = "127.0.0.1"
+DEFAULT_PORT: Final = 8000
+DEFAULT_HPO_TRIALS: Final = 4  # mirrors training.DEFAULT_N_TRIALS without importing XGBoost
+DEFAULT_BATCH_SIZE: Final = 2000  # mirrors batches.DEFAULT_BATCH_SIZE
+NOISY_LOGGERS: Final = ("mlflow", "alembic", "urllib3", "botocore", "httpx")
+Command = Callable[[argparse.Namespace], int]
+
+
+# --- Arguments ------------------------------------------------------------------------------
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _add_tracking(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--tracking-uri",
+        default=None,
+        help="MLflow tracking URI (default: $MLFLOW_TRACKING_URI or the state folder's SQLite)",
+    )
+
+
+def _add_storage(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--storage",
+        default=None,
+        help="local folder or s3://bucket[/prefix] (default: $HEALTHPREDICT_STORAGE "
+        "or the state folder's storage/)",
+    )
+    parser.add_argument(
+        "--s3-endpoint-url",
+        default=None,
+        help="S3-compatible endpoint such as MinIO (default: $MLFLOW_S3_ENDPOINT_URL)",
+    )
+
+
+def _add_data(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--data",
+        default=None,
+        help="the raw data: diabetic_data.csv or the distributed zip "
+        "(default: $HEALTHPREDICT_DATA, then the cache, then the official download)",
+    )
+    parser.add_argument("--seed", type=int, default=config.DEFAULT_SEED, help="%(default)s")
+    parser.add_argument(
+        "--batch-size", type=_positive_int, default=DEFAULT_BATCH_SIZE, help="%(default)s rows"
+    )
+
+
+def _add_trials(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--hpo-trials",
+        type=_positive_int,
+        default=DEFAULT_HPO_TRIALS,
+        help="hyper-parameter trials per training (default: %(default)s)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG, description="Health Predict: the drift-aware readmission experiment."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    experiment = commands.add_parser("experiment", help="run the whole experiment, or prepare")
+    experiment_commands = experiment.add_subparsers(dest="experiment_command", required=True)
+    run = experiment_commands.add_parser(
+        "run", help="prepare, train, baseline and batches 1-5, then print the table"
+    )
+    _add_data(run)
+    _add_tracking(run)
+    _add_storage(run)
+    _add_trials(run)
+    run.add_argument(
+        "--if-missing",
+        action="store_true",
+        help="do nothing when the store already holds a complete run-through",
+    )
+    run.set_defaults(handler=_experiment_run)
+    prepare = experiment_commands.add_parser(
+        "prepare", help="split the data and cut the batches into the storage"
+    )
+    _add_data(prepare)
+    _add_storage(prepare)
+    prepare.set_defaults(handler=_experiment_prepare)
+
+    train = commands.add_parser("train-initial", help="train, register and promote version 1")
+    _add_tracking(train)
+    _add_storage(train)
+    _add_trials(train)
+    train.set_defaults(handler=_train_initial)
+
+    batch = commands.add_parser("batch", help="run one batch")
+    batch_commands = batch.add_subparsers(dest="batch_command", required=True)
+    batch_run = batch_commands.add_parser("run", help="drift check, retraining if needed, gate")
+    batch_run.add_argument("number", type=int, help="batch number (1-5 as prepared)")
+    batch_run.add_argument(
+        "--force-retrain", action="store_true", help="retrain even without drift"
+    )
+    _add_tracking(batch_run)
+    _add_storage(batch_run)
+    _add_trials(batch_run)
+    batch_run.set_defaults(handler=_batch_run)
+
+    baseline_parser = commands.add_parser(
+        "baseline", help="capture batch 0: the Production model on initial_test"
+    )
+    from baseline.cli import add_arguments as add_baseline_arguments
+
+    add_baseline_arguments(baseline_parser)
+    baseline_parser.set_defaults(handler=_baseline)
+
+    serve = commands.add_parser("serve", help="serve the report (API + page)")
+    serve.add_argument("--host", default=DEFAULT_HOST, help="%(default)s")
+    serve.add_argument("--port", type=int, default=DEFAULT_PORT, help="%(default)s")
+    serve.set_defaults(handler=_serve)
+    return parser
+
+
+# --- Commands -------------------------------------------------------------------------------
+def _tracking_uri(args: argparse.Namespace) -> str:
+    return str(args.tracking_uri or config.default_tracking_uri())
+
+
+def _open_storage(args: argparse.Namespace) -> Storage:
+    from pipeline.storage import open_storage
+
+    return open_storage(
+        args.storage or config.default_storage(), s3_endpoint_url=args.s3_endpoint_url
+    )
+
+
+def _experiment_run(args: argparse.Namespace) -> int:
+    from pipeline import experiment, tracking
+
+    tracking_uri = _tracking_uri(args)
+    client = tracking.configure(tracking_uri)
+    storage = _open_storage(args)
+    if args.if_missing and experiment.is_complete(client, storage):
+        sys.stdout.write(
+            f"already there: {storage.describe()} and {tracking_uri} hold a complete "
+            "run-through; nothing to do\n"
+        )
+        return 0
+    result = experiment.run_all(
+        args.data,
+        tracking_uri,
+        storage,
+        seed=args.seed,
+        batch_size=args.batch_size,
+        n_trials=args.hpo_trials,
+    )
+    _print_experiment_table(result)
+    return 0
+
+
+def _experiment_prepare(args: argparse.Namespace) -> int:
+    from pipeline import experiment
+
+    storage = _open_storage(args)
+    manifest = experiment.prepare(args.data, storage, args.seed, args.batch_size)
+    lines = [f"prepared {storage.describe()} (seed {manifest.seed})"]
+    lines += [f"  batch {b.number}: {b.rows} rows, {b.profile}" for b in manifest.batches]
+    sys.stdout.write("\n".join(lines) + "\n")
+    return 0
+
+
+def _train_initial(args: argparse.Namespace) -> int:
+    from pipeline import contract, experiment, tracking
+
+    client = tracking.configure(_tracking_uri(args))
+    outcome = experiment.train_initial(client, _open_storage(args), args.hpo_trials)
+    sys.stdout.write(
+        f"{contract.model_version_uri(outcome.model_version)} is Production "
+        f"(validation AUC {outcome.training.validation_auc:.4f}, "
+        f"run {outcome.training.run_id})\n"
+    )
+    return 0
+
+
+def _batch_run(args: argparse.Namespace) -> int:
+    from pipeline import experiment, tracking
+
+    storage = _open_storage(args)
+    experiment.read_manifest(storage).info(args.number)  # refuse early, before MLflow
+    client = tracking.configure(_tracking_uri(args))
+    outcome = experiment.run_batch(
+        client, storage, args.number, force_retrain=args.force_retrain, n_trials=args.hpo_trials
+    )
+    _print_batch_table([outcome])
+    return 0
+
+
+def _baseline(args: argparse.Namespace) -> int:
+    from baseline.cli import run as run_baseline
+
+    return run_baseline(args)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from backend.server import serve
+
+    serve(args.host, args.port)
+    return 0
+
+
+# --- Output ---------------------------------------------------------------------------------
+def _fmt(value: float | None, digits: int = 4) -> str:
+    return "—" if value is None else f"{value:.{digits}f}"
+
+
+def _batch_rows(outcomes: Sequence[BatchOutcome]) -> list[list[str]]:
+    rows = []
+    for o in outcomes:
+        seconds = sum(o.timings.values())
+        rows.append(
+            [
+                str(o.batch),
+                o.profile,
+                _fmt(o.drift_share, 2),
+                str(o.decision),
+                _fmt(o.prod_auc),
+                _fmt(o.new_auc) if o.retrained else "—",
+                o.model_version or "—",
+                _fmt(seconds, 1),
+            ]
+        )
+    return rows
+
+
+BATCH_COLUMNS: Final = (
+    "batch",
+    "profile",
+    "drift share",
+    "decision",
+    "prod AUC",
+    "new AUC",
+    "Production",
+    "seconds",
+)
+
+
+def _print_batch_table(outcomes: Sequence[BatchOutcome], extra: Sequence[list[str]] = ()) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(*BATCH_COLUMNS, title="Health Predict — batches")
+    for row in [*extra, *_batch_rows(outcomes)]:
+        table.add_row(*row)
+    Console(soft_wrap=True).print(table)
+
+
+def _print_experiment_table(result: ExperimentResult) -> None:
+    from rich.console import Console
+
+    baseline_row = [
+        "0",
+        "baseline",
+        _fmt(0.0, 2),
+        "BASELINE",
+        _fmt(result.baseline.auc),
+        "—",
+        result.baseline.model_version,
+        _fmt(result.timings.get("baseline"), 1),
+    ]
+    _print_batch_table(result.batches, [baseline_row])
+    steps = ", ".join(
+        f"{name} {seconds:.1f} s"
+        for name, seconds in result.timings.items()
+        if not name.startswith("batch ")
+    )
+    Console(soft_wrap=True).print(
+        f"initial model validation AUC {result.initial.training.validation_auc:.4f}; steps: {steps}"
+    )
+
+
+# --- Entry point ----------------------------------------------------------------------------
+def configure_logging() -> None:
+    logging.basicConfig(
+        level=logging.INFO,
+        stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        datefmt="%H:%M:%S",
+    )
+    for name in NOISY_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    configure_logging()
+    handler: Command = args.handler
+    try:
+        return handler(args)
+    except HealthPredictError as error:
+        sys.stderr.write(f"error: {error}\n")
+        return error.exit_code
+    except KeyboardInterrupt:
+        sys.stderr.write("error: interrupted\n")
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,159 @@
+"""Load the raw diabetes table, check that it is the table we expect, and cut the initial split.
+
+The table can come from an explicit path (the CSV, or the zip as distributed), from
+``$HEALTHPREDICT_DATA``, from the cache, or from the official UCI download. Whatever the source,
+the frame is validated (50 columns, 101,766 rows) and identified by the sha256 of the
+``diabetic_data.csv`` bytes, so the zip and the bare CSV are recognisably the same data.
+
+Only a download populates the cache: an explicit path or ``$HEALTHPREDICT_DATA`` is read in
+place, so the project never keeps a second copy of data the user already points at.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import os
+import tempfile
+import urllib.error
+import urllib.request
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+import pandas as pd
+
+from pipeline import config, features
+from pipeline.errors import DataError
+
+logger = logging.getLogger(__name__)
+
+CSV_NAME: Final = "diabetic_data.csv"
+EXPECTED_ROWS: Final = 101_766
+OFFICIAL_URL: Final = (
+    "https://archive.ics.uci.edu/static/public/296/"
+    "diabetes+130-us+hospitals+for+years+1999-2008.zip"
+)
+DOWNLOAD_TIMEOUT_SECONDS: Final = 60
+_CHUNK_BYTES: Final = 1 << 20
+
+INITIAL_FRACTION: Final = 0.2
+TRAIN_FRACTION: Final = 0.70
+VALIDATION_FRACTION: Final = 0.15
+
+
+@dataclass(frozen=True)
+class RawData:
+    """The validated raw table, the sha256 of its CSV bytes and where it came from."""
+
+    frame: pd.DataFrame
+    sha256: str
+    source: str
+
+
+@dataclass(frozen=True)
+class InitialSplit:
+    """Raw rows in file order: the initial period (train/validation/test) and the future."""
+
+    train: pd.DataFrame
+    validation: pd.DataFrame
+    test: pd.DataFrame
+    future: pd.DataFrame
+
+
+def load_raw(path: str | Path | None = None) -> RawData:
+    """Find, read and validate the raw table (path, then env, then cache, then download)."""
+    if path is not None:
+        return _load_file(Path(path))
+    from_env = os.environ.get(config.DATA_ENV)
+    if from_env:
+        return _load_file(Path(from_env))
+    cached = config.cache_dir() / CSV_NAME
+    if cached.is_file():
+        return _load_file(cached)
+    download_to_cache(cached)
+    return _load_file(cached)
+
+
+def split_initial(frame: pd.DataFrame, initial_fraction: float = INITIAL_FRACTION) -> InitialSplit:
+    """First ``initial_fraction`` of rows (file order ~ time), split 70/15/15 without shuffling."""
+    if not 0 < initial_fraction < 1:
+        raise DataError(f"initial fraction must be between 0 and 1, got {initial_fraction}")
+    n_initial = int(len(frame) * initial_fraction)
+    n_train = int(n_initial * TRAIN_FRACTION)
+    n_validation = int(n_initial * VALIDATION_FRACTION)
+    if n_train == 0 or n_validation == 0 or n_initial - n_train - n_validation == 0:
+        raise DataError(f"{len(frame)} rows are too few to split into train/validation/test")
+    ordered = frame.reset_index(drop=True)
+    return InitialSplit(
+        train=ordered.iloc[:n_train].reset_index(drop=True),
+        validation=ordered.iloc[n_train : n_train + n_validation].reset_index(drop=True),
+        test=ordered.iloc[n_train + n_validation : n_initial].reset_index(drop=True),
+        future=ordered.iloc[n_initial:].reset_index(drop=True),
+    )
+
+
+def download_to_cache(target: Path, url: str = OFFICIAL_URL) -> Path:
+    """Fetch the official archive and store its ``diabetic_data.csv`` at ``target`` atomically."""
+    logger.info("downloading the UCI diabetes data set from %s", url)
+    try:
+        with urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT_SECONDS) as response:
+            total = int(response.headers.get("Content-Length") or 0)
+            buffer = io.BytesIO()
+            while chunk := response.read(_CHUNK_BYTES):
+                buffer.write(chunk)
+                _log_progress(buffer.tell(), total)
+    except (urllib.error.URLError, TimeoutError, OSError) as exc:
+        raise DataError(f"download of {url} failed: {exc}") from exc
+    csv_bytes = _csv_from_zip(buffer.getvalue(), url)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=target.parent, prefix=".download-", delete=False) as tmp:
+        tmp.write(csv_bytes)
+    os.replace(tmp.name, target)
+    logger.info("cached %s (%d bytes)", target, len(csv_bytes))
+    return target
+
+
+def _log_progress(done: int, total: int) -> None:
+    if total:
+        logger.info("downloaded %.1f of %.1f MB", done / 1e6, total / 1e6)
+    else:
+        logger.info("downloaded %.1f MB", done / 1e6)
+
+
+def _load_file(path: Path) -> RawData:
+    if not path.is_file():
+        raise DataError(f"data file {path} not found")
+    data = path.read_bytes()
+    if zipfile.is_zipfile(io.BytesIO(data)) or path.suffix.lower() == ".zip":
+        data = _csv_from_zip(data, str(path))
+    frame = _parse(data, str(path))
+    return RawData(frame=frame, sha256=hashlib.sha256(data).hexdigest(), source=str(path))
+
+
+def _csv_from_zip(archive: bytes, label: str) -> bytes:
+    """The bytes of ``diabetic_data.csv`` wherever it sits inside the archive."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(archive)) as bundle:
+            members = [n for n in bundle.namelist() if Path(n).name == CSV_NAME]
+            if not members:
+                raise DataError(f"data archive {label} contains no {CSV_NAME}")
+            return bundle.read(members[0])
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError) as exc:
+        raise DataError(f"data file {label} is not a valid zip archive ({exc})") from exc
+
+
+def _parse(data: bytes, label: str) -> pd.DataFrame:
+    try:
+        frame = features.read_raw_csv(io.BytesIO(data))
+    except (ValueError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+        first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise DataError(f"data file {label} is not a readable CSV table: {first_line}") from exc
+    missing = [c for c in features.RAW_COLUMNS if c not in frame.columns]
+    if missing:
+        raise DataError(f"data file {label} is missing columns: {', '.join(missing)}")
+    if len(frame) != EXPECTED_ROWS:
+        raise DataError(f"data file {label} has {len(frame):,} rows, expected {EXPECTED_ROWS:,}")
+    return frame.loc[:, list(features.RAW_COLUMNS)]

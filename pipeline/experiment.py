@@ -1,0 +1,465 @@
+"""The experiment step by step: prepare, train the initial model, capture the baseline, batches.
+
+Each step is a small function that reads what earlier steps stored (storage + MLflow), so any step
+can be re-run on its own from the CLI. Everything a batch needs is derived deterministically from
+the stored batch CSVs and the prepared seed, so ``batch run 4`` works without batches 1-3 having
+run in this process (their training parts are re-split, not remembered).
+
+The prepared data carries a manifest, ``drift_monitoring/manifest.csv``: one row per batch with
+its profile and size, and the seed and data sha256 of the preparation. It is a CSV because the
+storage API speaks CSV; it is what refuses a batch outside the prepared range or a batch run
+before ``prepare``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+
+import pandas as pd
+from mlflow import MlflowClient
+from sklearn.model_selection import train_test_split
+
+from pipeline import (
+    batches,
+    contract,
+    data,
+    drift,
+    evaluation,
+    features,
+    gate,
+    registry,
+    tracking,
+    training,
+)
+from pipeline.config import DEFAULT_SEED
+from pipeline.contract import Decision
+from pipeline.drift import DriftReport
+from pipeline.errors import BatchError, DataError
+from pipeline.gate import GateOutcome
+from pipeline.storage import Storage
+from pipeline.training import TrainingResult, TrainingSettings
+
+logger = logging.getLogger(__name__)
+
+MANIFEST_KEY: Final = "drift_monitoring/manifest.csv"
+BATCH_TEST_FRACTION: Final = 0.30
+PREPARE_HINT: Final = "run `healthpredict experiment prepare` first"
+
+Timings = dict[str, float]
+
+
+# --- Manifest -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class BatchInfo:
+    number: int
+    profile: str
+    description: str
+    rows: int
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What ``prepare`` stored: the seed and data it used and the batches it cut."""
+
+    seed: int
+    data_sha256: str
+    batch_size: int
+    batches: tuple[BatchInfo, ...]
+
+    @property
+    def batch_numbers(self) -> list[int]:
+        return [info.number for info in self.batches]
+
+    def info(self, batch: int) -> BatchInfo:
+        """The batch's row, or ``BatchError`` naming the prepared range."""
+        for info in self.batches:
+            if info.number == batch:
+                return info
+        numbers = self.batch_numbers
+        raise BatchError(
+            f"batch {batch} is outside the prepared range {min(numbers)}-{max(numbers)}"
+        )
+
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                "batch": info.number,
+                "profile": info.profile,
+                "description": info.description,
+                "rows": info.rows,
+                "seed": self.seed,
+                "data_sha256": self.data_sha256,
+                "batch_size": self.batch_size,
+            }
+            for info in self.batches
+        )
+
+    @classmethod
+    def from_frame(cls, frame: pd.DataFrame, where: str) -> Manifest:
+        try:
+            rows: list[dict[Hashable, Any]] = frame.sort_values("batch").to_dict("records")
+            batch_infos = tuple(
+                BatchInfo(int(r["batch"]), str(r["profile"]), str(r["description"]), int(r["rows"]))
+                for r in rows
+            )
+            first = rows[0]
+            return cls(
+                int(first["seed"]), str(first["data_sha256"]), int(first["batch_size"]), batch_infos
+            )
+        except (KeyError, IndexError, ValueError, TypeError, AttributeError) as error:
+            raise DataError(
+                f"{MANIFEST_KEY} in {where} is unreadable ({error}) — {PREPARE_HINT}"
+            ) from error
+
+
+def read_manifest(storage: Storage) -> Manifest:
+    """The prepared data's manifest; ``BatchError`` when ``prepare`` has not run on this storage."""
+    if not storage.exists(MANIFEST_KEY):
+        raise BatchError(f"storage {storage.describe()} has no prepared data — {PREPARE_HINT}")
+    return Manifest.from_frame(storage.read_csv(MANIFEST_KEY), storage.describe())
+
+
+# --- Outcomes -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class InitialOutcome:
+    training: TrainingResult
+    model_version: str
+
+
+@dataclass(frozen=True)
+class BatchOutcome:
+    """One batch's drift check and gate, as the CLI table and the tests see it."""
+
+    batch: int
+    profile: str
+    drift_share: float
+    n_drifted_columns: int
+    n_total_columns: int
+    retrained: bool
+    decision: Decision
+    prod_auc: float | None
+    new_auc: float | None
+    auc_improvement: float | None
+    model_version: str | None
+    drift_run_id: str
+    gate_run_id: str
+    training_run_id: str | None
+    timings: Timings = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class BaselineOutcome:
+    quality_gate_run_id: str
+    drift_run_id: str
+    model_version: str
+    auc: float
+
+
+@dataclass(frozen=True)
+class ExperimentResult:
+    manifest: Manifest
+    initial: InitialOutcome
+    baseline: BaselineOutcome
+    batches: list[BatchOutcome]
+    timings: Timings
+
+
+@contextmanager
+def timed(step: str, timings: Timings) -> Iterator[None]:
+    """Record a step's wall time and log it, so slow steps show in the CLI output."""
+    logger.info("%s ...", step)
+    start = time.perf_counter()
+    yield
+    timings[step] = time.perf_counter() - start
+    logger.info("%s done in %.1f s", step, timings[step])
+
+
+# --- Steps ----------------------------------------------------------------------------------
+def prepare(
+    data_path: str | Path | None,
+    storage: Storage,
+    seed: int = DEFAULT_SEED,
+    batch_size: int = batches.DEFAULT_BATCH_SIZE,
+) -> Manifest:
+    """Split the raw table, cut the batches and store it all (raw rows) with a manifest."""
+    raw = data.load_raw(data_path)
+    split = data.split_initial(raw.frame)
+    made = batches.make_batches(split.future, split.train, seed=seed, size=batch_size)
+    for key, frame in (
+        (contract.INITIAL_TRAIN_KEY, split.train),
+        (contract.INITIAL_VALIDATION_KEY, split.validation),
+        (contract.INITIAL_TEST_KEY, split.test),
+        (contract.FUTURE_DATA_KEY, split.future),
+    ):
+        storage.write_csv(key, frame)
+    for batch in made:
+        storage.write_csv(contract.batch_data_key(batch.number), batch.frame)
+    manifest = Manifest(
+        seed=seed,
+        data_sha256=raw.sha256,
+        batch_size=batch_size,
+        batches=tuple(BatchInfo(b.number, b.profile, b.description, len(b.frame)) for b in made),
+    )
+    # Written last: its presence means every file above is in place.
+    storage.write_csv(MANIFEST_KEY, manifest.to_frame())
+    logger.info(
+        "prepared %d batches of %d rows in %s (data sha256 %s)",
+        len(made),
+        batch_size,
+        storage.describe(),
+        raw.sha256[:12],
+    )
+    return manifest
+
+
+def train_initial(client: MlflowClient, storage: Storage, n_trials: int) -> InitialOutcome:
+    """Train on the initial split, register it and make it Production (batch 0's model)."""
+    manifest = read_manifest(storage)
+    settings = TrainingSettings(seed=manifest.seed, n_trials=n_trials)
+    experiment_id = tracking.ensure_experiment(client, contract.TRAINING_EXPERIMENT)
+    result = training.train(
+        client,
+        experiment_id,
+        0,
+        features.prepare(storage.read_csv(contract.INITIAL_TRAIN_KEY)),
+        features.prepare(storage.read_csv(contract.INITIAL_VALIDATION_KEY)),
+        settings,
+        manifest.data_sha256,
+    )
+    version = registry.register(client, result.run_id)
+    registry.promote(client, version)
+    return InitialOutcome(result, str(version.version))
+
+
+def split_batch(
+    batch_raw: pd.DataFrame, seed: int, batch: int
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """70/30 split stratified on the outcome, seeded per batch: the same rows on every re-run."""
+    readmitted = (batch_raw[features.RAW_TARGET] != "NO").astype(int)
+    train_part, test_part = train_test_split(
+        batch_raw,
+        test_size=BATCH_TEST_FRACTION,
+        stratify=readmitted,
+        random_state=seed + batch,
+    )
+    return train_part.reset_index(drop=True), test_part.reset_index(drop=True)
+
+
+def cumulative_training_data(storage: Storage, manifest: Manifest, batch: int) -> pd.DataFrame:
+    """Initial train rows plus the training part of every batch up to and including ``batch``."""
+    parts = [storage.read_csv(contract.INITIAL_TRAIN_KEY)]
+    for earlier in range(1, batch + 1):
+        batch_raw = storage.read_csv(contract.batch_data_key(earlier))
+        parts.append(split_batch(batch_raw, manifest.seed, earlier)[0])
+    return pd.concat(parts, ignore_index=True)
+
+
+def check_drift(
+    client: MlflowClient,
+    storage: Storage,
+    manifest: Manifest,
+    batch: int,
+    batch_raw: pd.DataFrame,
+    *,
+    threshold: float,
+    force_retrain: bool,
+) -> tuple[DriftReport, str]:
+    """Batch vs initial train (both cleaned); logged as ``drift_batch_N`` once computed."""
+    reference_raw = storage.read_csv(contract.INITIAL_TRAIN_KEY)
+    report = drift.detect_drift(
+        features.clean(reference_raw),
+        features.clean(batch_raw),
+        threshold,
+        force_retrain=force_retrain,
+    )
+    records_json = json.dumps(report.to_records(), allow_nan=False)
+    experiment_id = tracking.ensure_experiment(client, contract.DRIFT_EXPERIMENT)
+    params = {
+        contract.Param.BATCH_NUMBER: batch,
+        contract.Param.REFERENCE_DATA: storage.uri(contract.INITIAL_TRAIN_KEY),
+        contract.Param.NEW_DATA: storage.uri(contract.batch_data_key(batch)),
+        contract.Param.DRIFT_THRESHOLD: threshold,
+        contract.Param.DATA_SHA256: manifest.data_sha256,
+    }
+    with tracking.result_run(
+        client, experiment_id, contract.drift_run_name(batch), params=params
+    ) as run:
+        run_id = run.info.run_id
+        metrics = {
+            contract.Metric.DRIFT_SHARE: report.drift_share,
+            contract.Metric.N_DRIFTED_COLUMNS: report.n_drifted_columns,
+            contract.Metric.N_TOTAL_COLUMNS: report.n_total_columns,
+            contract.Metric.DATASET_DRIFT: 1.0 if report.dataset_drift else 0.0,
+        }
+        evaluation.log_metrics(client, run_id, metrics)
+        client.log_text(run_id, records_json, contract.FEATURE_DRIFT_ARTIFACT)
+    logger.info(
+        "batch %d drift: %d of %d columns drifted (share %.2f, threshold %.2f)%s",
+        batch,
+        report.n_drifted_columns,
+        report.n_total_columns,
+        report.drift_share,
+        threshold,
+        " — retraining" if report.retrain else "",
+    )
+    return report, run_id
+
+
+def retrain(
+    client: MlflowClient, storage: Storage, manifest: Manifest, batch: int, n_trials: int
+) -> TrainingResult:
+    """Train a candidate on the cumulative data, validated on the initial validation split."""
+    cumulative = cumulative_training_data(storage, manifest, batch)
+    storage.write_csv(contract.cumulative_data_key(batch), cumulative)
+    experiment_id = tracking.ensure_experiment(client, contract.TRAINING_EXPERIMENT)
+    return training.train(
+        client,
+        experiment_id,
+        batch,
+        features.prepare(cumulative),
+        features.prepare(storage.read_csv(contract.INITIAL_VALIDATION_KEY)),
+        TrainingSettings(seed=manifest.seed, n_trials=n_trials),
+        manifest.data_sha256,
+    )
+
+
+def run_batch(
+    client: MlflowClient,
+    storage: Storage,
+    batch: int,
+    *,
+    force_retrain: bool = False,
+    n_trials: int = training.DEFAULT_N_TRIALS,
+    drift_threshold: float = contract.DEFAULT_DRIFT_THRESHOLD,
+) -> BatchOutcome:
+    """Drift check, test split, retraining when drift (or the user) asks for it, quality gate."""
+    manifest = read_manifest(storage)
+    info = manifest.info(batch)
+    timings: Timings = {}
+    with timed(f"batch {batch} drift", timings):
+        batch_raw = storage.read_csv(contract.batch_data_key(batch))
+        report, drift_run_id = check_drift(
+            client,
+            storage,
+            manifest,
+            batch,
+            batch_raw,
+            threshold=drift_threshold,
+            force_retrain=force_retrain,
+        )
+        test_raw = split_batch(batch_raw, manifest.seed, batch)[1]
+        storage.write_csv(contract.batch_test_key(batch), test_raw)
+    candidate: TrainingResult | None = None
+    if report.retrain:
+        with timed(f"batch {batch} training", timings):
+            candidate = retrain(client, storage, manifest, batch, n_trials)
+    with timed(f"batch {batch} gate", timings):
+        outcome = _gate(client, batch, features.prepare(test_raw), candidate)
+    return BatchOutcome(
+        batch=batch,
+        profile=info.profile,
+        drift_share=report.drift_share,
+        n_drifted_columns=report.n_drifted_columns,
+        n_total_columns=report.n_total_columns,
+        retrained=candidate is not None,
+        decision=outcome.decision,
+        prod_auc=None if outcome.production is None else outcome.production.auc,
+        new_auc=None if outcome.candidate is None else outcome.candidate.auc,
+        auc_improvement=outcome.auc_improvement,
+        model_version=outcome.model_version,
+        drift_run_id=drift_run_id,
+        gate_run_id=outcome.run_id,
+        training_run_id=None if candidate is None else candidate.run_id,
+        timings=timings,
+    )
+
+
+def _gate(
+    client: MlflowClient, batch: int, test_prepared: pd.DataFrame, candidate: TrainingResult | None
+) -> GateOutcome:
+    experiment_id = tracking.ensure_experiment(client, contract.TRAINING_EXPERIMENT)
+    if candidate is None:
+        return gate.run_no_drift_gate(client, experiment_id, batch, test_prepared)
+    return gate.run_retrain_gate(client, experiment_id, batch, test_prepared, candidate)
+
+
+def capture_baseline(tracking_uri: str, storage: Storage) -> BaselineOutcome:
+    """Batch 0 through the baseline package (the same capture the API's button runs)."""
+    from baseline.capture import capture_baseline as capture
+
+    result = capture(tracking_uri, storage)
+    return BaselineOutcome(
+        result.quality_gate_run_id, result.drift_run_id, str(result.model_version), result.auc
+    )
+
+
+def run_all(
+    data_path: str | Path | None,
+    tracking_uri: str,
+    storage: Storage,
+    *,
+    seed: int = DEFAULT_SEED,
+    batch_size: int = batches.DEFAULT_BATCH_SIZE,
+    n_trials: int = training.DEFAULT_N_TRIALS,
+    on_batch: Callable[[BatchOutcome], None] | None = None,
+) -> ExperimentResult:
+    """The whole experiment: prepare, initial model, baseline (batch 0), every batch in order."""
+    client = tracking.configure(tracking_uri)
+    timings: Timings = {}
+    start = time.perf_counter()
+    with timed("prepare", timings):
+        manifest = prepare(data_path, storage, seed, batch_size)
+    with timed("train-initial", timings):
+        initial = train_initial(client, storage, n_trials)
+    with timed("baseline", timings):
+        baseline_outcome = capture_baseline(tracking_uri, storage)
+    outcomes: list[BatchOutcome] = []
+    for number in manifest.batch_numbers:
+        with timed(f"batch {number}", timings):
+            outcome = run_batch(client, storage, number, n_trials=n_trials)
+        outcomes.append(outcome)
+        if on_batch is not None:
+            on_batch(outcome)
+    timings["total"] = time.perf_counter() - start
+    return ExperimentResult(manifest, initial, baseline_outcome, outcomes, timings)
+
+
+def finished_gate_batches(client: MlflowClient) -> set[int]:
+    """Batches with a FINISHED quality-gate run, read page by page."""
+    experiment = client.get_experiment_by_name(contract.TRAINING_EXPERIMENT)
+    if experiment is None:
+        return set()
+    found: set[int] = set()
+    page_token: str | None = None
+    while True:
+        page = client.search_runs(
+            [experiment.experiment_id],
+            filter_string=f"tags.{contract.Tag.QUALITY_GATE} = '{contract.Tag.TRUE}' "
+            "and attributes.status = 'FINISHED'",
+            max_results=500,
+            page_token=page_token,
+        )
+        for run in page:
+            number = run.data.params.get(contract.Param.BATCH_NUMBER, "")
+            if number.isdigit():
+                found.add(int(number))
+        page_token = page.token
+        if not page_token:
+            return found
+
+
+def is_complete(client: MlflowClient, storage: Storage) -> bool:
+    """Prepared storage, a Production model and a finished gate for batch 0 and every batch."""
+    if not storage.exists(MANIFEST_KEY):
+        return False
+    wanted = {0, *read_manifest(storage).batch_numbers}
+    return (
+        wanted <= finished_gate_batches(client) and registry.production_version(client) is not None
+    )

@@ -1,0 +1,182 @@
+"""The model registry: which version is Production, registering and promoting, loading for scoring.
+
+"Production" is the version with alias ``production``; stores left by the original pipeline only
+have the legacy stage (sometimes spelled ``production``), so without the alias the highest version
+in that stage counts. Promotion keeps the two in step so older tools resolving
+``models:/HealthPredictModel/Production`` see the same version.
+
+Refinements of docs/architecture.md:
+- ``load_scoring_pair`` returns a ``ScoringPair(model, preprocessor)`` named tuple; it reads the
+  flavours in the version's ``MLmodel`` and loads the ``xgboost`` flavour, else ``sklearn``.
+- ``register`` and ``load_scoring_pair`` go through MLflow's fluent API (it resolves MLflow 3's
+  logged models); they point it at the client's URI first.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+import warnings
+from pathlib import Path
+from typing import Any, Final, NamedTuple
+
+import joblib
+import mlflow
+import mlflow.artifacts
+import mlflow.sklearn
+import mlflow.xgboost
+from mlflow import MlflowClient
+from mlflow.entities.model_registry import ModelVersion
+from mlflow.exceptions import MlflowException
+from mlflow.models import Model
+from mlflow.protos.databricks_pb2 import RESOURCE_DOES_NOT_EXIST, ErrorCode
+
+from pipeline import contract, features
+from pipeline.errors import TrackingError
+
+logger = logging.getLogger(__name__)
+
+SUPPORTED_FLAVOURS: Final = ("xgboost", "sklearn")
+_PAGE_SIZE: Final = 200
+_REGISTRATION_WAIT_SECONDS: Final = 60
+_NOT_FOUND: Final = ErrorCode.Name(RESOURCE_DOES_NOT_EXIST)
+
+
+class ScoringPair(NamedTuple):
+    """A registered model and the preprocessor its run fitted: the only way anything is scored."""
+
+    model: Any
+    preprocessor: Any
+
+
+def production_version(client: MlflowClient) -> ModelVersion | None:
+    """The alias ``production``, else the highest version in stage Production; None when neither."""
+    try:
+        model = client.get_registered_model(contract.MODEL_NAME)
+        aliased = model.aliases.get(contract.PRODUCTION_ALIAS)
+        if aliased is not None:
+            return client.get_model_version(contract.MODEL_NAME, str(aliased))
+    except MlflowException as error:
+        if error.error_code == _NOT_FOUND:
+            return None
+        raise _tracking_error("cannot read the model registry", error) from error
+    in_production = [
+        version
+        for version in _all_versions(client)
+        if (version.current_stage or "").lower() == contract.PRODUCTION_STAGE.lower()
+    ]
+    if not in_production:
+        return None
+    return max(in_production, key=lambda version: int(version.version))
+
+
+def register(client: MlflowClient, run_id: str) -> ModelVersion:
+    """Register the model that run ``run_id`` logged under ``model`` as a new version."""
+    _point_fluent_api_at(client)
+    source = f"runs:/{run_id}/{contract.MODEL_ARTIFACT_PATH}"
+    try:
+        version = mlflow.register_model(
+            source, contract.MODEL_NAME, await_registration_for=_REGISTRATION_WAIT_SECONDS
+        )
+    except MlflowException as error:
+        raise _tracking_error(f"cannot register {source}", error) from error
+    logger.info("registered %s version %s (run %s)", contract.MODEL_NAME, version.version, run_id)
+    return version
+
+
+def promote(client: MlflowClient, version: ModelVersion | str | int) -> None:
+    """Make ``version`` Production: stage (archiving older Production versions) and alias."""
+    number = str(version.version if isinstance(version, ModelVersion) else version)
+    try:
+        with warnings.catch_warnings():
+            # Stages are deprecated in MLflow 3 but older tools still resolve /Production.
+            warnings.simplefilter("ignore", FutureWarning)
+            client.transition_model_version_stage(
+                contract.MODEL_NAME,
+                number,
+                contract.PRODUCTION_STAGE,
+                archive_existing_versions=True,
+            )
+        client.set_registered_model_alias(contract.MODEL_NAME, contract.PRODUCTION_ALIAS, number)
+    except MlflowException as error:
+        raise _tracking_error(f"cannot promote version {number}", error) from error
+    logger.info("promoted %s version %s to Production", contract.MODEL_NAME, number)
+
+
+def load_scoring_pair(client: MlflowClient, version: ModelVersion) -> ScoringPair:
+    """The version's model and its run's preprocessor; ``FeatureMismatchError`` if they differ."""
+    _point_fluent_api_at(client)
+    if not version.run_id:
+        raise TrackingError(
+            f"{contract.model_version_uri(version.version)} has no source run, "
+            f"so there is no {contract.PREPROCESSOR_ARTIFACT} to score it with"
+        )
+    with tempfile.TemporaryDirectory(prefix="healthpredict-model-") as folder:
+        model = _load_model(client, version, Path(folder) / "model")
+        preprocessor = _load_preprocessor(client, version, Path(folder) / "preprocessor")
+    features.check_model_fits(model, preprocessor)
+    return ScoringPair(model, preprocessor)
+
+
+def _load_model(client: MlflowClient, version: ModelVersion, folder: Path) -> Any:
+    uri = contract.model_version_uri(version.version)
+    try:
+        local = mlflow.artifacts.download_artifacts(
+            artifact_uri=uri, dst_path=str(folder), tracking_uri=client.tracking_uri
+        )
+        flavours = Model.load(local).flavors
+    except (MlflowException, OSError) as error:
+        raise _tracking_error(f"cannot download {uri}", error) from error
+    if "xgboost" in flavours:
+        return mlflow.xgboost.load_model(local)
+    if "sklearn" in flavours:
+        return mlflow.sklearn.load_model(local)
+    raise TrackingError(
+        f"{uri} has flavours {', '.join(sorted(flavours))}; "
+        f"scoring needs one of {', '.join(SUPPORTED_FLAVOURS)}"
+    )
+
+
+def _load_preprocessor(client: MlflowClient, version: ModelVersion, folder: Path) -> Any:
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        local = client.download_artifacts(
+            str(version.run_id), contract.PREPROCESSOR_ARTIFACT, dst_path=str(folder)
+        )
+    except (MlflowException, OSError) as error:
+        raise _tracking_error(
+            f"run {version.run_id} of {contract.model_version_uri(version.version)} "
+            f"has no readable {contract.PREPROCESSOR_ARTIFACT}",
+            error,
+        ) from error
+    return joblib.load(local)
+
+
+def _all_versions(client: MlflowClient) -> list[ModelVersion]:
+    """Every version of the model, page by page (a single page silently truncates)."""
+    versions: list[ModelVersion] = []
+    page_token: str | None = None
+    try:
+        while True:
+            page = client.search_model_versions(
+                f"name='{contract.MODEL_NAME}'", max_results=_PAGE_SIZE, page_token=page_token
+            )
+            versions.extend(page)
+            page_token = page.token
+            if not page_token:
+                return versions
+    except MlflowException as error:
+        raise _tracking_error("cannot read the model registry", error) from error
+
+
+def _point_fluent_api_at(client: MlflowClient) -> None:
+    if mlflow.get_tracking_uri() != client.tracking_uri:
+        mlflow.set_tracking_uri(client.tracking_uri)
+    registry_uri = client._registry_uri or client.tracking_uri
+    if mlflow.get_registry_uri() != registry_uri:
+        mlflow.set_registry_uri(registry_uri)
+
+
+def _tracking_error(what: str, error: BaseException) -> TrackingError:
+    text = str(error).strip()
+    return TrackingError(f"{what}: {text.splitlines()[0] if text else type(error).__name__}")

@@ -1,0 +1,219 @@
+"""MLflow set-up shared by the pipeline and the baseline: fail fast, and never leave half a result.
+
+The report takes every FINISHED run for a result, so a run is only ever ended FINISHED once all of
+its metrics, params and artifacts are written; any failure ends it FAILED and propagates.
+
+Refinements of docs/architecture.md:
+- ``result_run(client, experiment_id, run_name, params=..., tags=...)`` is the single-run form;
+  ``result_runs(client)`` opens a group of runs that are ended together — all FINISHED, or all
+  FAILED when anything in the block (or ending any of them) fails. The baseline writes its
+  quality-gate/drift pair this way so the report never shows half a pair.
+- Local SQLite stores keep artifacts next to the database file (``<db folder>/mlartifacts``),
+  which is ``config.default_artifact_root()`` for the default tracking URI (a tmp folder in
+  tests).
+- ``configure`` probes the server with no retries and a 5 s timeout, so an unreachable server
+  fails in well under 10 s; afterwards (unless the user set them) requests use 2 retries, backoff
+  factor 1 and a 30 s timeout, instead of MLflow's 7 retries with backoff 2 and 120 s — a server
+  that dies mid-run fails the step in seconds, while a slow search on a big store still answers.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Final
+from urllib.parse import unquote, urlparse
+
+import mlflow
+from mlflow import MlflowClient
+from mlflow.entities import Param, Run, RunStatus
+from mlflow.entities.lifecycle_stage import LifecycleStage
+from mlflow.exceptions import MlflowException
+
+from pipeline.errors import TrackingError
+
+logger = logging.getLogger(__name__)
+
+# HTTP settings; each applies only when the user has not set the variable.
+FAIL_FAST_HTTP_ENV: Final = {
+    "MLFLOW_HTTP_REQUEST_MAX_RETRIES": "2",
+    "MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR": "1",
+    "MLFLOW_HTTP_REQUEST_TIMEOUT": "30",
+}
+# The reachability probe: one attempt, short timeout.
+PROBE_HTTP_ENV: Final = {
+    "MLFLOW_HTTP_REQUEST_MAX_RETRIES": "0",
+    "MLFLOW_HTTP_REQUEST_TIMEOUT": "5",
+}
+_defaults_we_set: set[str] = set()
+ARTIFACTS_FOLDER: Final = "mlartifacts"
+_SQLITE_PREFIX: Final = "sqlite:///"
+_FAILED: Final = RunStatus.to_string(RunStatus.FAILED)
+_FINISHED: Final = RunStatus.to_string(RunStatus.FINISHED)
+
+
+def configure(tracking_uri: str) -> MlflowClient:
+    """Point MLflow at ``tracking_uri`` and prove it answers; ``TrackingError`` otherwise."""
+    if not tracking_uri.strip():
+        raise TrackingError("MLflow tracking URI is empty")
+    user_set = {
+        name for name in PROBE_HTTP_ENV if name in os.environ and name not in _defaults_we_set
+    }
+    database = sqlite_path(tracking_uri)
+    if database is not None:
+        database.parent.mkdir(parents=True, exist_ok=True)
+    mlflow.set_tracking_uri(tracking_uri)
+    mlflow.set_registry_uri(tracking_uri)
+    client = MlflowClient(tracking_uri=tracking_uri, registry_uri=tracking_uri)
+    try:
+        with _probe_settings(user_set):
+            client.search_experiments(max_results=1)
+    except (MlflowException, OSError) as error:
+        raise TrackingError(
+            f"MLflow at {tracking_uri} is unreachable: {_one_line(error)}"
+        ) from error
+    for name, value in FAIL_FAST_HTTP_ENV.items():
+        if name not in os.environ:
+            os.environ[name] = value
+            _defaults_we_set.add(name)
+    return client
+
+
+@contextmanager
+def _probe_settings(user_set: set[str]) -> Iterator[None]:
+    """Probe settings for the variables the user left alone; restored afterwards."""
+    previous = {name: os.environ.get(name) for name in PROBE_HTTP_ENV if name not in user_set}
+    os.environ.update({name: PROBE_HTTP_ENV[name] for name in previous})
+    try:
+        yield
+    finally:
+        for name, value in previous.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def sqlite_path(tracking_uri: str) -> Path | None:
+    """The database file of a ``sqlite:///`` URI, or None for any other store."""
+    if not tracking_uri.startswith(_SQLITE_PREFIX):
+        return None
+    return Path(unquote(urlparse(tracking_uri).path))
+
+
+def artifact_location_for(tracking_uri: str, experiment_name: str) -> str | None:
+    """New experiments' artifacts: next to a SQLite file; the server decides for other stores."""
+    database = sqlite_path(tracking_uri)
+    if database is None:
+        return None
+    return (database.parent / ARTIFACTS_FOLDER / experiment_name).resolve().as_uri()
+
+
+def ensure_experiment(client: MlflowClient, name: str) -> str:
+    """The id of experiment ``name``, created when missing (safe against a concurrent create)."""
+    try:
+        experiment = client.get_experiment_by_name(name)
+        if experiment is None:
+            try:
+                return client.create_experiment(
+                    name, artifact_location=artifact_location_for(client.tracking_uri, name)
+                )
+            except MlflowException:
+                experiment = client.get_experiment_by_name(name)
+                if experiment is None:
+                    raise
+    except MlflowException as error:
+        raise TrackingError(
+            f"cannot open MLflow experiment {name!r}: {_one_line(error)}"
+        ) from error
+    if experiment.lifecycle_stage == LifecycleStage.DELETED:
+        raise TrackingError(
+            f"MLflow experiment {name!r} is deleted: restore it in the MLflow UI "
+            "(or `mlflow experiments restore`) before logging to it"
+        )
+    return str(experiment.experiment_id)
+
+
+class ResultRuns:
+    """Runs opened inside one ``result_runs`` block; they end together."""
+
+    def __init__(self, client: MlflowClient) -> None:
+        self._client = client
+        self.runs: list[Run] = []
+
+    def start(
+        self,
+        experiment_id: str,
+        run_name: str,
+        *,
+        params: Mapping[str, object] | None = None,
+        tags: Mapping[str, str] | None = None,
+    ) -> Run:
+        run = self._client.create_run(experiment_id, run_name=run_name, tags=dict(tags or {}))
+        self.runs.append(run)
+        if params:
+            self._client.log_batch(
+                run.info.run_id, params=[Param(key, str(value)) for key, value in params.items()]
+            )
+        return run
+
+
+@contextmanager
+def result_runs(client: MlflowClient) -> Iterator[ResultRuns]:
+    """All runs started in the block end FINISHED together, or all end FAILED.
+
+    If ending one run FINISHED fails, the ones already ended are set back to FAILED, so the
+    store never holds part of a group as a result.
+    """
+    group = ResultRuns(client)
+    try:
+        yield group
+    except BaseException:
+        _fail_all(client, group.runs)
+        raise
+    try:
+        for run in group.runs:
+            client.set_terminated(run.info.run_id, _FINISHED)
+    except BaseException:
+        _fail_all(client, group.runs)
+        raise
+
+
+@contextmanager
+def result_run(
+    client: MlflowClient,
+    experiment_id: str,
+    run_name: str,
+    *,
+    params: Mapping[str, object] | None = None,
+    tags: Mapping[str, str] | None = None,
+) -> Iterator[Run]:
+    """One result run: FINISHED when the block completes, FAILED (and re-raised) otherwise."""
+    with result_runs(client) as group:
+        yield group.start(experiment_id, run_name, params=params, tags=tags)
+
+
+def log_json_artifact(
+    client: MlflowClient, run_id: str, artifact_file: str, payload: Mapping[str, Any]
+) -> None:
+    """Strict JSON (no NaN/Infinity): readers in other languages choke on Python's extensions."""
+    text = json.dumps(payload, allow_nan=False, indent=None, separators=(",", ":"))
+    client.log_text(run_id, text, artifact_file)
+
+
+def _fail_all(client: MlflowClient, runs: list[Run]) -> None:
+    """Best effort: a store that just failed may fail again; the original error must surface."""
+    for run in runs:
+        try:
+            client.set_terminated(run.info.run_id, _FAILED)
+        except (MlflowException, OSError) as error:
+            logger.error("could not mark run %s FAILED: %s", run.info.run_id, _one_line(error))
+
+
+def _one_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__

@@ -1,0 +1,92 @@
+"""The report cache (single flight, stale fallback) and the start-up checks on settings."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from backend.cache import TtlCache
+from backend.settings import InvalidSettingsError, load_settings
+from pipeline.errors import TrackingError
+
+
+def test_concurrent_cold_reads_load_once() -> None:
+    loads: list[int] = []
+
+    def slow_load() -> int:
+        loads.append(1)
+        time.sleep(0.2)
+        return len(loads)
+
+    cache = TtlCache(slow_load, ttl_seconds=30)
+    results: list[int] = []
+    threads = [threading.Thread(target=lambda: results.append(cache.get().value)) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == [1] * 8 and len(loads) == 1
+
+
+def test_failed_reload_serves_the_last_good_value_as_stale() -> None:
+    answers: list[object] = ["first", TrackingError("down")]
+
+    def load() -> str:
+        answer = answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return str(answer)
+
+    cache = TtlCache(load, ttl_seconds=30)
+    assert cache.get().value == "first"
+    cache.clear()
+    again = cache.get()
+    assert again.value == "first" and again.stale is True
+
+
+def test_failed_first_load_raises() -> None:
+    def load() -> str:
+        raise TrackingError("MLflow at http://x did not answer")
+
+    with pytest.raises(TrackingError, match="did not answer"):
+        TtlCache(load, ttl_seconds=30).get()
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("HEALTHPREDICT_DRIFT_THRESHOLD", "0", "HEALTHPREDICT_DRIFT_THRESHOLD must be in (0, 1]"),
+        ("HEALTHPREDICT_DRIFT_THRESHOLD", "1.5", "HEALTHPREDICT_DRIFT_THRESHOLD must be in (0, 1]"),
+        ("HEALTHPREDICT_DRIFT_THRESHOLD", "nan", "HEALTHPREDICT_DRIFT_THRESHOLD"),
+        ("HEALTHPREDICT_DRIFT_THRESHOLD", "lots", "HEALTHPREDICT_DRIFT_THRESHOLD"),
+        ("HEALTHPREDICT_CACHE_TTL_SECONDS", "-1", "HEALTHPREDICT_CACHE_TTL_SECONDS must be >= 0"),
+        ("MLFLOW_UI_URL", "localhost:5000", "MLFLOW_UI_URL must be an http(s) URL"),
+        ("AIRFLOW_UI_URL", "ftp://x", "AIRFLOW_UI_URL must be an http(s) URL"),
+        ("MLFLOW_S3_ENDPOINT_URL", "http://", "MLFLOW_S3_ENDPOINT_URL must be an http(s) URL"),
+        ("HEALTHPREDICT_CORS_ORIGINS", "http://ok:1,nope", "HEALTHPREDICT_CORS_ORIGINS"),
+        ("MLFLOW_TRACKING_URI", "http://", "MLFLOW_TRACKING_URI has no host"),
+    ],
+)
+def test_bad_values_refuse_to_start(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str, message: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(InvalidSettingsError) as refused:
+        load_settings()
+    assert message in str(refused.value)
+    assert "\n" not in str(refused.value)
+
+
+def test_environment_values_are_read(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{tmp_path}/m.db")
+    monkeypatch.setenv("HEALTHPREDICT_DRIFT_THRESHOLD", "0.25")
+    monkeypatch.setenv("HEALTHPREDICT_CORS_ORIGINS", "http://localhost:5173, http://127.0.0.1:5173")
+    monkeypatch.setenv("HEALTHPREDICT_API_TOKEN", "")
+    settings = load_settings()
+    assert settings.tracking_uri == f"sqlite:///{tmp_path}/m.db"
+    assert settings.drift_threshold == 0.25
+    assert settings.cors_origins == ["http://localhost:5173", "http://127.0.0.1:5173"]
+    assert settings.api_token is None
+    assert settings.cache_ttl_seconds == 30

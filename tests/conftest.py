@@ -1,0 +1,76 @@
+"""Shared session fixtures: the real data set, and one real experiment run for the whole session.
+
+``experiment_store`` runs the whole experiment once (``run_all``, default seed) through a real
+``mlflow server`` on 127.0.0.1 (SQLite backend, proxied artifacts, all in a session tmp folder)
+with local storage. Every test that needs "a real experiment store" reuses it, so the session pays
+for it once; the server lives until the session ends.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from pipeline import config
+
+if TYPE_CHECKING:
+    from pipeline.experiment import BatchOutcome, ExperimentResult
+
+
+@dataclass(frozen=True)
+class ExperimentStore:
+    """Where the session's experiment lives and what it decided."""
+
+    tracking_uri: str  # the running mlflow server's URL
+    backend_uri: str  # the server's SQLite store (read it only through the server)
+    storage: str  # local storage folder holding the prepared CSVs
+    state_dir: Path
+    result: ExperimentResult
+
+    @property
+    def outcomes(self) -> list[BatchOutcome]:
+        """Batches 1-5 in order (batch 0 is ``result.baseline``)."""
+        return list(self.result.batches)
+
+
+@pytest.fixture(scope="session")
+def real_data_path() -> Path:
+    """The real data set from $HEALTHPREDICT_DATA; skips with the reason when it is unset."""
+    value = os.environ.get(config.DATA_ENV)
+    if not value:
+        pytest.skip(f"${config.DATA_ENV} is unset: point it at dataset_diabetes.zip to run this")
+    path = Path(value)
+    if not path.is_file():
+        pytest.fail(f"${config.DATA_ENV}={value} does not exist")
+    return path
+
+
+@pytest.fixture(scope="session")
+def experiment_store(
+    real_data_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ExperimentStore]:
+    """The whole experiment, run once per session against a real MLflow server."""
+    from pipeline import experiment
+    from pipeline.storage import open_storage
+    from tests.support.servers import mlflow_server
+
+    state = tmp_path_factory.mktemp("experiment-store")
+    storage_folder = state / "storage"
+    with pytest.MonkeyPatch.context() as patch, mlflow_server(state) as server:
+        patch.setenv(config.STATE_DIR_ENV, str(state))
+        patch.setenv(config.TRACKING_URI_ENV, server.url)
+        result = experiment.run_all(
+            real_data_path, server.url, open_storage(str(storage_folder)), seed=config.DEFAULT_SEED
+        )
+        yield ExperimentStore(
+            tracking_uri=server.url,
+            backend_uri=server.backend_uri,
+            storage=str(storage_folder),
+            state_dir=state,
+            result=result,
+        )

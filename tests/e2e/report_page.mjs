@@ -1,0 +1,169 @@
+// Drives the built report page in Debian's headless Chromium and prints what a reader would see
+// as JSON (the pytest in test_report_page.py asserts on it). Screenshots go to --out.
+//
+//   node tests/e2e/report_page.mjs --url http://127.0.0.1:PORT/ --out test-output/e2e
+import { mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+
+const here = dirname(fileURLToPath(import.meta.url));
+// playwright-core is a devDependency of the frontend: resolve it from there.
+const require = createRequire(resolve(here, "../../frontend/package.json"));
+const { chromium } = require("playwright-core");
+
+const { values: options } = parseArgs({
+  options: {
+    url: { type: "string" },
+    out: { type: "string", default: "test-output/e2e" },
+    chromium: { type: "string", default: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium" },
+    timeout: { type: "string", default: "30000" },
+  },
+});
+if (!options.url) throw new Error("--url is required");
+const timeout = Number(options.timeout);
+mkdirSync(options.out, { recursive: true });
+
+const DESKTOP = { width: 1440, height: 900 };
+const MOBILE = { width: 390, height: 844 };
+
+const browser = await chromium.launch({
+  executablePath: options.chromium,
+  args: [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
+  ],
+});
+
+const facts = { url: options.url, consoleErrors: [], screenshots: {} };
+try {
+  const context = await browser.newContext({ viewport: DESKTOP, deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  page.setDefaultTimeout(timeout);
+  page.on("console", (message) => {
+    if (message.type() === "error") facts.consoleErrors.push(message.text());
+  });
+  page.on("pageerror", (error) => facts.consoleErrors.push(`pageerror: ${error.message}`));
+
+  await page.goto(options.url, { waitUntil: "commit" });
+  await page.waitForFunction(
+    () =>
+      document.querySelector('.report[data-state="ready"]') !== null &&
+      document.querySelectorAll(".drift-chart .recharts-bar-rectangle path").length > 0,
+    null,
+    { timeout },
+  );
+  // Milliseconds from navigation start to the report showing data, measured by the page itself.
+  facts.dataShownMs = Math.round(await page.evaluate(() => performance.now()));
+
+  Object.assign(
+    facts,
+    await page.evaluate(() => {
+      const text = (node) => (node?.textContent ?? "").replace(/\s+/g, " ").trim();
+      const headings = Array.from(document.querySelectorAll("h1, h2, h3")).map((node) => ({
+        level: Number(node.tagName.slice(1)),
+        text: text(node),
+      }));
+      const chart = document.querySelector(".drift-chart");
+      const thresholdLine = chart?.querySelector(".recharts-reference-line line");
+      const thresholdLabel = Array.from(chart?.querySelectorAll("svg text") ?? [])
+        .map(text)
+        .find((value) => value.startsWith("threshold"));
+      return {
+        title: document.title,
+        headings,
+        batchCards: Array.from(document.querySelectorAll("article.batch-card")).map((card) => ({
+          batch: card.getAttribute("data-batch"),
+          heading: text(card.querySelector("h3")),
+          badge: text(card.querySelector(".badge")),
+        })),
+        bars: chart?.querySelectorAll(".recharts-bar-rectangle path").length ?? 0,
+        threshold: {
+          line: Boolean(thresholdLine),
+          dashed: thresholdLine?.getAttribute("stroke-dasharray") ?? null,
+          label: thresholdLabel ?? null,
+        },
+        tableRows: document.querySelectorAll(".metrics-table tbody tr").length,
+        chartDescribedBy: chart?.getAttribute("aria-describedby") ?? null,
+        finalSummary: text(document.querySelector(".final-summary")),
+      };
+    }),
+  );
+
+  facts.screenshots.desktop = join(options.out, "report-1440.png");
+  await page.screenshot({ path: facts.screenshots.desktop, fullPage: true });
+  // The first screen of the report, small enough for the README.
+  facts.screenshots.readme = join(options.out, "report-1440-top.png");
+  await page.screenshot({
+    path: facts.screenshots.readme,
+    fullPage: true,
+    clip: { x: 0, y: 0, width: DESKTOP.width, height: 1400 },
+  });
+
+  // Open the ROC curve of the first retrained batch (else the last card) and check it drew.
+  const cards = page.locator("article.batch-card");
+  const retrained = cards.filter({ has: page.locator('.badge[data-decision^="DEPLOY"]') });
+  const card = (await retrained.count()) > 0 ? retrained.first() : cards.last();
+  const rocBatch = await card.getAttribute("data-batch");
+  await card.getByRole("button", { name: /show roc curve/i }).click();
+  await card
+    .locator("path.recharts-line-curve, .roc-panel.notice")
+    .first()
+    .waitFor({ state: "visible" });
+  facts.roc = await card.evaluate((node) => {
+    const paths = Array.from(node.querySelectorAll("path.recharts-line-curve"));
+    return {
+      expanded: node.querySelector(".roc-toggle")?.getAttribute("aria-expanded") === "true",
+      curves: paths.length,
+      drawn: paths.some((path) => (path.getAttribute("d") ?? "").length > 20),
+      legend: Array.from(node.querySelectorAll(".recharts-legend-item-text")).map((item) =>
+        (item.textContent ?? "").trim(),
+      ),
+      notice: node.querySelector(".roc-panel.notice")?.textContent ?? null,
+    };
+  });
+  facts.roc.batch = rocBatch;
+  facts.screenshots.roc = join(options.out, "roc-card-1440.png");
+  await card.screenshot({ path: facts.screenshots.roc });
+
+  // Print: the menu and the interactive parts disappear, nothing is expanded.
+  await page.emulateMedia({ media: "print" });
+  facts.print = await page.evaluate(() => ({
+    menuHidden: getComputedStyle(document.querySelector(".layout__menu")).display === "none",
+    rocHidden: Array.from(document.querySelectorAll(".roc-region")).every(
+      (node) => getComputedStyle(node).display === "none",
+    ),
+    buttonsHidden: Array.from(document.querySelectorAll("main button")).every(
+      (node) => getComputedStyle(node).display === "none",
+    ),
+  }));
+  await page.emulateMedia({ media: "screen" });
+
+  // Phone width: no sideways scrolling of the page; the table scrolls inside its own box.
+  await page.setViewportSize(MOBILE);
+  await page.waitForTimeout(300);
+  facts.mobile = await page.evaluate(() => {
+    const scroller = document.querySelector(".table-scroll");
+    return {
+      pageWidth: document.documentElement.scrollWidth,
+      viewportWidth: window.innerWidth,
+      tableScrolls: scroller ? scroller.scrollWidth > scroller.clientWidth : false,
+      bars: document.querySelectorAll(".drift-chart .recharts-bar-rectangle path").length,
+    };
+  });
+  facts.screenshots.mobile = join(options.out, "report-390.png");
+  await page.screenshot({ path: facts.screenshots.mobile, fullPage: true });
+
+  await context.close();
+} finally {
+  await browser.close();
+}
+
+process.stdout.write(`${JSON.stringify(facts, null, 2)}\n`);

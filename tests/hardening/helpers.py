@@ -1,0 +1,106 @@
+"""Helpers for the hardening tests: strict JSON, explicit settings, servers on 127.0.0.1."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import uvicorn
+from fastapi import FastAPI
+
+from backend.settings import Settings, load_settings
+
+SERVER_START_TIMEOUT_S = 180.0
+
+
+def strict_json(text: str) -> Any:
+    """Parse like a browser's JSON.parse: `NaN`/`Infinity` are errors, not floats."""
+
+    def refuse(constant: str) -> Any:
+        raise ValueError(f"non-standard JSON constant {constant}")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+def api_settings(tracking_uri: str, tmp: Path, **overrides: Any) -> Settings:
+    """Explicit settings: nothing leaks in from the developer's or CI's environment."""
+    values: dict[str, Any] = {
+        "tracking_uri": tracking_uri,
+        "storage": str(tmp / "storage"),
+        "static_dir": tmp / "no-page-built",
+        "cache_ttl_seconds": 30,
+        "api_token": None,
+        "cors_origins": [],
+        "mlflow_ui_url": None,
+        "airflow_ui_url": None,
+        "s3_endpoint_url": None,
+    }
+    values.update(overrides)
+    return load_settings(**values)
+
+
+@contextlib.contextmanager
+def serve_in_thread(app: FastAPI) -> Iterator[str]:
+    """The app under a real uvicorn on 127.0.0.1 (OS-chosen port) in a thread; yields its URL."""
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.05)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@contextlib.contextmanager
+def mlflow_server_on_port(
+    backend_uri: str, artifacts: Path, port: int, log: Path
+) -> Iterator[subprocess.Popen[bytes]]:
+    """`mlflow server` on a given port of 127.0.0.1 (to restart it where the API expects it)."""
+    from tests.support.servers import _stop_process_group
+
+    env = {**os.environ, "MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false"}
+    command = [
+        str(Path(sys.executable).with_name("mlflow")),
+        "server",
+        "--host", "127.0.0.1",
+        "--port", str(port),
+        "--backend-store-uri", backend_uri,
+        "--artifacts-destination", str(artifacts),
+        "--workers", "1",
+    ]  # fmt: skip
+    with log.open("ab") as out:
+        process = subprocess.Popen(
+            command, stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True
+        )
+    try:
+        deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"mlflow server exited; see {log}")
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(f"http://127.0.0.1:{port}/health", timeout=2).status_code == 200:
+                    break
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"mlflow server did not start; see {log}")
+            time.sleep(0.3)
+        yield process
+    finally:
+        _stop_process_group(process)

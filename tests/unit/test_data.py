@@ -1,0 +1,185 @@
+"""The raw-data loader: where it looks, what it refuses, and the initial split."""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pipeline import config, data, features
+from pipeline.errors import DataError
+
+N_ROWS = 40
+
+
+def raw_table(n: int = N_ROWS, seed: int = 0) -> pd.DataFrame:
+    """A tiny table with the real 50 columns and plausible values, in file order."""
+    rng = np.random.default_rng(seed)
+    frame = pd.DataFrame({c: rng.choice(["No", "Steady"], n) for c in features.RAW_COLUMNS})
+    frame["encounter_id"] = np.arange(1, n + 1)
+    frame["patient_nbr"] = np.arange(1000, 1000 + n)
+    frame["race"] = rng.choice(["Caucasian", "AfricanAmerican", "?"], n)
+    frame["age"] = rng.choice(features.AGE_BANDS, n)
+    frame["discharge_disposition_id"] = rng.choice(["1", "3", "6"], n)
+    for column in features.NUMERIC_COLUMNS:
+        frame[column] = rng.integers(0, 10, n)
+    frame[features.RAW_TARGET] = rng.choice(["NO", ">30", "<30"], n)
+    return frame
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> bytes:
+    frame.to_csv(path, index=False)
+    return path.read_bytes()
+
+
+def write_zip(
+    csv_bytes: bytes, path: Path, member: str = "dataset_diabetes/diabetic_data.csv"
+) -> Path:
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
+        bundle.writestr("dataset_diabetes/IDs_mapping.csv", "admission_type_id,description\n")
+        bundle.writestr(member, csv_bytes)
+    return path
+
+
+@pytest.fixture
+def small_expected_rows(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Let the tiny table pass the row-count check (everything else is checked for real)."""
+    monkeypatch.setattr(data, "EXPECTED_ROWS", N_ROWS)
+
+
+@pytest.fixture
+def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    monkeypatch.delenv(config.DATA_ENV, raising=False)
+    cache = tmp_path / "cache"
+    monkeypatch.setenv(config.CACHE_DIR_ENV, str(cache))
+    return cache
+
+
+def test_zip_and_csv_give_the_same_table_and_sha256(tmp_path: Path, small_expected_rows: None):
+    csv_bytes = write_csv(raw_table(), tmp_path / "diabetic_data.csv")
+    archive = write_zip(csv_bytes, tmp_path / "dataset.zip")
+
+    from_csv = data.load_raw(tmp_path / "diabetic_data.csv")
+    from_zip = data.load_raw(archive)
+
+    assert from_csv.sha256 == from_zip.sha256 == hashlib.sha256(csv_bytes).hexdigest()
+    pd.testing.assert_frame_equal(from_csv.frame, from_zip.frame)
+    assert list(from_zip.frame.columns) == list(features.RAW_COLUMNS)
+    assert from_zip.source == str(archive)
+    assert from_zip.frame["race"].isna().sum() == (raw_table()["race"] == "?").sum()
+
+
+def test_csv_is_found_anywhere_inside_the_archive(tmp_path: Path, small_expected_rows: None):
+    csv_bytes = write_csv(raw_table(), tmp_path / "t.csv")
+    archive = write_zip(csv_bytes, tmp_path / "nested.zip", member="a/b/c/diabetic_data.csv")
+    assert len(data.load_raw(archive).frame) == N_ROWS
+
+
+def test_missing_file_names_the_path(tmp_path: Path):
+    with pytest.raises(DataError, match=r"data file .*nope\.csv not found"):
+        data.load_raw(tmp_path / "nope.csv")
+
+
+def test_corrupt_zip_is_a_data_error(tmp_path: Path):
+    bad = tmp_path / "broken.zip"
+    bad.write_bytes(b"PK\x03\x04 this is not really a zip archive")
+    with pytest.raises(DataError, match=r"broken\.zip is not a valid zip archive"):
+        data.load_raw(bad)
+
+
+def test_truncated_zip_is_a_data_error(tmp_path: Path):
+    archive = write_zip(write_csv(raw_table(), tmp_path / "t.csv"), tmp_path / "full.zip")
+    cut = tmp_path / "cut.zip"
+    cut.write_bytes(archive.read_bytes()[:200])
+    with pytest.raises(DataError, match=r"cut\.zip is not a valid zip archive"):
+        data.load_raw(cut)
+
+
+def test_zip_without_the_table_is_refused(tmp_path: Path):
+    archive = write_zip(b"x\n1\n", tmp_path / "other.zip", member="something_else.csv")
+    with pytest.raises(DataError, match=r"contains no diabetic_data\.csv"):
+        data.load_raw(archive)
+
+
+def test_missing_columns_are_named(tmp_path: Path):
+    path = tmp_path / "short.csv"
+    write_csv(raw_table().drop(columns=["race", "age"]), path)
+    with pytest.raises(DataError, match=r"short\.csv is missing columns: race, age$"):
+        data.load_raw(path)
+
+
+def test_wrong_row_count_is_refused(tmp_path: Path):
+    path = tmp_path / "few.csv"
+    write_csv(raw_table(), path)
+    with pytest.raises(DataError, match=rf"few\.csv has {N_ROWS} rows, expected 101,766"):
+        data.load_raw(path)
+
+
+def test_unreadable_csv_is_a_data_error(tmp_path: Path):
+    path = tmp_path / "garbage.csv"
+    frame = raw_table()
+    frame["time_in_hospital"] = "many"  # a numeric column with text: not the expected table
+    write_csv(frame, path)
+    with pytest.raises(DataError, match=r"garbage\.csv is not a readable CSV table"):
+        data.load_raw(path)
+
+
+def test_env_variable_is_used_without_a_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, isolated_env: Path, small_expected_rows: None
+):
+    archive = write_zip(write_csv(raw_table(), tmp_path / "t.csv"), tmp_path / "env.zip")
+    monkeypatch.setenv(config.DATA_ENV, str(archive))
+    assert data.load_raw().source == str(archive)
+    assert not (isolated_env / data.CSV_NAME).exists()  # a given path is read in place
+
+
+def test_download_fills_the_cache_and_later_runs_use_it(
+    tmp_path: Path, isolated_env: Path, small_expected_rows: None
+):
+    csv_bytes = write_csv(raw_table(), tmp_path / "t.csv")
+    archive = write_zip(csv_bytes, tmp_path / "official.zip")
+    target = isolated_env / data.CSV_NAME
+
+    data.download_to_cache(target, url=archive.as_uri())
+    loaded = data.load_raw()
+
+    assert loaded.source == str(target)
+    assert loaded.sha256 == hashlib.sha256(csv_bytes).hexdigest()
+    assert [p.name for p in isolated_env.iterdir()] == [data.CSV_NAME]  # no temp file left
+
+
+def test_failed_download_leaves_no_cache(tmp_path: Path, isolated_env: Path):
+    broken = tmp_path / "broken.zip"
+    broken.write_bytes(b"not a zip")
+    with pytest.raises(DataError, match="is not a valid zip archive"):
+        data.download_to_cache(isolated_env / data.CSV_NAME, url=broken.as_uri())
+    with pytest.raises(DataError, match=r"download of .* failed"):
+        data.download_to_cache(isolated_env / data.CSV_NAME, url=(tmp_path / "x").as_uri())
+    assert not (isolated_env / data.CSV_NAME).exists()
+
+
+def test_split_keeps_file_order_and_fractions():
+    frame = raw_table(n=1000)
+    split = data.split_initial(frame)
+
+    assert [len(split.train), len(split.validation), len(split.test)] == [140, 30, 30]
+    assert len(split.future) == 800
+    joined = pd.concat([split.train, split.validation, split.test, split.future])
+    assert joined["encounter_id"].tolist() == frame["encounter_id"].tolist()
+    assert list(split.future.columns) == list(frame.columns)
+
+
+def test_split_of_the_real_row_count():
+    frame = pd.DataFrame({"encounter_id": np.arange(data.EXPECTED_ROWS)})
+    split = data.split_initial(frame)
+    sizes = [len(split.train), len(split.validation), len(split.test), len(split.future)]
+    assert sizes == [14_247, 3_052, 3_054, 81_413]
+
+
+def test_split_refuses_too_few_rows():
+    with pytest.raises(DataError, match="too few"):
+        data.split_initial(raw_table(n=5))
