@@ -22,12 +22,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 from mlflow import MlflowClient
+from mlflow.exceptions import MlflowException
 
 from pipeline import config, contract, evaluation, features, registry, tracking
-from pipeline.errors import CaptureInProgressError, NoProductionModelError
+from pipeline.errors import CaptureInProgressError, NoProductionModelError, TrackingError
 from pipeline.storage import Storage, open_storage
 
 logger = logging.getLogger(__name__)
@@ -91,26 +92,49 @@ def _capture(
     roc = evaluation.roc_curve_payload(scores.y_true, scores.y_score)
     logger.info("baseline on %d test rows: %s", len(scores.y_true), scores.as_dict())
 
+    try:
+        gate_run_id, drift_run_id = _write_pair(client, str(version.version), scores, roc)
+    except (MlflowException, OSError) as error:
+        text = str(error).strip()
+        raise TrackingError(
+            "writing the baseline runs failed (no run was left FINISHED): "
+            + (text.splitlines()[0] if text else type(error).__name__)
+        ) from error
+    logger.info("baseline logged: quality gate %s, drift %s", gate_run_id, drift_run_id)
+    return BaselineResult(
+        quality_gate_run_id=gate_run_id,
+        drift_run_id=drift_run_id,
+        model_version=str(version.version),
+        auc=scores.auc,
+        f1=scores.f1,
+        precision=scores.precision,
+        recall=scores.recall,
+    )
+
+
+def _write_pair(
+    client: MlflowClient, model_version: str, scores: evaluation.Scores, roc: dict[str, Any]
+) -> tuple[str, str]:
+    """The quality-gate and drift runs of batch 0, ended together; returns their run ids."""
     training_experiment = tracking.ensure_experiment(client, contract.TRAINING_EXPERIMENT)
     drift_experiment = tracking.ensure_experiment(client, contract.DRIFT_EXPERIMENT)
     shared_tags = {CAPTURE_ID_TAG: uuid.uuid4().hex}
     with tracking.result_runs(client) as runs:
-        gate_run = runs.start(
+        gate_run_id = runs.start(
             training_experiment,
             contract.quality_gate_run_name(BATCH_NUMBER),
             params={
                 contract.Param.BATCH_NUMBER: BATCH_NUMBER,
                 contract.Param.TEST_SET_USED: contract.INITIAL_TEST_SET,
                 contract.Param.MODEL_TYPE: contract.MODEL_TYPE_XGBOOST,
-                contract.Param.MODEL_VERSION: version.version,
+                contract.Param.MODEL_VERSION: model_version,
             },
             tags={
                 **shared_tags,
                 contract.Tag.QUALITY_GATE: contract.Tag.TRUE,
                 contract.Tag.DECISION: contract.Decision.BASELINE.value,
             },
-        )
-        gate_run_id = gate_run.info.run_id
+        ).info.run_id
         evaluation.log_scores(client, gate_run_id, "prod", scores)
         evaluation.log_scores(client, gate_run_id, "new", scores)
         evaluation.log_metrics(
@@ -120,7 +144,7 @@ def _capture(
         )
         evaluation.log_roc(client, gate_run_id, contract.ROC_PRODUCTION_ARTIFACT, roc)
 
-        drift_run = runs.start(
+        drift_run_id = runs.start(
             drift_experiment,
             contract.drift_run_name(BATCH_NUMBER),
             params={
@@ -128,10 +152,10 @@ def _capture(
                 contract.Param.DRIFT_THRESHOLD: contract.DEFAULT_DRIFT_THRESHOLD,
             },
             tags=shared_tags,
-        )
+        ).info.run_id
         evaluation.log_metrics(
             client,
-            drift_run.info.run_id,
+            drift_run_id,
             {
                 contract.Metric.DRIFT_SHARE: 0.0,
                 contract.Metric.N_DRIFTED_COLUMNS: 0.0,
@@ -139,16 +163,7 @@ def _capture(
                 contract.Metric.DATASET_DRIFT: 0.0,
             },
         )
-    logger.info("baseline logged: quality gate %s, drift %s", gate_run_id, drift_run.info.run_id)
-    return BaselineResult(
-        quality_gate_run_id=gate_run_id,
-        drift_run_id=drift_run.info.run_id,
-        model_version=str(version.version),
-        auc=scores.auc,
-        f1=scores.f1,
-        precision=scores.precision,
-        recall=scores.recall,
-    )
+    return gate_run_id, drift_run_id
 
 
 def lock_path(tracking_uri: str) -> Path:

@@ -164,8 +164,9 @@ def main(argv: list[str] | None = None) -> int:
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     out = RESULTS_DIR / "bench.json"
     out.write_text(json.dumps(results, indent=2), encoding="utf-8")
-    render(results, Console())
-    Console().print(f"wrote {out} in {results['total_s']} s")
+    console = Console(width=max(Console().width, 110))
+    render(results, console)
+    console.print(f"wrote {out} in {results['total_s']} s")
     failed = [n for n, p in results["parts"].items() if p["status"] == "failed"]
     return 1 if failed else 0
 

@@ -18,7 +18,9 @@ from pipeline import config
 from pipeline.errors import HealthPredictError
 
 if TYPE_CHECKING:
-    from pipeline.experiment import BatchOutcome, ExperimentResult
+    from rich.console import Console
+
+    from pipeline.experiment import BatchOutcome, ExperimentResult, TrainingOptions
     from pipeline.storage import Storage
 
 logger = logging.getLogger(__name__)
@@ -28,6 +30,7 @@ DEFAULT_HOST: Final = "127.0.0.1"
 DEFAULT_PORT: Final = 8000
 DEFAULT_HPO_TRIALS: Final = 4  # mirrors training.DEFAULT_N_TRIALS without importing XGBoost
 DEFAULT_BATCH_SIZE: Final = 2000  # mirrors batches.DEFAULT_BATCH_SIZE
+PIPED_WIDTH: Final = 120
 NOISY_LOGGERS: Final = ("mlflow", "alembic", "urllib3", "botocore", "httpx")
 Command = Callable[[argparse.Namespace], int]
 
@@ -82,6 +85,21 @@ def _add_trials(parser: argparse.ArgumentParser) -> None:
         default=DEFAULT_HPO_TRIALS,
         help="hyper-parameter trials per training (default: %(default)s)",
     )
+    parser.add_argument(
+        "--refit-on-validation",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help=(
+            "after early stopping picks the best trial on validation, refit its params on "
+            "train + validation (default: %(default)s)"
+        ),
+    )
+
+
+def _training_options(args: argparse.Namespace) -> TrainingOptions:
+    from pipeline.experiment import TrainingOptions
+
+    return TrainingOptions(n_trials=args.hpo_trials, refit_on_validation=args.refit_on_validation)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -159,10 +177,12 @@ def _open_storage(args: argparse.Namespace) -> Storage:
 
 
 def _experiment_run(args: argparse.Namespace) -> int:
-    from pipeline import experiment, tracking
+    from pipeline import tracking
 
     tracking_uri = _tracking_uri(args)
-    client = tracking.configure(tracking_uri)
+    client = tracking.configure(tracking_uri)  # first: an unreachable server fails fast
+    from pipeline import experiment
+
     storage = _open_storage(args)
     if args.if_missing and experiment.is_complete(client, storage):
         sys.stdout.write(
@@ -176,7 +196,7 @@ def _experiment_run(args: argparse.Namespace) -> int:
         storage,
         seed=args.seed,
         batch_size=args.batch_size,
-        n_trials=args.hpo_trials,
+        options=_training_options(args),
     )
     _print_experiment_table(result)
     return 0
@@ -194,10 +214,12 @@ def _experiment_prepare(args: argparse.Namespace) -> int:
 
 
 def _train_initial(args: argparse.Namespace) -> int:
-    from pipeline import contract, experiment, tracking
+    from pipeline import contract, tracking
 
-    client = tracking.configure(_tracking_uri(args))
-    outcome = experiment.train_initial(client, _open_storage(args), args.hpo_trials)
+    client = tracking.configure(_tracking_uri(args))  # first: an unreachable server fails fast
+    from pipeline import experiment
+
+    outcome = experiment.train_initial(client, _open_storage(args), _training_options(args))
     sys.stdout.write(
         f"{contract.model_version_uri(outcome.model_version)} is Production "
         f"(validation AUC {outcome.training.validation_auc:.4f}, "
@@ -213,7 +235,11 @@ def _batch_run(args: argparse.Namespace) -> int:
     experiment.read_manifest(storage).info(args.number)  # refuse early, before MLflow
     client = tracking.configure(_tracking_uri(args))
     outcome = experiment.run_batch(
-        client, storage, args.number, force_retrain=args.force_retrain, n_trials=args.hpo_trials
+        client,
+        storage,
+        args.number,
+        force_retrain=args.force_retrain,
+        options=_training_options(args),
     )
     _print_batch_table([outcome])
     return 0
@@ -268,19 +294,23 @@ BATCH_COLUMNS: Final = (
 )
 
 
-def _print_batch_table(outcomes: Sequence[BatchOutcome], extra: Sequence[list[str]] = ()) -> None:
+def _console() -> Console:
+    """Full-width table in a terminal; a fixed, untruncated width when piped to a file."""
     from rich.console import Console
+
+    return Console(soft_wrap=True, width=None if sys.stdout.isatty() else PIPED_WIDTH)
+
+
+def _print_batch_table(outcomes: Sequence[BatchOutcome], extra: Sequence[list[str]] = ()) -> None:
     from rich.table import Table
 
     table = Table(*BATCH_COLUMNS, title="Health Predict — batches")
     for row in [*extra, *_batch_rows(outcomes)]:
         table.add_row(*row)
-    Console(soft_wrap=True).print(table)
+    _console().print(table)
 
 
 def _print_experiment_table(result: ExperimentResult) -> None:
-    from rich.console import Console
-
     baseline_row = [
         "0",
         "baseline",
@@ -297,7 +327,7 @@ def _print_experiment_table(result: ExperimentResult) -> None:
         for name, seconds in result.timings.items()
         if not name.startswith("batch ")
     )
-    Console(soft_wrap=True).print(
+    _console().print(
         f"initial model validation AUC {result.initial.training.validation_auc:.4f}; steps: {steps}"
     )
 

@@ -126,6 +126,21 @@ def read_manifest(storage: Storage) -> Manifest:
     return Manifest.from_frame(storage.read_csv(MANIFEST_KEY), storage.describe())
 
 
+@dataclass(frozen=True)
+class TrainingOptions:
+    """What the user may choose about training; the seed always comes from the manifest."""
+
+    n_trials: int = training.DEFAULT_N_TRIALS
+    refit_on_validation: bool = True
+
+    def settings(self, manifest: Manifest) -> TrainingSettings:
+        return TrainingSettings(
+            seed=manifest.seed,
+            n_trials=self.n_trials,
+            refit_on_validation=self.refit_on_validation,
+        )
+
+
 # --- Outcomes -------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class InitialOutcome:
@@ -219,10 +234,12 @@ def prepare(
     return manifest
 
 
-def train_initial(client: MlflowClient, storage: Storage, n_trials: int) -> InitialOutcome:
+def train_initial(
+    client: MlflowClient, storage: Storage, options: TrainingOptions
+) -> InitialOutcome:
     """Train on the initial split, register it and make it Production (batch 0's model)."""
     manifest = read_manifest(storage)
-    settings = TrainingSettings(seed=manifest.seed, n_trials=n_trials)
+    settings = options.settings(manifest)
     experiment_id = tracking.ensure_experiment(client, contract.TRAINING_EXPERIMENT)
     result = training.train(
         client,
@@ -313,7 +330,11 @@ def check_drift(
 
 
 def retrain(
-    client: MlflowClient, storage: Storage, manifest: Manifest, batch: int, n_trials: int
+    client: MlflowClient,
+    storage: Storage,
+    manifest: Manifest,
+    batch: int,
+    options: TrainingOptions,
 ) -> TrainingResult:
     """Train a candidate on the cumulative data, validated on the initial validation split."""
     cumulative = cumulative_training_data(storage, manifest, batch)
@@ -325,7 +346,7 @@ def retrain(
         batch,
         features.prepare(cumulative),
         features.prepare(storage.read_csv(contract.INITIAL_VALIDATION_KEY)),
-        TrainingSettings(seed=manifest.seed, n_trials=n_trials),
+        options.settings(manifest),
         manifest.data_sha256,
     )
 
@@ -336,7 +357,7 @@ def run_batch(
     batch: int,
     *,
     force_retrain: bool = False,
-    n_trials: int = training.DEFAULT_N_TRIALS,
+    options: TrainingOptions | None = None,
     drift_threshold: float = contract.DEFAULT_DRIFT_THRESHOLD,
 ) -> BatchOutcome:
     """Drift check, test split, retraining when drift (or the user) asks for it, quality gate."""
@@ -359,7 +380,7 @@ def run_batch(
     candidate: TrainingResult | None = None
     if report.retrain:
         with timed(f"batch {batch} training", timings):
-            candidate = retrain(client, storage, manifest, batch, n_trials)
+            candidate = retrain(client, storage, manifest, batch, options or TrainingOptions())
     with timed(f"batch {batch} gate", timings):
         outcome = _gate(client, batch, features.prepare(test_raw), candidate)
     return BatchOutcome(
@@ -407,7 +428,7 @@ def run_all(
     *,
     seed: int = DEFAULT_SEED,
     batch_size: int = batches.DEFAULT_BATCH_SIZE,
-    n_trials: int = training.DEFAULT_N_TRIALS,
+    options: TrainingOptions | None = None,
     on_batch: Callable[[BatchOutcome], None] | None = None,
 ) -> ExperimentResult:
     """The whole experiment: prepare, initial model, baseline (batch 0), every batch in order."""
@@ -417,13 +438,13 @@ def run_all(
     with timed("prepare", timings):
         manifest = prepare(data_path, storage, seed, batch_size)
     with timed("train-initial", timings):
-        initial = train_initial(client, storage, n_trials)
+        initial = train_initial(client, storage, options or TrainingOptions())
     with timed("baseline", timings):
         baseline_outcome = capture_baseline(tracking_uri, storage)
     outcomes: list[BatchOutcome] = []
     for number in manifest.batch_numbers:
         with timed(f"batch {number}", timings):
-            outcome = run_batch(client, storage, number, n_trials=n_trials)
+            outcome = run_batch(client, storage, number, options=options)
         outcomes.append(outcome)
         if on_batch is not None:
             on_batch(outcome)

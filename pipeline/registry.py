@@ -127,10 +127,13 @@ def _load_model(client: MlflowClient, version: ModelVersion, folder: Path) -> An
         flavours = Model.load(local).flavors
     except (MlflowException, OSError) as error:
         raise _tracking_error(f"cannot download {uri}", error) from error
-    if "xgboost" in flavours:
-        return mlflow.xgboost.load_model(local)
-    if "sklearn" in flavours:
-        return mlflow.sklearn.load_model(local)
+    try:
+        if "xgboost" in flavours:
+            return mlflow.xgboost.load_model(local)
+        if "sklearn" in flavours:
+            return mlflow.sklearn.load_model(local)
+    except (MlflowException, OSError, ValueError) as error:
+        raise _tracking_error(f"cannot load {uri}", error) from error
     raise TrackingError(
         f"{uri} has flavours {', '.join(sorted(flavours))}; "
         f"scoring needs one of {', '.join(SUPPORTED_FLAVOURS)}"

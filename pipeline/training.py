@@ -42,6 +42,7 @@ TRIAL_NUMBER_PARAM: Final = "trial_number"
 N_TRAIN_ROWS_PARAM: Final = "n_train_rows"
 N_VALIDATION_ROWS_PARAM: Final = "n_validation_rows"
 N_TRIALS_PARAM: Final = "n_trials"
+REFIT_PARAM: Final = "refit_on_validation"
 BEST_PARAM_PREFIX: Final = "best_"
 
 DEFAULT_N_TRIALS: Final = 4
@@ -69,6 +70,9 @@ class TrainingSettings:
     n_trials: int = DEFAULT_N_TRIALS
     max_trees: int = DEFAULT_MAX_TREES
     early_stopping_rounds: int = DEFAULT_EARLY_STOPPING_ROUNDS
+    # Off by default: the kept model is the best trial's, early-stopped on validation. On, the
+    # best trial's params are refitted on train + validation (trees scaled to the larger set).
+    refit_on_validation: bool = True
 
     def __post_init__(self) -> None:
         if self.n_trials < 1:
@@ -96,6 +100,9 @@ class SearchResult:
     trials: list[Trial]
     n_train_rows: int
     n_validation_rows: int
+    # What is logged and scored: the best trial's model and preprocessor, or their refit.
+    final_model: xgboost.XGBClassifier = field(repr=False)
+    final_preprocessor: ColumnTransformer = field(repr=False)
 
     @property
     def best(self) -> Trial:
@@ -185,7 +192,41 @@ def search(
         fit_trial(number, params, train, validation, settings)
         for number, params in enumerate(sample_trial_params(settings.seed, settings.n_trials))
     ]
-    return SearchResult(preprocessor, trials, len(train.target), len(validation.target))
+    best = max(trials, key=lambda t: (t.validation_auc, -t.number))
+    final_model, final_preprocessor = best.model, preprocessor
+    if settings.refit_on_validation:
+        final_model, final_preprocessor = refit(best, train_prepared, validation_prepared, settings)
+    return SearchResult(
+        preprocessor,
+        trials,
+        len(train.target),
+        len(validation.target),
+        final_model,
+        final_preprocessor,
+    )
+
+
+def refit(
+    best: Trial,
+    train_prepared: pd.DataFrame,
+    validation_prepared: pd.DataFrame,
+    settings: TrainingSettings,
+) -> tuple[xgboost.XGBClassifier, ColumnTransformer]:
+    """The best trial's params on train + validation, trees scaled by the larger row count."""
+    combined = pd.concat([train_prepared, validation_prepared], ignore_index=True)
+    inputs, target = features.split_xy(combined)
+    preprocessor = features.fit_preprocessor(inputs)
+    n_trees = round((best.best_iteration + 1) * len(combined) / len(train_prepared))
+    model = xgboost.XGBClassifier(
+        n_estimators=n_trees,
+        tree_method="hist",
+        n_jobs=N_JOBS,
+        random_state=settings.seed,
+        **best.params,
+    )
+    model.fit(features.transform(preprocessor, inputs), target.to_numpy())
+    logger.info("refitted the best trial on %d rows with %d trees", len(combined), n_trees)
+    return model, preprocessor
 
 
 def train(
@@ -213,8 +254,8 @@ def train(
     return TrainingResult(
         run_id=run.info.run_id,
         batch=batch,
-        model=best.model,
-        preprocessor=result.preprocessor,
+        model=result.final_model,
+        preprocessor=result.final_preprocessor,
         params=best.params,
         validation_auc=best.validation_auc,
         n_train_rows=result.n_train_rows,
@@ -261,6 +302,7 @@ def log_training_run(
         N_TRAIN_ROWS_PARAM: result.n_train_rows,
         N_VALIDATION_ROWS_PARAM: result.n_validation_rows,
         N_TRIALS_PARAM: len(result.trials),
+        REFIT_PARAM: settings.refit_on_validation,
         **{f"{BEST_PARAM_PREFIX}{name}": value for name, value in best.params.items()},
     }
     metrics = {
@@ -269,8 +311,8 @@ def log_training_run(
     }
     _log_batch(client, run_id, params=params, metrics=metrics)
     trial_run_ids = [log_trial(client, experiment_id, run_id, trial) for trial in result.trials]
-    log_preprocessor(client, run_id, result.preprocessor)
-    log_model(client, experiment_id, run_id, best.model)
+    log_preprocessor(client, run_id, result.final_preprocessor)
+    log_model(client, experiment_id, run_id, result.final_model)
     return trial_run_ids
 
 

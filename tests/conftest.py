@@ -61,12 +61,16 @@ def experiment_store(
 
     state = tmp_path_factory.mktemp("experiment-store")
     storage_folder = state / "storage"
-    with pytest.MonkeyPatch.context() as patch, mlflow_server(state) as server:
-        patch.setenv(config.STATE_DIR_ENV, str(state))
-        patch.setenv(config.TRACKING_URI_ENV, server.url)
-        result = experiment.run_all(
-            real_data_path, server.url, open_storage(str(storage_folder)), seed=config.DEFAULT_SEED
-        )
+    with mlflow_server(state) as server:
+        with pytest.MonkeyPatch.context() as patch:
+            # Only while it runs: the baseline's lock file lives in the state folder.
+            patch.setenv(config.STATE_DIR_ENV, str(state))
+            result = experiment.run_all(
+                real_data_path,
+                server.url,
+                open_storage(str(storage_folder)),
+                seed=config.DEFAULT_SEED,
+            )
         yield ExperimentStore(
             tracking_uri=server.url,
             backend_uri=server.backend_uri,

@@ -32,7 +32,7 @@ class StoreBuilder:
     def __init__(self, tracking_uri: str, artifact_root: Path) -> None:
         self.tracking_uri = tracking_uri
         self.artifact_root = artifact_root
-        self.client = MlflowClient(tracking_uri=tracking_uri)
+        self.client = MlflowClient(tracking_uri=tracking_uri, registry_uri=tracking_uri)
         self._clock = START
         self._experiments: dict[str, str] = {}
 

@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-pytestmark = pytest.mark.e2e
+# The first test here may pay for the session's experiment run (`experiment_store`).
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(1800)]
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))

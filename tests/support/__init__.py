@@ -1,0 +1,1 @@
+"""Test helpers shared across suites: real servers, real stores, model registries, data."""

@@ -11,7 +11,7 @@ import pytest
 import xgboost
 from mlflow import MlflowClient
 
-from pipeline import contract, evaluation, features
+from pipeline import contract, evaluation, features, tracking
 from pipeline.errors import DataError
 from tests.support.sqlite_store import empty_store_uri
 from tests.support.synthetic import raw_encounters
@@ -120,7 +120,7 @@ def test_logged_scores_use_the_contract_names(fitted, prepared, tmp_path: Path):
     model, preprocessor = fitted
     scores = evaluation.score(model, preprocessor, prepared.iloc[300:])
     client = MlflowClient(empty_store_uri(tmp_path))
-    run_id = client.create_run(client.create_experiment("evaluation")).info.run_id
+    run_id = client.create_run(tracking.ensure_experiment(client, "evaluation")).info.run_id
 
     evaluation.log_scores(client, run_id, "prod", scores)
     evaluation.log_roc(client, run_id, contract.ROC_PRODUCTION_ARTIFACT, {"auc": scores.auc})
@@ -135,7 +135,7 @@ def test_bad_prefixes_and_non_finite_metrics_are_refused(fitted, prepared, tmp_p
     model, preprocessor = fitted
     scores = evaluation.score(model, preprocessor, prepared.iloc[300:])
     client = MlflowClient(empty_store_uri(tmp_path))
-    run_id = client.create_run(client.create_experiment("evaluation")).info.run_id
+    run_id = client.create_run(tracking.ensure_experiment(client, "evaluation")).info.run_id
     with pytest.raises(ValueError, match="'new' or 'prod'"):
         evaluation.log_scores(client, run_id, "candidate", scores)
     with pytest.raises(ValueError, match="auc_improvement"):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Iterator
 
 import numpy as np
 import pandas as pd
@@ -13,6 +13,7 @@ from mlflow.utils.mlflow_tags import MLFLOW_PARENT_RUN_ID
 from pipeline import contract, features, tracking, training
 from pipeline.training import TrainingSettings
 
+Frames = tuple[pd.DataFrame, pd.DataFrame]
 FAST = TrainingSettings(seed=7, n_trials=3, max_trees=30, early_stopping_rounds=5)
 
 
@@ -31,11 +32,11 @@ def prepared_frame(n: int, seed: int) -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def tiny() -> tuple[pd.DataFrame, pd.DataFrame]:
+def tiny() -> Frames:
     return prepared_frame(400, seed=1), prepared_frame(200, seed=2)
 
 
-def test_same_seed_gives_the_same_trials_and_best_params(tiny):
+def test_same_seed_gives_the_same_trials_and_best_params(tiny: Frames):
     first = training.search(*tiny, FAST)
     second = training.search(*tiny, FAST)
     assert [t.params for t in first.trials] == [t.params for t in second.trials]
@@ -55,7 +56,7 @@ def test_trials_are_distinct_points_of_the_search_space():
             assert value in training.SEARCH_SPACE[name]
 
 
-def test_best_trial_has_the_highest_validation_auc(tiny):
+def test_best_trial_has_the_highest_validation_auc(tiny: Frames):
     result = training.search(*tiny, FAST)
     assert result.best.validation_auc == max(t.validation_auc for t in result.trials)
     assert result.best.validation_auc > 0.6  # the tiny outcome is learnable
@@ -66,14 +67,16 @@ def test_n_trials_must_be_positive():
         TrainingSettings(n_trials=0)
 
 
-@pytest.fixture
-def client(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> MlflowClient:
-    uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
-    monkeypatch.setenv("MLFLOW_TRACKING_URI", uri)
-    return tracking.configure(uri)
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MlflowClient]:
+    """One SQLite store for this module: creating its tables is the slow part."""
+    uri = f"sqlite:///{tmp_path_factory.mktemp('mlflow') / 'mlflow.db'}"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("MLFLOW_TRACKING_URI", uri)
+        yield tracking.configure(uri)
 
 
-def test_training_run_logs_model_preprocessor_and_tagged_trials(client: MlflowClient, tiny):
+def test_training_run_logs_model_preprocessor_and_tagged_trials(client: MlflowClient, tiny: Frames):
     experiment_id = tracking.ensure_experiment(client, contract.TRAINING_EXPERIMENT)
     result = training.train(client, experiment_id, 2, *tiny, FAST, data_sha256="abc")
 
@@ -99,7 +102,7 @@ def test_training_run_logs_model_preprocessor_and_tagged_trials(client: MlflowCl
     assert gate_query == []
 
 
-def test_logged_model_registers_and_scores_like_the_trained_one(client: MlflowClient, tiny):
+def test_logged_model_registers_and_scores_like_the_trained_one(client: MlflowClient, tiny: Frames):
     from pipeline import evaluation, registry
 
     experiment_id = tracking.ensure_experiment(client, contract.TRAINING_EXPERIMENT)
@@ -110,3 +113,23 @@ def test_logged_model_registers_and_scores_like_the_trained_one(client: MlflowCl
     loaded = evaluation.score(model, preprocessor, test)
     in_memory = evaluation.score(result.model, result.preprocessor, test)
     assert loaded.auc == pytest.approx(in_memory.auc)
+
+
+def test_refit_trains_the_best_params_on_train_and_validation(tiny: Frames):
+    train, validation = tiny
+    settings = TrainingSettings(
+        seed=7, n_trials=2, max_trees=30, early_stopping_rounds=5, refit_on_validation=True
+    )
+    result = training.search(train, validation, settings)
+    assert result.final_model is not result.best.model
+    assert result.final_model.get_params()["max_depth"] == result.best.params["max_depth"]
+    # The refit's preprocessor saw a category that only the validation rows hold.
+    validation = validation.assign(
+        race=pd.Series(["only-in-validation"] * len(validation), dtype="string")
+    )
+    refitted = training.search(train, validation, settings)
+    categories = refitted.final_preprocessor.get_feature_names_out()
+    assert any("only-in-validation" in name for name in categories)
+    assert not any(
+        "only-in-validation" in name for name in refitted.preprocessor.get_feature_names_out()
+    )
