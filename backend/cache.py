@@ -39,6 +39,11 @@ class TtlCache(Generic[T]):
     def _fresh(self) -> bool:
         return self._loaded_at is not None and time.monotonic() - self._loaded_at < self._ttl
 
+    def peek(self) -> T | None:
+        """The value when it is fresh, else None; never loads and never blocks."""
+        value = self._value
+        return value if value is not None and self._fresh() else None
+
     def get(self) -> Cached[T]:
         """The cached value, loading it once when expired; stale when MLflow failed to answer."""
         value = self._value

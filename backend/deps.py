@@ -14,12 +14,12 @@ from backend.settings import Settings
 TEST_CLIENT_HOST = "testclient"  # Starlette's TestClient default client host
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_report(request: Request) -> ReportService:
+async def get_report(request: Request) -> ReportService:
     service: ReportService = request.app.state.report
     return service
 

@@ -79,6 +79,16 @@ class ReportService:
             summary.model_dump_json().encode(),
         )
 
+    def fresh_batches_json(self) -> bytes | None:
+        """The cached `/batches` body when fresh, without touching MLflow (the event-loop path)."""
+        current = self._cache.peek()
+        return current.batches_json if current is not None else None
+
+    def fresh_summary_json(self) -> bytes | None:
+        """The cached `/summary` body when fresh, without touching MLflow."""
+        current = self._cache.peek()
+        return current.summary_json if current is not None else None
+
     def batches_json(self) -> bytes:
         """`BatchesResponse` as JSON, flagged stale when MLflow failed and an old read is shown."""
         cached = self._cache.get()

@@ -38,6 +38,41 @@ class ExperimentStore:
         return list(self.result.batches)
 
 
+def _reset_mlflow_globals() -> None:
+    import mlflow.tracking._model_registry.utils as registry_utils
+    import mlflow.tracking._tracking_service.utils as tracking_utils
+
+    tracking_utils._tracking_uri = None
+    registry_utils._registry_uri = None
+
+
+@pytest.fixture(scope="session", autouse=True)
+def pristine_environment() -> dict[str, str]:
+    """The environment as the session started, before any test or fixture changed it."""
+    return dict(os.environ)
+
+
+def _restore_environment(pristine: dict[str, str]) -> None:
+    os.environ.clear()
+    os.environ.update(pristine)
+
+
+@pytest.fixture(autouse=True)
+def isolated_mlflow_state(pristine_environment: dict[str, str]) -> Iterator[None]:
+    """Each test starts with MLflow pointing nowhere and the session's original environment.
+
+    MLflow keeps the tracking and registry URIs in process globals and mirrors them into
+    environment variables, and the pipeline sets MLflow's HTTP retry variables for its process.
+    Without this, a client made with only a tracking URI takes its registry from the previous
+    test's store, and subprocesses inherit settings that no user gave them.
+    """
+    _restore_environment(pristine_environment)
+    _reset_mlflow_globals()
+    yield
+    _restore_environment(pristine_environment)
+    _reset_mlflow_globals()
+
+
 @pytest.fixture(scope="session")
 def real_data_path() -> Path:
     """The real data set from $HEALTHPREDICT_DATA; skips with the reason when it is unset."""

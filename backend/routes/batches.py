@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Response
+from fastapi.concurrency import run_in_threadpool
 
 from backend.deps import ReportDep
 from backend.routes.errors import MLFLOW_UNREACHABLE
@@ -12,6 +13,10 @@ router = APIRouter(tags=["report"])
 
 
 @router.get("/batches", response_model=BatchesResponse, responses=MLFLOW_UNREACHABLE)
-def list_batches(report: ReportDep) -> Response:
+async def list_batches(report: ReportDep) -> Response:
     """Drift, decision and scores per batch, ascending by batch number."""
-    return Response(report.batches_json(), media_type="application/json")
+    # A warm read is answered on the event loop; only a cold one goes to a worker thread.
+    body = report.fresh_batches_json()
+    if body is None:
+        body = await run_in_threadpool(report.batches_json)
+    return Response(body, media_type="application/json")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Response
+from fastapi.concurrency import run_in_threadpool
 
 from backend.deps import ReportDep
 from backend.routes.errors import MLFLOW_UNREACHABLE
@@ -12,6 +13,10 @@ router = APIRouter(tags=["report"])
 
 
 @router.get("/summary", response_model=Summary, responses=MLFLOW_UNREACHABLE)
-def get_summary(report: ReportDep) -> Response:
+async def get_summary(report: ReportDep) -> Response:
     """Production model, batches processed, retraining events and the AUC from start to end."""
-    return Response(report.summary_json(), media_type="application/json")
+    # A warm read is answered on the event loop; only a cold one goes to a worker thread.
+    body = report.fresh_summary_json()
+    if body is None:
+        body = await run_in_threadpool(report.summary_json)
+    return Response(body, media_type="application/json")

@@ -55,7 +55,9 @@ def test_no_server_errors_and_bodies_match_the_schema(messy_app: FastAPI) -> Non
 def no_production_store(messy_store: BuiltStore, tmp_path: Path) -> BuiltStore:
     """The messy store with the registered model deleted."""
     store = copy_store(messy_store, tmp_path / "no-production")
-    MlflowClient(tracking_uri=store.tracking_uri).delete_registered_model(contract.MODEL_NAME)
+    MlflowClient(
+        tracking_uri=store.tracking_uri, registry_uri=store.tracking_uri
+    ).delete_registered_model(contract.MODEL_NAME)
     return store
 
 

@@ -1,4 +1,4 @@
-"""Real servers for integration tests: an ``mlflow server`` process and a moto S3 server.
+"""Real servers for integration tests: ``mlflow server``, a moto S3 server, the report API.
 
 Both bind 127.0.0.1 on a port the OS picks, wait until they answer before yielding, and are torn
 down on exit even when the test fails: the MLflow server runs in its own process group (its
@@ -142,11 +142,49 @@ def s3_client(endpoint_url: str) -> S3Client:
     )
 
 
-def _wait_until_healthy(process: subprocess.Popen[bytes], health_url: str, log: Path) -> None:
+@contextlib.contextmanager
+def report_api(
+    log_dir: Path,
+    tracking_uri: str,
+    storage: str,
+    *,
+    static_dir: Path | None = None,
+    extra_env: dict[str, str] | None = None,
+) -> Iterator[str]:
+    """Run the report API as a user would (``python -m backend``); yields its base URL."""
+    port = free_port()
+    log_path = log_dir / "report-api.log"
+    env = {
+        **os.environ,
+        "MLFLOW_TRACKING_URI": tracking_uri,
+        "HEALTHPREDICT_STORAGE": storage,
+        **(extra_env or {}),
+    }
+    if static_dir is not None:
+        env["HEALTHPREDICT_STATIC_DIR"] = str(static_dir)
+    for unset in ("HEALTHPREDICT_API_TOKEN", "MLFLOW_UI_URL", "AIRFLOW_UI_URL"):
+        if unset not in (extra_env or {}):
+            env.pop(unset, None)
+    command = [sys.executable, "-m", "backend", "--host", LOCALHOST, "--port", str(port)]
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            command, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True
+        )
+    url = f"http://{LOCALHOST}:{port}"
+    try:
+        _wait_until_healthy(process, f"{url}/health", log_path, name="the report API")
+        yield url
+    finally:
+        _stop_process_group(process)
+
+
+def _wait_until_healthy(
+    process: subprocess.Popen[bytes], health_url: str, log: Path, name: str = "mlflow server"
+) -> None:
     deadline = time.monotonic() + MLFLOW_START_TIMEOUT_S
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise ServerStartError(f"mlflow server exited with {process.returncode}:\n{_tail(log)}")
+            raise ServerStartError(f"{name} exited with {process.returncode}:\n{_tail(log)}")
         try:
             healthy = httpx.get(health_url, timeout=2.0).status_code == 200
         except httpx.HTTPError:
@@ -155,8 +193,7 @@ def _wait_until_healthy(process: subprocess.Popen[bytes], health_url: str, log: 
             return
         time.sleep(0.3)
     raise ServerStartError(
-        f"mlflow server did not answer {health_url} "
-        f"in {MLFLOW_START_TIMEOUT_S:.0f} s:\n{_tail(log)}"
+        f"{name} did not answer {health_url} in {MLFLOW_START_TIMEOUT_S:.0f} s:\n{_tail(log)}"
     )
 
 
