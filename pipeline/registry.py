@@ -31,7 +31,7 @@ from mlflow.exceptions import MlflowException
 from mlflow.models import Model
 from mlflow.protos.databricks_pb2 import RESOURCE_DOES_NOT_EXIST, ErrorCode
 
-from pipeline import contract, features
+from pipeline import contract, features, tracking
 from pipeline.errors import TrackingError
 
 logger = logging.getLogger(__name__)
@@ -72,7 +72,7 @@ def production_version(client: MlflowClient) -> ModelVersion | None:
 
 def register(client: MlflowClient, run_id: str) -> ModelVersion:
     """Register the model that run ``run_id`` logged under ``model`` as a new version."""
-    _point_fluent_api_at(client)
+    tracking.point_fluent_api_at(client)
     source = f"runs:/{run_id}/{contract.MODEL_ARTIFACT_PATH}"
     try:
         version = mlflow.register_model(
@@ -105,7 +105,7 @@ def promote(client: MlflowClient, version: ModelVersion | str | int) -> None:
 
 def load_scoring_pair(client: MlflowClient, version: ModelVersion) -> ScoringPair:
     """The version's model and its run's preprocessor; ``FeatureMismatchError`` if they differ."""
-    _point_fluent_api_at(client)
+    tracking.point_fluent_api_at(client)
     if not version.run_id:
         raise TrackingError(
             f"{contract.model_version_uri(version.version)} has no source run, "
@@ -170,14 +170,6 @@ def _all_versions(client: MlflowClient) -> list[ModelVersion]:
                 return versions
     except MlflowException as error:
         raise _tracking_error("cannot read the model registry", error) from error
-
-
-def _point_fluent_api_at(client: MlflowClient) -> None:
-    if mlflow.get_tracking_uri() != client.tracking_uri:
-        mlflow.set_tracking_uri(client.tracking_uri)
-    registry_uri = client._registry_uri or client.tracking_uri
-    if mlflow.get_registry_uri() != registry_uri:
-        mlflow.set_registry_uri(registry_uri)
 
 
 def _tracking_error(what: str, error: BaseException) -> TrackingError:

@@ -217,3 +217,16 @@ def _fail_all(client: MlflowClient, runs: list[Run]) -> None:
 def _one_line(error: BaseException) -> str:
     text = str(error).strip()
     return text.splitlines()[0] if text else type(error).__name__
+
+
+def point_fluent_api_at(client: MlflowClient) -> None:
+    """Aim MLflow's fluent API (``log_model``, ``register_model``) at ``client``'s store.
+
+    Those calls read process-wide URIs, not a client's: without this they would write to
+    whatever store the process last pointed at (or the default one).
+    """
+    if mlflow.get_tracking_uri() != client.tracking_uri:
+        mlflow.set_tracking_uri(client.tracking_uri)
+    registry_uri = client._registry_uri or client.tracking_uri
+    if mlflow.get_registry_uri() != registry_uri:
+        mlflow.set_registry_uri(registry_uri)

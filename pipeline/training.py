@@ -336,6 +336,7 @@ def log_model(
     logged = client.create_logged_model(
         experiment_id, name=contract.MODEL_ARTIFACT_PATH, source_run_id=run_id
     )
+    tracking.point_fluent_api_at(client)
     mlflow.xgboost.log_model(
         model,
         name=contract.MODEL_ARTIFACT_PATH,

@@ -75,14 +75,10 @@ def isolated_mlflow_state(pristine_environment: dict[str, str]) -> Iterator[None
 
 @pytest.fixture(scope="session")
 def real_data_path() -> Path:
-    """The real data set from $HEALTHPREDICT_DATA; skips with the reason when it is unset."""
-    value = os.environ.get(config.DATA_ENV)
-    if not value:
-        pytest.skip(f"${config.DATA_ENV} is unset: point it at dataset_diabetes.zip to run this")
-    path = Path(value)
-    if not path.is_file():
-        pytest.fail(f"${config.DATA_ENV}={value} does not exist")
-    return path
+    """The real data set: $HEALTHPREDICT_DATA, else the pipeline's cache (filled by `make demo`)."""
+    from tests.support.real_data import real_data_file
+
+    return real_data_file()
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,6 @@ to keep the suite fast on a shared machine.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -17,21 +16,15 @@ from pipeline.batches import BATCH_PLAN, Batch, make_batches
 from pipeline.drift import DriftReport, detect_drift
 from pipeline.storage import open_storage
 
-pytestmark = [
-    pytest.mark.integration,
-    pytest.mark.skipif(
-        not os.environ.get(config.DATA_ENV),
-        reason=f"set {config.DATA_ENV} to the diabetes zip/CSV to run the real-data drift story",
-    ),
-]
+pytestmark = pytest.mark.integration
 
 NO_DRIFT_MAX = 0.20
 DRIFT_MIN = 0.40
 
 
 @pytest.fixture(scope="module")
-def split() -> data.InitialSplit:
-    raw = data.load_raw()
+def split(real_data_path: Path) -> data.InitialSplit:
+    raw = data.load_raw(real_data_path)
     assert raw.sha256 == "0689e7ec031237dc63031b938805c48377748761a3b26acab621567afa24df97"
     return data.split_initial(raw.frame)
 

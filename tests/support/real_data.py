@@ -1,25 +1,41 @@
-"""The real data set for integration tests, loaded once per test process.
+"""The real data set for integration tests, found as the pipeline finds it (never downloaded).
 
-Tests that need it call ``initial_split()``; it skips the test with a clear reason when
-``HEALTHPREDICT_DATA`` is unset (CI always sets it).
+``real_data_file()`` returns ``$HEALTHPREDICT_DATA``, else the pipeline's cache (which `make demo`
+fills), and skips the test with the reason when neither is there; CI always sets the variable.
+``initial_split()`` loads and splits it once per test process.
 """
 
 from __future__ import annotations
 
 import functools
 import os
+from pathlib import Path
 
 import pytest
 
 from pipeline import config, data
 
 
+def real_data_file() -> Path:
+    value = os.environ.get(config.DATA_ENV)
+    if value:
+        path = Path(value)
+        if not path.is_file():
+            pytest.fail(f"${config.DATA_ENV}={value} does not exist")
+        return path
+    cached = config.cache_dir() / data.CSV_NAME
+    if cached.is_file():
+        return cached
+    pytest.skip(
+        f"${config.DATA_ENV} is unset and {cached} does not exist: "
+        "point the variable at dataset_diabetes.zip to run the tests on the real data"
+    )
+
+
 def initial_split() -> data.InitialSplit:
-    if not os.environ.get(config.DATA_ENV):
-        pytest.skip(f"set {config.DATA_ENV} to the UCI diabetes zip to run tests on the real data")
-    return _load()
+    return _load(real_data_file())
 
 
 @functools.cache
-def _load() -> data.InitialSplit:
-    return data.split_initial(data.load_raw().frame)
+def _load(path: Path) -> data.InitialSplit:
+    return data.split_initial(data.load_raw(path).frame)
