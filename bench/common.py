@@ -11,7 +11,6 @@ import contextlib
 import logging
 import math
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -22,6 +21,8 @@ from pathlib import Path
 from typing import Final
 
 import httpx
+
+from tests.support.servers import stop_process_group
 
 logger = logging.getLogger(__name__)
 
@@ -124,19 +125,6 @@ def wait_until_answering(process: subprocess.Popen[bytes], url: str, log: Path) 
                 return
         time.sleep(0.2)
     raise BenchError(f"{url} did not answer within {SERVER_START_TIMEOUT_S:.0f} s; see {log}")
-
-
-def stop_process_group(process: subprocess.Popen[bytes]) -> None:
-    """SIGTERM the process group this benchmark started, SIGKILL what is left."""
-    if process.poll() is None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            process.wait(timeout=STOP_TIMEOUT_S)
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGKILL)
-    with contextlib.suppress(subprocess.TimeoutExpired):
-        process.wait(timeout=STOP_TIMEOUT_S)
 
 
 @dataclass

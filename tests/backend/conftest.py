@@ -20,8 +20,8 @@ from fastapi.testclient import TestClient
 from mlflow import MlflowClient
 
 from backend.main import create_app
-from backend.settings import Settings
 from pipeline import contract
+from tests.support.api import api_settings
 
 START = 1_700_000_000_000  # ms; runs get increasing start times from here
 
@@ -247,24 +247,6 @@ def store(blank_mlflow_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     return builder
 
 
-def make_settings(tracking_uri: str, tmp: Path, **overrides: Any) -> Settings:
-    """Explicit settings: nothing leaks in from the developer's or CI's environment."""
-    values: dict[str, Any] = {
-        "tracking_uri": tracking_uri,
-        "storage": str(tmp / "storage"),
-        "static_dir": tmp / "no-page-built",
-        "cache_ttl_seconds": 30,
-        "api_token": None,
-        "cors_origins": [],
-        "mlflow_ui_url": None,
-        "airflow_ui_url": None,
-        "s3_endpoint_url": None,
-        "drift_threshold": contract.DEFAULT_DRIFT_THRESHOLD,
-    }
-    values.update(overrides)
-    return Settings(**values)
-
-
 AppFactory = Callable[..., TestClient]
 
 
@@ -276,7 +258,7 @@ def make_client(tmp_path: Path) -> Iterator[AppFactory]:
     def factory(
         tracking_uri: str, *, client: tuple[str, int] = ("testclient", 50000), **overrides: Any
     ) -> TestClient:
-        app = create_app(make_settings(tracking_uri, tmp_path, **overrides))
+        app = create_app(api_settings(tracking_uri, tmp_path, **overrides))
         test_client = TestClient(app, client=client)
         clients.append(test_client)
         return test_client
@@ -439,7 +421,7 @@ def messy_client(
 ) -> Iterator[tuple[TestClient, dict[str, Any]]]:
     """A TestClient over the messy store (MLflow UI links configured) and what to expect."""
     builder, ids = messy_store
-    settings = make_settings(
+    settings = api_settings(
         builder.tracking_uri, tmp_path_factory.mktemp("app"), mlflow_ui_url=MESSY_MLFLOW_UI
     )
     with TestClient(create_app(settings)) as client:

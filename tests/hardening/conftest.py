@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 
 from backend.main import create_app
 from backend.mlflow_reader import API_HTTP_LIMITS
-from tests.hardening.helpers import api_settings
+from tests.support.api import api_settings
 from tests.support.stores import XSS_TEXT, BuiltStore, StoreSpec, build_store
 
 MESSY_SPEC = StoreSpec(

@@ -17,8 +17,6 @@ import httpx
 import uvicorn
 from fastapi import FastAPI
 
-from backend.settings import Settings, load_settings
-
 SERVER_START_TIMEOUT_S = 180.0
 
 
@@ -29,23 +27,6 @@ def strict_json(text: str) -> Any:
         raise ValueError(f"non-standard JSON constant {constant}")
 
     return json.loads(text, parse_constant=refuse)
-
-
-def api_settings(tracking_uri: str, tmp: Path, **overrides: Any) -> Settings:
-    """Explicit settings: nothing leaks in from the developer's or CI's environment."""
-    values: dict[str, Any] = {
-        "tracking_uri": tracking_uri,
-        "storage": str(tmp / "storage"),
-        "static_dir": tmp / "no-page-built",
-        "cache_ttl_seconds": 30,
-        "api_token": None,
-        "cors_origins": [],
-        "mlflow_ui_url": None,
-        "airflow_ui_url": None,
-        "s3_endpoint_url": None,
-    }
-    values.update(overrides)
-    return load_settings(**values)
 
 
 @contextlib.contextmanager
@@ -74,7 +55,7 @@ def mlflow_server_on_port(
     backend_uri: str, artifacts: Path, port: int, log: Path
 ) -> Iterator[subprocess.Popen[bytes]]:
     """`mlflow server` on a given port of 127.0.0.1 (to restart it where the API expects it)."""
-    from tests.support.servers import _stop_process_group
+    from tests.support.servers import stop_process_group
 
     env = {**os.environ, "MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false"}
     command = [
@@ -103,4 +84,4 @@ def mlflow_server_on_port(
             time.sleep(0.3)
         yield process
     finally:
-        _stop_process_group(process)
+        stop_process_group(process)

@@ -18,7 +18,8 @@ from schemathesis.core.result import Ok
 
 from backend.main import create_app
 from pipeline import contract
-from tests.hardening.helpers import api_settings, strict_json
+from tests.hardening.helpers import strict_json
+from tests.support.api import api_settings
 from tests.support.stores import BuiltStore, copy_store
 
 MAX_EXAMPLES = 25

@@ -21,7 +21,8 @@ from mlflow import MlflowClient
 from backend.main import create_app
 from baseline.capture import CAPTURE_ID_TAG
 from pipeline import config, contract
-from tests.hardening.helpers import api_settings, serve_in_thread, strict_json
+from tests.hardening.helpers import serve_in_thread, strict_json
+from tests.support.api import api_settings
 from tests.support.servers import mlflow_server
 
 if TYPE_CHECKING:

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from backend.main import create_app
-from tests.hardening.helpers import api_settings, serve_in_thread
+from tests.hardening.helpers import serve_in_thread
+from tests.support.api import api_settings
 from tests.support.stores import XSS_TEXT, BuiltStore
 
 pytestmark = pytest.mark.e2e

@@ -10,7 +10,8 @@ from mlflow import MlflowClient
 
 from backend.main import create_app
 from pipeline import contract
-from tests.hardening.helpers import api_settings, mlflow_server_on_port, strict_json
+from tests.hardening.helpers import mlflow_server_on_port, strict_json
+from tests.support.api import api_settings
 from tests.support.servers import free_port
 from tests.support.stores import BuiltStore, copy_store
 

@@ -106,7 +106,7 @@ def mlflow_server(
         _wait_until_healthy(process, f"{url}/health", log_path)
         yield MlflowServer(url, backend, artifacts, log_path)
     finally:
-        _stop_process_group(process)
+        stop_process_group(process)
 
 
 @contextlib.contextmanager
@@ -175,7 +175,7 @@ def report_api(
         _wait_until_healthy(process, f"{url}/health", log_path, name="the report API")
         yield url
     finally:
-        _stop_process_group(process)
+        stop_process_group(process)
 
 
 def _wait_until_healthy(
@@ -197,7 +197,7 @@ def _wait_until_healthy(
     )
 
 
-def _stop_process_group(process: subprocess.Popen[bytes]) -> None:
+def stop_process_group(process: subprocess.Popen[bytes]) -> None:
     """SIGTERM the whole group (server + workers), SIGKILL what is left after a grace period."""
     if process.poll() is None:
         with contextlib.suppress(ProcessLookupError):
