@@ -35,7 +35,6 @@ logger = logging.getLogger(__name__)
 
 BATCH_NUMBER: Final = 0
 # Shared by the two runs of one capture (not read by the report; lets anyone check a pair).
-CAPTURE_ID_TAG: Final = "capture_id"
 LOCK_FOLDER: Final = "locks"
 
 _process_locks: dict[str, threading.Lock] = {}
@@ -118,7 +117,7 @@ def _write_pair(
     """The quality-gate and drift runs of batch 0, ended together; returns their run ids."""
     training_experiment = tracking.ensure_experiment(client, contract.TRAINING_EXPERIMENT)
     drift_experiment = tracking.ensure_experiment(client, contract.DRIFT_EXPERIMENT)
-    shared_tags = {CAPTURE_ID_TAG: uuid.uuid4().hex}
+    shared_tags = {contract.Tag.CAPTURE_ID: uuid.uuid4().hex}
     with tracking.result_runs(client) as runs:
         gate_run_id = runs.start(
             training_experiment,

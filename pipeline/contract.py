@@ -58,6 +58,8 @@ class Tag:
     QUALITY_GATE: Final = "quality_gate"
     DECISION: Final = "decision"
     HPO_TRIAL: Final = "hpo_trial"
+    # Shared by the two runs of one baseline capture, so a half-logged pair is detectable.
+    CAPTURE_ID: Final = "capture_id"
     TRUE: Final = "True"
 
 
@@ -114,6 +116,16 @@ AUC_REGRESSION_TOLERANCE: Final = -0.02  # smallest auc_improvement still deploy
 
 # --- Artifacts ------------------------------------------------------------------------------
 FEATURE_DRIFT_ARTIFACT: Final = "drift/feature_drift.json"
+# The fields of each record in FEATURE_DRIFT_ARTIFACT (p_value and statistic may be null).
+FEATURE_DRIFT_FIELDS: Final = (
+    "column",
+    "kind",
+    "test",
+    "statistic",
+    "p_value",
+    "threshold",
+    "drifted",
+)
 ROC_DIR: Final = "roc_curves"
 ROC_PRODUCTION_FILE: Final = "roc_curve_production.json"
 ROC_NEW_FILE: Final = "roc_curve_new.json"

@@ -19,7 +19,6 @@ import pytest
 from mlflow import MlflowClient
 
 from backend.main import create_app
-from baseline.capture import CAPTURE_ID_TAG
 from pipeline import config, contract
 from tests.hardening.helpers import serve_in_thread, strict_json
 from tests.support.api import api_settings
@@ -118,8 +117,8 @@ def test_concurrent_baseline_captures_log_whole_pairs(
         # One FINISHED gate run and one FINISHED drift run per 201, nothing else, paired by capture.
         assert len(gates) == len(drifts) == statuses[201]
         assert all(run.info.status == "FINISHED" for run in gates + drifts)
-        gate_captures = {run.data.tags[CAPTURE_ID_TAG] for run in gates}
-        drift_captures = {run.data.tags[CAPTURE_ID_TAG] for run in drifts}
+        gate_captures = {run.data.tags[contract.Tag.CAPTURE_ID] for run in gates}
+        drift_captures = {run.data.tags[contract.Tag.CAPTURE_ID] for run in drifts}
         assert gate_captures == drift_captures and len(gate_captures) == statuses[201]
         created = {r.json()["quality_gate_run_id"] for r in answers if r.status_code == 201}
         assert created == {run.info.run_id for run in gates}
@@ -130,6 +129,8 @@ def test_concurrent_baseline_captures_log_whole_pairs(
     latest = max(gates, key=lambda run: (run.info.start_time, run.info.end_time))
     assert shown[0]["quality_gate_run_id"] == latest.info.run_id
     partner = next(
-        run for run in drifts if run.data.tags[CAPTURE_ID_TAG] == latest.data.tags[CAPTURE_ID_TAG]
+        run
+        for run in drifts
+        if run.data.tags[contract.Tag.CAPTURE_ID] == latest.data.tags[contract.Tag.CAPTURE_ID]
     )
     assert shown[0]["drift"]["run_id"] == partner.info.run_id

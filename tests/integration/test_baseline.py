@@ -18,7 +18,7 @@ import pytest
 from mlflow import MlflowClient
 from mlflow.entities import Run
 
-from baseline.capture import CAPTURE_ID_TAG, capture_baseline, capture_lock
+from baseline.capture import capture_baseline, capture_lock
 from pipeline import contract, tracking
 from pipeline.errors import (
     FeatureMismatchError,
@@ -153,7 +153,7 @@ def assert_contract_pair(
         "n_total_columns": 0.0,
         "dataset_drift": 0.0,
     }
-    assert gate.data.tags[CAPTURE_ID_TAG] == drift.data.tags[CAPTURE_ID_TAG]
+    assert gate.data.tags[contract.Tag.CAPTURE_ID] == drift.data.tags[contract.Tag.CAPTURE_ID]
 
     with_roc = client.list_artifacts(gate.info.run_id, "roc_curves")
     assert [item.path for item in with_roc] == ["roc_curves/roc_curve_production.json"]
@@ -302,7 +302,7 @@ def test_concurrent_captures_never_interleave(client, tracking_uri, pair, storag
     assert len(finished) == 4
     by_capture: dict[str, list[Run]] = {}
     for run in finished:
-        by_capture.setdefault(run.data.tags[CAPTURE_ID_TAG], []).append(run)
+        by_capture.setdefault(run.data.tags[contract.Tag.CAPTURE_ID], []).append(run)
     assert sorted(sorted(r.info.run_name for r in runs) for runs in by_capture.values()) == [
         sorted(BASELINE_RUN_NAMES),
         sorted(BASELINE_RUN_NAMES),
