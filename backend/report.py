@@ -142,7 +142,7 @@ def run_url(mlflow_ui_url: str | None, run: RunRecord) -> str | None:
 
 def _scores(run: RunRecord, metric_name: Callable[[str], str]) -> ModelScores:
     values = {score: finite(run.metrics.get(metric_name(score))) for score in contract.SCORES}
-    return ModelScores(**values)
+    return ModelScores.model_validate(values)
 
 
 def _decision(run: RunRecord) -> tuple[Decision | None, str | None]:

@@ -5,6 +5,8 @@ Every float is finite or null: a metric MLflow does not have is null, never 0 an
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from pipeline.contract import Decision
@@ -29,6 +31,9 @@ class ModelScores(_Model):
     f1: float | None
     precision: float | None
     recall: float | None
+    version: str | None = Field(
+        default=None, description="the registered model version these scores belong to, if known"
+    )
 
 
 class DriftedColumn(_Model):
@@ -50,6 +55,21 @@ class DriftResult(_Model):
         default=None, description="from drift/feature_drift.json; null when the artifact is absent"
     )
     mlflow_url: str | None = None
+    threshold: float | None = Field(
+        default=None, description="the drift share that triggers retraining, as this run used it"
+    )
+    retrain_triggered: bool | None = Field(
+        default=None,
+        description="the pipeline's verdict: retraining was triggered (logged tag; for stores "
+        "without it, derived once in the backend from share >= this run's threshold)",
+    )
+    trigger_reason: Literal["drift", "forced", "none"] | None = Field(
+        default=None, description="why retraining was (not) triggered; null on batch 0"
+    )
+    trigger_logged: bool = Field(
+        default=False,
+        description="true when the verdict was logged by the pipeline, false when derived",
+    )
 
 
 class BatchResult(_Model):

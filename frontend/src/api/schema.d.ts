@@ -252,6 +252,27 @@ export interface components {
             drifted_columns?: components["schemas"]["DriftedColumn"][] | null;
             /** Mlflow Url */
             mlflow_url?: string | null;
+            /**
+             * Threshold
+             * @description the drift share that triggers retraining, as this run used it
+             */
+            threshold?: number | null;
+            /**
+             * Retrain Triggered
+             * @description the pipeline's verdict: retraining was triggered (logged tag; for stores without it, derived once in the backend from share >= this run's threshold)
+             */
+            retrain_triggered?: boolean | null;
+            /**
+             * Trigger Reason
+             * @description why retraining was (not) triggered; null on batch 0
+             */
+            trigger_reason?: ("drift" | "forced" | "none") | null;
+            /**
+             * Trigger Logged
+             * @description true when the verdict was logged by the pipeline, false when derived
+             * @default false
+             */
+            trigger_logged: boolean;
         };
         /** DriftedColumn */
         DriftedColumn: {
@@ -308,6 +329,11 @@ export interface components {
             precision: number | null;
             /** Recall */
             recall: number | null;
+            /**
+             * Version
+             * @description the registered model version these scores belong to, if known
+             */
+            version?: string | null;
         };
         /** ProductionModel */
         ProductionModel: {
