@@ -85,7 +85,7 @@ demo: install build ## Run the experiment (once) into .healthpredict/ and serve 
 	@# `serve` prints the report's URL once the server listens.
 	HEALTHPREDICT_HOME="$(HEALTHPREDICT_HOME)" $(BIN)/healthpredict serve --host $(HOST) --port $(PORT)
 
-bench: install build ## Measure the experiment, the API, the page and load; results in bench-results/
+bench: install build ## Measure CLI start-up, the experiment, the API, the page and load; results in bench-results/
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean: ## Remove build output and tool caches (keeps .healthpredict/ and the installs)
