@@ -156,6 +156,22 @@ def _subcommands(parser: argparse.ArgumentParser, dest: str) -> Subcommands:
     return parser.add_subparsers(dest=dest, required=True, metavar="COMMAND")
 
 
+def _command(
+    commands: Subcommands,
+    name: str,
+    summary: str,
+    description: str,
+    handler: Command,
+    options: Sequence[Callable[[argparse.ArgumentParser], None]] = (),
+) -> argparse.ArgumentParser:
+    """A subcommand with its one-line summary, its help page's description and its handler."""
+    parser = commands.add_parser(name, help=summary, description=description)
+    for add_options in options:
+        add_options(parser)
+    parser.set_defaults(handler=handler)
+    return parser
+
+
 def _add_experiment(commands: Subcommands) -> None:
     experiment = commands.add_parser(
         "experiment",
@@ -163,56 +179,54 @@ def _add_experiment(commands: Subcommands) -> None:
         description="Run the whole experiment, or only prepare its data.",
     )
     steps = _subcommands(experiment, "experiment_command")
-    run = steps.add_parser(
+    run = _command(
+        steps,
         "run",
-        help="prepare, train, baseline and batches 1-5, then print the table",
-        description="Prepare the data, train and promote the initial model, capture the "
-        "baseline, run batches 1-5, then print the table.",
+        "prepare, train, baseline and batches 1-5, then print the table",
+        "Prepare the data, train and promote the initial model, capture the baseline, run "
+        "batches 1-5, then print the table.",
+        _experiment_run,
+        (_add_data, _add_tracking, _add_storage, _add_trials),
     )
-    _add_data(run)
-    _add_tracking(run)
-    _add_storage(run)
-    _add_trials(run)
     run.add_argument(
         "--if-missing",
         action="store_true",
         help="do nothing when the store already holds a complete run-through",
     )
-    run.set_defaults(handler=_experiment_run)
-    prepare = steps.add_parser(
+    _command(
+        steps,
         "prepare",
-        help="split the data and cut the batches into the storage",
-        description="Split the raw data (initial train/validation/test, future) and cut "
-        "batches 1-5 into the storage, with a manifest.",
+        "split the data and cut the batches into the storage",
+        "Split the raw data (initial train/validation/test, future) and cut batches 1-5 into "
+        "the storage, with a manifest.",
+        _experiment_prepare,
+        (_add_data, _add_storage),
     )
-    _add_data(prepare)
-    _add_storage(prepare)
-    prepare.set_defaults(handler=_experiment_prepare)
 
 
 def _add_train_initial(commands: Subcommands) -> None:
-    train = commands.add_parser(
+    _command(
+        commands,
         "train-initial",
-        help="train, register and promote the initial model",
-        description="Train on the initial split (hyper-parameter search over XGBoost), register "
-        "the model and make it Production.",
+        "train, register and promote the initial model",
+        "Train on the initial split (hyper-parameter search over XGBoost), register the model "
+        "and make it Production.",
+        _train_initial,
+        (_add_tracking, _add_storage, _add_trials),
     )
-    _add_tracking(train)
-    _add_storage(train)
-    _add_trials(train)
-    train.set_defaults(handler=_train_initial)
 
 
 def _add_batch(commands: Subcommands) -> None:
     batch = commands.add_parser(
         "batch", help="run one batch", description="Run one prepared batch."
     )
-    batch_commands = _subcommands(batch, "batch_command")
-    batch_run = batch_commands.add_parser(
+    batch_run = _command(
+        _subcommands(batch, "batch_command"),
         "run",
-        help="drift check, retraining if needed, quality gate",
-        description="Check the batch for drift, retrain when the drift share reaches the "
-        "threshold (or when forced), and run the quality gate.",
+        "drift check, retraining if needed, quality gate",
+        "Check the batch for drift, retrain when the drift share reaches the threshold (or "
+        "when forced), and run the quality gate.",
+        _batch_run,
     )
     batch_run.add_argument(
         "number",
@@ -224,32 +238,32 @@ def _add_batch(commands: Subcommands) -> None:
         action="store_true",
         help="train a candidate and run the gate even when the batch shows no drift",
     )
-    _add_tracking(batch_run)
-    _add_storage(batch_run)
-    _add_trials(batch_run)
-    batch_run.set_defaults(handler=_batch_run)
+    for add_options in (_add_tracking, _add_storage, _add_trials):
+        add_options(batch_run)
 
 
 def _add_baseline(commands: Subcommands) -> None:
-    from baseline.cli import DESCRIPTION
-    from baseline.cli import add_arguments as add_baseline_arguments
+    from baseline.cli import DESCRIPTION, add_arguments
 
-    baseline_parser = commands.add_parser(
+    _command(
+        commands,
         "baseline",
-        help="capture batch 0: the Production model on initial_test",
-        description=DESCRIPTION,
+        "capture batch 0: the Production model on initial_test",
+        DESCRIPTION,
+        _baseline,
+        (add_arguments,),
     )
-    add_baseline_arguments(baseline_parser)
-    baseline_parser.set_defaults(handler=_baseline)
 
 
 def _add_serve(commands: Subcommands) -> None:
     from backend.server import DEFAULT_HOST, DEFAULT_PORT, port_number
 
-    serve = commands.add_parser(
+    serve = _command(
+        commands,
         "serve",
-        help="serve the report (API + page)",
-        description="Serve the report API and page; the URL is printed once it listens.",
+        "serve the report (API + page)",
+        "Serve the report API and page; the URL is printed once it listens.",
+        _serve,
     )
     serve.add_argument(
         "--host",
@@ -262,7 +276,6 @@ def _add_serve(commands: Subcommands) -> None:
         default=DEFAULT_PORT,
         help="TCP port to listen on, 1-65535 (default: %(default)s)",
     )
-    serve.set_defaults(handler=_serve)
 
 
 def build_parser() -> argparse.ArgumentParser:
