@@ -140,7 +140,7 @@ class ResultRuns:
     """Runs opened inside one ``result_runs`` block; they end together."""
 
     def __init__(self, client: MlflowClient) -> None:
-        self._client = client
+        self.client = client
         self.runs: list[Run] = []
 
     def start(
@@ -151,10 +151,10 @@ class ResultRuns:
         params: Mapping[str, object] | None = None,
         tags: Mapping[str, str] | None = None,
     ) -> Run:
-        run = self._client.create_run(experiment_id, run_name=run_name, tags=dict(tags or {}))
+        run = self.client.create_run(experiment_id, run_name=run_name, tags=dict(tags or {}))
         self.runs.append(run)
         if params:
-            self._client.log_batch(
+            self.client.log_batch(
                 run.info.run_id, params=[Param(key, str(value)) for key, value in params.items()]
             )
         return run
