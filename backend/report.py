@@ -11,6 +11,9 @@ live in `pipeline.mlflow_store`, shared with the pipeline's `experiment run --if
 - A quality-gate run is a run of the training experiment that is not an HPO trial
   (`hpo_trial=True`) and carries `quality_gate=True` (any case) or the run name
   `quality_gate_batch_N`; stores written before the tag existed still read.
+- The retrain verdict comes from the drift run's `retrain_triggered` / `trigger_reason` tags;
+  stores without them get `share >= that run's drift_threshold` (`retrain_verdict`, the one
+  fallback), flagged `trigger_logged: false`. Batch 0 has no verdict.
 - Decisions come from the `decision` tag and are never re-derived; a value outside the Decision
   enum shows as `decision: null` with the raw text in `raw_decision`.
 - A missing or non-finite metric is null, never 0 and never NaN.
@@ -34,11 +37,12 @@ from backend.schemas import (
     Summary,
 )
 from pipeline import contract
-from pipeline.contract import Decision
+from pipeline.contract import Decision, TriggerReason
 from pipeline.mlflow_store import (
     FINISHED,
     MAX_BATCH_NUMBER,
     is_gate_run,
+    is_true,
     parse_batch_number,
 )
 from pipeline.mlflow_store import production_of as production_version
@@ -109,8 +113,14 @@ def run_url(mlflow_ui_url: str | None, run: RunRecord) -> str | None:
     return f"{mlflow_ui_url.rstrip('/')}/#/experiments/{run.experiment_id}/runs/{run.run_id}"
 
 
-def _scores(run: RunRecord, metric_name: Callable[[str], str]) -> ModelScores:
-    values = {score: finite(run.metrics.get(metric_name(score))) for score in contract.SCORES}
+def _scores(
+    run: RunRecord, metric_name: Callable[[str], str], version_param: str | None
+) -> ModelScores:
+    """A model's scores on the gate's test set, and the registered version they belong to."""
+    values: dict[str, object] = {
+        score: finite(run.metrics.get(metric_name(score))) for score in contract.SCORES
+    }
+    values["version"] = run.params.get(version_param) if version_param else None
     return ModelScores.model_validate(values)
 
 
@@ -181,51 +191,125 @@ def select(snapshot: StoreSnapshot) -> Selection:
 def drift_threshold(selection: Selection, default: float) -> float:
     """The latest shown drift run's `drift_threshold` param, else the configured default."""
     for run in sorted(selection.chosen_drift_runs(), key=recency, reverse=True):
-        value = parse_float(run.params.get(contract.Param.DRIFT_THRESHOLD))
-        if value is not None and 0.0 < value <= 1.0:
+        value = _threshold_param(run)
+        if value is not None:
             return value
     return default
+
+
+def _threshold_param(run: RunRecord) -> float | None:
+    value = parse_float(run.params.get(contract.Param.DRIFT_THRESHOLD))
+    return value if value is not None and 0.0 < value <= 1.0 else None
+
+
+def run_threshold(run: RunRecord, default: float) -> float:
+    """The drift run's own `drift_threshold` param when it is a share in (0, 1], else `default`."""
+    value = _threshold_param(run)
+    return default if value is None else value
+
+
+@dataclass(frozen=True)
+class RetrainVerdict:
+    """Whether the batch's drift check triggered retraining, why, and who said so."""
+
+    triggered: bool | None
+    reason: TriggerReason | None
+    logged: bool  # true: the pipeline's tags; false: derived here for stores without them
+
+
+NO_VERDICT = RetrainVerdict(None, None, logged=False)
+
+
+def retrain_verdict(
+    batch: int, run: RunRecord, share: float | None, threshold: float
+) -> RetrainVerdict:
+    """The pipeline's logged verdict; for stores without it, `share >= threshold` (this run's).
+
+    The one place the backend derives a verdict; the page never does. Batch 0 has none.
+    """
+    if batch == 0:
+        return NO_VERDICT
+    raw_triggered = (run.tags.get(contract.Tag.RETRAIN_TRIGGERED) or "").strip().lower()
+    if raw_triggered in (contract.Tag.TRUE.lower(), contract.Tag.FALSE.lower()):
+        raw_reason = (run.tags.get(contract.Tag.TRIGGER_REASON) or "").strip().lower()
+        reason = TriggerReason(raw_reason) if raw_reason in set(TriggerReason) else None
+        return RetrainVerdict(is_true(raw_triggered), reason, logged=True)
+    if share is None:
+        return NO_VERDICT
+    drifted = share >= threshold
+    return RetrainVerdict(
+        drifted, TriggerReason.DRIFT if drifted else TriggerReason.NONE, logged=False
+    )
+
+
+def drift_result(
+    batch: int,
+    run: RunRecord,
+    drift_artifacts: Mapping[str, object],
+    default_threshold: float,
+    mlflow_ui_url: str | None,
+) -> DriftResult:
+    share = finite(run.metrics.get(contract.Metric.DRIFT_SHARE))
+    threshold = run_threshold(run, default_threshold)
+    verdict = retrain_verdict(batch, run, share, threshold)
+    dataset_drift = finite(run.metrics.get(contract.Metric.DATASET_DRIFT))
+    return DriftResult(
+        share=share,
+        n_drifted_columns=_int_metric(run, contract.Metric.N_DRIFTED_COLUMNS),
+        n_total_columns=_int_metric(run, contract.Metric.N_TOTAL_COLUMNS),
+        dataset_drift=None if dataset_drift is None else dataset_drift >= 0.5,
+        run_id=run.run_id,
+        drifted_columns=drifted_columns(drift_artifacts.get(run.run_id)),
+        mlflow_url=run_url(mlflow_ui_url, run),
+        threshold=threshold,
+        retrain_triggered=verdict.triggered,
+        trigger_reason=None if verdict.reason is None else verdict.reason.value,
+        trigger_logged=verdict.logged,
+    )
 
 
 def batch_result(
     batch: int,
     selection: Selection,
     drift_artifacts: Mapping[str, object],
+    default_threshold: float,
     mlflow_ui_url: str | None,
 ) -> BatchResult:
     drift_runs = selection.drift.get(batch, BatchRuns(None, 0, 0))
     gate_runs = selection.gates.get(batch, BatchRuns(None, 0, 0))
     drift = None
     if drift_runs.chosen is not None:
-        run = drift_runs.chosen
-        dataset_drift = finite(run.metrics.get(contract.Metric.DATASET_DRIFT))
-        drift = DriftResult(
-            share=finite(run.metrics.get(contract.Metric.DRIFT_SHARE)),
-            n_drifted_columns=_int_metric(run, contract.Metric.N_DRIFTED_COLUMNS),
-            n_total_columns=_int_metric(run, contract.Metric.N_TOTAL_COLUMNS),
-            dataset_drift=None if dataset_drift is None else dataset_drift >= 0.5,
-            run_id=run.run_id,
-            drifted_columns=drifted_columns(drift_artifacts.get(run.run_id)),
-            mlflow_url=run_url(mlflow_ui_url, run),
+        drift = drift_result(
+            batch, drift_runs.chosen, drift_artifacts, default_threshold, mlflow_ui_url
         )
     gate = gate_runs.chosen
     decision, raw_decision = _decision(gate) if gate is not None else (None, None)
     retrained = decision in contract.RETRAINED_DECISIONS
     known = decision is not None and decision is not Decision.BASELINE
+    deployed = decision in contract.DEPLOYED_DECISIONS
+    model_version = gate.params.get(contract.Param.MODEL_VERSION) if gate else None
     return BatchResult(
         batch=batch,
         decision=decision,
         raw_decision=raw_decision,
         retrained=retrained if known else None,
-        deployed=(decision in contract.DEPLOYED_DECISIONS) if known else None,
+        deployed=deployed if known else None,
         drift=drift,
-        production=_scores(gate, contract.prod_metric) if gate is not None else None,
-        new=_scores(gate, contract.new_metric) if gate is not None and retrained else None,
+        production=(
+            _scores(gate, contract.prod_metric, contract.Param.PRODUCTION_MODEL_VERSION)
+            if gate is not None
+            else None
+        ),
+        new=(
+            _scores(gate, contract.new_metric, contract.Param.MODEL_VERSION if deployed else None)
+            if gate is not None and retrained
+            else None
+        ),
         auc_improvement=finite(gate.metrics.get(contract.Metric.AUC_IMPROVEMENT)) if gate else None,
         f1_improvement=finite(gate.metrics.get(contract.Metric.F1_IMPROVEMENT)) if gate else None,
         test_set=gate.params.get(contract.Param.TEST_SET_USED) if gate else None,
         quality_gate_run_id=gate.run_id if gate else None,
-        model_version=gate.params.get(contract.Param.MODEL_VERSION) if gate else None,
+        model_version=model_version,
         superseded_runs=drift_runs.superseded + gate_runs.superseded,
         unfinished_newer_runs=drift_runs.unfinished_newer + gate_runs.unfinished_newer,
         mlflow_url=run_url(mlflow_ui_url, gate) if gate else None,
@@ -241,7 +325,10 @@ def assemble_batches(
     batches = sorted(set(selection.drift) | set(selection.gates))
     return BatchesResponse(
         drift_threshold=drift_threshold(selection, default_threshold),
-        batches=[batch_result(b, selection, drift_artifacts, mlflow_ui_url) for b in batches],
+        batches=[
+            batch_result(b, selection, drift_artifacts, default_threshold, mlflow_ui_url)
+            for b in batches
+        ],
     )
 
 
