@@ -33,6 +33,7 @@ SEARCH_PAGE_SIZE: Final = 1000
 REGISTRY_PAGE_SIZE: Final = 1000
 MAX_BATCH_NUMBER: Final = 10**9
 FINISHED: Final = RunStatus.to_string(RunStatus.FINISHED)
+RUNNING: Final = RunStatus.to_string(RunStatus.RUNNING)
 
 _ASCII_DIGITS: Final = re.compile(r"[0-9]+")
 _GATE_RUN_NAME: Final = re.compile(r"quality_gate_batch_[0-9]+")
@@ -101,6 +102,12 @@ def search_runs(
 def experiment_id(client: MlflowClient, name: str) -> str | None:
     experiment = client.get_experiment_by_name(name)
     return str(experiment.experiment_id) if experiment is not None else None
+
+
+def running_runs_named(client: MlflowClient, experiment_id: str, run_name: str) -> list[RunRecord]:
+    """The experiment's runs called ``run_name`` that are still RUNNING."""
+    query = f"attributes.run_name = '{run_name}' and attributes.status = '{RUNNING}'"
+    return list(search_runs(client, experiment_id, query))
 
 
 def search_gate_runs(client: MlflowClient, training_experiment_id: str) -> list[RunRecord]:
