@@ -8,6 +8,9 @@ live in `pipeline.mlflow_store`, shared with the pipeline's `experiment run --if
 - Per batch and experiment the shown run is the most recent FINISHED one by `start_time` (ties:
   later `end_time`, then the larger `run_id`). Newer runs that are still running, failed or were
   killed do not hide it; they are counted in `unfinished_newer_runs`.
+- Batch 0's two runs are paired by their `capture_id` tag: a run whose capture's other run has
+  not FINISHED is not a result (it counts as unfinished), so the report never shows half a pair
+  or mixes two captures. Runs without the tag (older stores) follow the rule above.
 - A quality-gate run is a run of the training experiment that is not an HPO trial
   (`hpo_trial=True`) and carries `quality_gate=True` (any case) or the run name
   `quality_gate_batch_N`; stores written before the tag existed still read.
@@ -87,7 +90,13 @@ class BatchRuns:
     unfinished_newer: int
 
 
-def latest_per_batch(runs: Iterable[RunRecord]) -> dict[int, BatchRuns]:
+def is_finished(run: RunRecord) -> bool:
+    return run.status == FINISHED
+
+
+def latest_per_batch(
+    runs: Iterable[RunRecord], is_result: Callable[[RunRecord], bool] = is_finished
+) -> dict[int, BatchRuns]:
     """Apply the latest-finished-run rule to one experiment's runs."""
     grouped: dict[int, list[RunRecord]] = {}
     for run in runs:
@@ -96,12 +105,12 @@ def latest_per_batch(runs: Iterable[RunRecord]) -> dict[int, BatchRuns]:
             grouped.setdefault(batch, []).append(run)
     result: dict[int, BatchRuns] = {}
     for batch, batch_runs in grouped.items():
-        finished = [run for run in batch_runs if run.status == FINISHED]
+        finished = [run for run in batch_runs if is_result(run)]
         chosen = max(finished, key=recency) if finished else None
         newer_unfinished = sum(
             1
             for run in batch_runs
-            if run.status != FINISHED and (chosen is None or recency(run) > recency(chosen))
+            if not is_result(run) and (chosen is None or recency(run) > recency(chosen))
         )
         result[batch] = BatchRuns(chosen, len(batch_runs) - (chosen is not None), newer_unfinished)
     return result
@@ -180,10 +189,31 @@ class Selection:
         return runs.chosen if runs is not None else None
 
 
+def complete_captures(drift_runs: Iterable[RunRecord], gate_runs: Iterable[RunRecord]) -> set[str]:
+    """Baseline captures (`capture_id`) whose drift run and gate run both FINISHED."""
+
+    def finished_ids(runs: Iterable[RunRecord]) -> set[str]:
+        return {
+            capture
+            for run in runs
+            if is_finished(run) and (capture := run.tags.get(contract.Tag.CAPTURE_ID))
+        }
+
+    return finished_ids(drift_runs) & finished_ids(gate_runs)
+
+
 def select(snapshot: StoreSnapshot) -> Selection:
+    gate_runs = [run for run in snapshot.gate_runs if is_gate_run(run)]
+    complete = complete_captures(snapshot.drift_runs, gate_runs)
+
+    def is_result(run: RunRecord) -> bool:
+        """FINISHED, and never half a baseline pair: a capture counts once both runs finished."""
+        capture = run.tags.get(contract.Tag.CAPTURE_ID)
+        return is_finished(run) and (capture is None or capture in complete)
+
     return Selection(
-        drift=latest_per_batch(snapshot.drift_runs),
-        gates=latest_per_batch(run for run in snapshot.gate_runs if is_gate_run(run)),
+        drift=latest_per_batch(snapshot.drift_runs, is_result),
+        gates=latest_per_batch(gate_runs, is_result),
         production=production_version(snapshot.model_versions),
     )
 
