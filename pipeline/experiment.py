@@ -47,7 +47,7 @@ from pipeline.storage import Storage
 from pipeline.training import TrainingResult, TrainingSettings
 
 if TYPE_CHECKING:
-    from baseline.capture import BaselineResult
+    from baseline.result import BaselineResult
 
 logger = logging.getLogger(__name__)
 
