@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
 from pipeline.config import S3_ENDPOINT_ENV
-from pipeline.errors import DataError, StorageError
+from pipeline.errors import DataError, StorageError, one_line
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -92,8 +92,7 @@ def _parse_raw(source: Any, key: str, storage: str) -> pd.DataFrame:
     try:
         return features.read_raw_csv(source)
     except (ValueError, pd.errors.ParserError) as error:
-        first_line = str(error).splitlines()[0] if str(error) else type(error).__name__
-        raise DataError(f"{key} in {storage} is not the raw table: {first_line}") from error
+        raise DataError(f"{key} in {storage} is not the raw table: {one_line(error)}") from error
 
 
 def _raw_csv_bytes(frame: pd.DataFrame) -> bytes:

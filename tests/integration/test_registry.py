@@ -11,7 +11,7 @@ import pytest
 from mlflow import MlflowClient
 from mlflow.entities.model_registry import ModelVersion
 
-from pipeline import contract, features, registry, tracking, training
+from pipeline import contract, features, mlflow_store, registry, tracking, training
 from pipeline.errors import FeatureMismatchError, TrackingError
 from tests.support import model_registry
 from tests.support.model_registry import FittedPair
@@ -103,7 +103,7 @@ def test_without_alias_the_highest_version_in_any_spelling_of_production_counts(
 
 
 def test_stage_lookup_reads_every_page_of_versions(client, monkeypatch):
-    monkeypatch.setattr(registry, "_PAGE_SIZE", 2)
+    monkeypatch.setattr(mlflow_store, "REGISTRY_PAGE_SIZE", 2)  # the one paged registry read
     versions = [bare_version(client) for _ in range(5)]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", FutureWarning)
