@@ -12,6 +12,7 @@ from backend.routes import baseline, batches, meta, roc, summary
 from backend.service import ReportService
 from backend.settings import Settings, load_settings
 from pipeline.errors import TrackingError
+from pipeline.uris import redact_text
 
 
 def operation_id(route: APIRoute) -> str:
@@ -21,7 +22,7 @@ def operation_id(route: APIRoute) -> str:
 
 async def mlflow_unreachable(_: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(
-        status_code=status.HTTP_503_SERVICE_UNAVAILABLE, content={"detail": str(exc)}
+        status_code=status.HTTP_503_SERVICE_UNAVAILABLE, content={"detail": redact_text(str(exc))}
     )
 
 

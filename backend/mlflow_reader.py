@@ -29,6 +29,7 @@ from mlflow.protos.databricks_pb2 import RESOURCE_DOES_NOT_EXIST, ErrorCode
 
 from pipeline import contract
 from pipeline.errors import TrackingError
+from pipeline.uris import redact_text, redact_uri
 
 logger = logging.getLogger(__name__)
 
@@ -107,7 +108,7 @@ def _record(run: Run) -> RunRecord:
 
 
 def _one_line(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())
+    text = redact_text(" ".join(str(exc).split()))
     return text if len(text) <= 300 else text[:297] + "..."
 
 
@@ -125,7 +126,9 @@ class MlflowReader:
         self._artifacts_lock = threading.Lock()
 
     def _unreachable(self, exc: BaseException) -> TrackingError:
-        return TrackingError(f"MLflow at {self.tracking_uri} did not answer: {_one_line(exc)}")
+        return TrackingError(
+            f"MLflow at {redact_uri(self.tracking_uri)} did not answer: {_one_line(exc)}"
+        )
 
     def ping(self) -> str | None:
         """None when the store answers, else the reason it does not."""

@@ -12,6 +12,7 @@ from backend.mlflow_reader import MlflowReader
 from backend.schemas import BatchesResponse, Health, RocResponse, Summary
 from backend.settings import Settings
 from pipeline import contract
+from pipeline.uris import redact_uri
 
 logger = logging.getLogger(__name__)
 
@@ -69,7 +70,7 @@ class ReportService:
             "report read %d drift and %d gate runs from %s",
             len(snapshot.drift_runs),
             len(snapshot.gate_runs),
-            self.reader.tracking_uri,
+            redact_uri(self.reader.tracking_uri),
         )
         return Report(
             batches,
@@ -125,7 +126,7 @@ class ReportService:
         return Health(
             status="ok",
             mlflow=problem is None,
-            tracking_uri=self.settings.tracking_uri,
+            tracking_uri=redact_uri(self.settings.tracking_uri),
             detail=problem,
         )
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Final
 
 from pipeline import config
 from pipeline.errors import HealthPredictError
+from pipeline.uris import redact_uri
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -186,7 +187,7 @@ def _experiment_run(args: argparse.Namespace) -> int:
     storage = _open_storage(args)
     if args.if_missing and experiment.is_complete(client, storage):
         sys.stdout.write(
-            f"already there: {storage.describe()} and {tracking_uri} hold a complete "
+            f"already there: {storage.describe()} and {redact_uri(tracking_uri)} hold a complete "
             "run-through; nothing to do\n"
         )
         return 0

@@ -35,6 +35,7 @@ from mlflow.entities.lifecycle_stage import LifecycleStage
 from mlflow.exceptions import MlflowException
 
 from pipeline.errors import TrackingError
+from pipeline.uris import redact_text, redact_uri
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +75,7 @@ def configure(tracking_uri: str) -> MlflowClient:
             client.search_experiments(max_results=1)
     except (MlflowException, OSError) as error:
         raise TrackingError(
-            f"MLflow at {tracking_uri} is unreachable: {_one_line(error)}"
+            f"MLflow at {redact_uri(tracking_uri)} is unreachable: {redact_text(_one_line(error))}"
         ) from error
     for name, value in FAIL_FAST_HTTP_ENV.items():
         if name not in os.environ:

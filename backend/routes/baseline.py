@@ -10,6 +10,7 @@ from backend.deps import ReportDep, SettingsDep, require_baseline_permission
 from backend.routes.errors import MLFLOW_UNREACHABLE
 from backend.schemas import BaselineResponse, ErrorDetail
 from pipeline.errors import HealthPredictError, TrackingError
+from pipeline.uris import redact_text
 
 logger = logging.getLogger(__name__)
 
@@ -53,9 +54,11 @@ def capture_baseline(settings: SettingsDep, report: ReportDep) -> BaselineRespon
             blocking=False,
         )
     except TrackingError as exc:
-        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, detail=str(exc)) from exc
+        raise HTTPException(
+            status.HTTP_503_SERVICE_UNAVAILABLE, detail=redact_text(str(exc))
+        ) from exc
     except HealthPredictError as exc:
-        raise HTTPException(status.HTTP_409_CONFLICT, detail=str(exc)) from exc
+        raise HTTPException(status.HTTP_409_CONFLICT, detail=redact_text(str(exc))) from exc
     finally:
         report.refresh()
     logger.info("baseline captured: gate run %s", result.quality_gate_run_id)

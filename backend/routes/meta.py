@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 
 from backend.deps import ReportDep, SettingsDep, baseline_permission
 from backend.schemas import Health, RefreshResponse, ReportConfig
+from pipeline.uris import redact_uri
 
 router = APIRouter(tags=["meta"])
 
@@ -22,7 +23,7 @@ def health(report: ReportDep) -> Health:
 def get_config(request: Request, settings: SettingsDep) -> ReportConfig:
     """Links and thresholds the page shows, and whether this client may capture a baseline."""
     return ReportConfig(
-        mlflow_tracking_uri=settings.tracking_uri,
+        mlflow_tracking_uri=redact_uri(settings.tracking_uri),
         mlflow_ui_url=settings.mlflow_ui_url,
         airflow_ui_url=settings.airflow_ui_url,
         drift_threshold=settings.drift_threshold,
