@@ -159,7 +159,9 @@ class ReportConfig(_Model):
     airflow_ui_url: str | None
     drift_threshold: float
     baseline_command: str
-    baseline_allowed: bool = Field(description="whether POST /baseline would accept this client")
+    baseline_allowed: bool = Field(
+        description="whether the writes (POST /baseline, POST /refresh) would accept this client"
+    )
 
 
 class RefreshResponse(_Model):

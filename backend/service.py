@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from backend import report, roc
-from backend.cache import TtlCache
+from backend.cache import Cached, TtlCache
 from backend.mlflow_reader import MlflowReader
 from backend.schemas import BatchesResponse, Health, RocResponse, Summary
 from backend.settings import Settings
@@ -17,6 +17,10 @@ from pipeline.uris import redact_uri
 logger = logging.getLogger(__name__)
 
 ARTIFACT_READERS = 6
+# POST /refresh: refreshes closer together than this share one reload; a refresh waits at most
+# REFRESH_WAIT_SECONDS for it (readers never wait: they get the copy while it runs).
+REFRESH_MIN_INTERVAL_SECONDS = 1.0
+REFRESH_WAIT_SECONDS = 30.0
 
 
 @dataclass(frozen=True)
@@ -40,7 +44,9 @@ class ReportService:
     def __init__(self, settings: Settings, reader: MlflowReader | None = None) -> None:
         self.settings = settings
         self.reader = reader or MlflowReader(settings.tracking_uri)
-        self._cache: TtlCache[Report] = TtlCache(self._build, settings.cache_ttl_seconds)
+        self._cache: TtlCache[Report] = TtlCache(
+            self._build, settings.cache_ttl_seconds, REFRESH_MIN_INTERVAL_SECONDS
+        )
 
     def _build(self) -> Report:
         snapshot = self.reader.snapshot()
@@ -80,29 +86,23 @@ class ReportService:
             summary.model_dump_json().encode(),
         )
 
-    def fresh_batches_json(self) -> bytes | None:
-        """The cached `/batches` body when fresh, without touching MLflow (the event-loop path)."""
-        current = self._cache.peek()
-        return current.batches_json if current is not None else None
+    def ready_batches_json(self) -> bytes | None:
+        """The `/batches` body when a copy exists, without waiting (the event-loop path)."""
+        cached = self._cache.get_nowait()
+        return _batches_body(cached) if cached is not None else None
 
-    def fresh_summary_json(self) -> bytes | None:
-        """The cached `/summary` body when fresh, without touching MLflow."""
-        current = self._cache.peek()
-        return current.summary_json if current is not None else None
+    def ready_summary_json(self) -> bytes | None:
+        """The `/summary` body when a copy exists, without waiting."""
+        cached = self._cache.get_nowait()
+        return _summary_body(cached) if cached is not None else None
 
     def batches_json(self) -> bytes:
         """`BatchesResponse` as JSON, flagged stale when MLflow failed and an old read is shown."""
-        cached = self._cache.get()
-        if not cached.stale:
-            return cached.value.batches_json
-        return cached.value.batches.model_copy(update={"stale": True}).model_dump_json().encode()
+        return _batches_body(self._cache.get())
 
     def summary_json(self) -> bytes:
         """`Summary` as JSON, flagged stale like `batches_json`."""
-        cached = self._cache.get()
-        if not cached.stale:
-            return cached.value.summary_json
-        return cached.value.summary.model_copy(update={"stale": True}).model_dump_json().encode()
+        return _summary_body(self._cache.get())
 
     def roc(self, batch: int) -> RocResponse:
         """The ROC curves the batch's gate run logged; `UnknownBatchError` without a gate run."""
@@ -130,5 +130,19 @@ class ReportService:
             detail=problem,
         )
 
-    def refresh(self) -> None:
-        self._cache.clear()
+    def refresh(self) -> bool:
+        """Reload the report now (shared with concurrent refreshes, see `TtlCache.reload`);
+        True when it was reloaded."""
+        return self._cache.reload(timeout=REFRESH_WAIT_SECONDS)
+
+
+def _batches_body(cached: Cached[Report]) -> bytes:
+    if not cached.stale:
+        return cached.value.batches_json
+    return cached.value.batches.model_copy(update={"stale": True}).model_dump_json().encode()
+
+
+def _summary_body(cached: Cached[Report]) -> bytes:
+    if not cached.stale:
+        return cached.value.summary_json
+    return cached.value.summary.model_copy(update={"stale": True}).model_dump_json().encode()

@@ -133,7 +133,11 @@ export interface paths {
         put?: never;
         /**
          * Refresh
-         * @description Drop the cached report so that the next read goes to MLflow.
+         * @description Read MLflow again now; the next reads show the result.
+         *
+         *     A write like POST /baseline (same checks). Refreshes are coalesced: one reload at a time,
+         *     and refreshes within a second of the last reload share it. Readers keep getting the current
+         *     copy meanwhile. `refreshed` is false when the reload did not finish in time.
          */
         post: operations["refresh"];
         delete?: never;
@@ -366,7 +370,7 @@ export interface components {
             baseline_command: string;
             /**
              * Baseline Allowed
-             * @description whether POST /baseline would accept this client
+             * @description whether the writes (POST /baseline, POST /refresh) would accept this client
              */
             baseline_allowed: boolean;
         };
@@ -590,7 +594,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDetail"];
                 };
             };
-            /** @description no token is configured and the client is not local */
+            /** @description a cross-site request (Host, Origin or Referer not this API's), or no token is configured and the client is not local */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -675,6 +679,33 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RefreshResponse"];
+                };
+            };
+            /** @description HEALTHPREDICT_API_TOKEN is set and the bearer token is wrong */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description a cross-site request (Host, Origin or Referer not this API's), or no token is configured and the client is not local */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description MLflow did not answer and no earlier read exists */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
                 };
             };
         };
