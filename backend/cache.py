@@ -6,7 +6,8 @@
   one is already in flight. A hung MLflow therefore costs readers nothing but freshness.
 - A reload that fails keeps the copy and flags it stale until a reload succeeds.
 - `reload()` (POST /refresh, after a baseline capture) waits for a reload that started after the
-  call; concurrent callers share it, and reloads start at most once per `min_reload_interval`.
+  call; concurrent callers share it, and the next one starts no sooner than the last one took
+  (and `min_reload_interval`) after it ended, so refresh spam cannot keep MLflow busy.
 - `ttl_seconds=0` means no caching: every read waits for a reload (still one at a time), so an
   answer says what MLflow said just now.
 """
@@ -51,21 +52,31 @@ class TtlCache(Generic[T]):
         self._failed = False
         self._inflight: Future[T] | None = None
         self._last_started: float | None = None
+        self._next_allowed: float | None = None  # earliest start of the next refresh reload
 
     def _fresh(self) -> bool:
         return self._loaded_at is not None and time.monotonic() - self._loaded_at < self._ttl
 
+    def _finished(self, started: float) -> None:
+        """Refresh reloads leave MLflow (and this process) idle at least as long as the last one
+        took, and `min_reload_interval` at least: a burst of refreshes gets half the CPU."""
+        now = time.monotonic()
+        self._next_allowed = now + max(self._min_interval, now - started)
+
     def _run(self, future: Future[T]) -> None:
+        started = time.monotonic()
         try:
             value = self._load()
         except BaseException as exc:  # handed to every waiter through the future
             with self._lock:
+                self._finished(started)
                 self._failed = self._value is not None
             if not isinstance(exc, TrackingError):
                 logger.exception("report reload failed")
             future.set_exception(exc)
             return
         with self._lock:
+            self._finished(started)
             self._value, self._loaded_at, self._failed = value, time.monotonic(), False
         future.set_result(value)
 
@@ -111,8 +122,8 @@ class TtlCache(Generic[T]):
 
         Only a reload that started after this call counts (the caller wants what the store
         holds now), and such a reload is shared: every caller waiting meanwhile joins it. A new
-        reload starts no sooner than `min_reload_interval` after the previous one, so a burst of
-        refreshes costs one reload per interval. Readers are not held up by any of this.
+        reload starts no sooner than `_finished` allows, so a burst of refreshes spends at most
+        half of the time reloading. Readers are not held up by any of this.
         """
         requested = time.monotonic()
         deadline = None if timeout is None else requested + timeout
@@ -123,8 +134,8 @@ class TtlCache(Generic[T]):
                 if running and started is not None and started >= requested:
                     break  # a reload that began after this request: join it
                 wait = 0.0
-                if not running and started is not None:
-                    wait = started + self._min_interval - time.monotonic()
+                if not running and self._next_allowed is not None:
+                    wait = self._next_allowed - time.monotonic()
                 if not running and wait <= 0:
                     future = self._start()
                     break

@@ -230,11 +230,19 @@ def batch_result(
     if drift_runs.chosen is not None:
         run = drift_runs.chosen
         dataset_drift = finite(run.metrics.get(contract.Metric.DATASET_DRIFT))
+        n_total = _int_metric(run, contract.Metric.N_TOTAL_COLUMNS)
+        # Batch 0 logs the contract's zeros over 0 columns: nothing was measured, so null.
+        measured = batch != 0
+        majority = None if dataset_drift is None or not measured else dataset_drift >= 0.5
         drift = DriftResult(
-            share=finite(run.metrics.get(contract.Metric.DRIFT_SHARE)),
-            n_drifted_columns=_int_metric(run, contract.Metric.N_DRIFTED_COLUMNS),
-            n_total_columns=_int_metric(run, contract.Metric.N_TOTAL_COLUMNS),
-            dataset_drift=None if dataset_drift is None else dataset_drift >= 0.5,
+            measured=measured,
+            share=finite(run.metrics.get(contract.Metric.DRIFT_SHARE)) if measured else None,
+            n_drifted_columns=_int_metric(run, contract.Metric.N_DRIFTED_COLUMNS)
+            if measured
+            else None,
+            n_total_columns=n_total,
+            majority_drifted=majority,
+            dataset_drift=majority,
             run_id=run.run_id,
             drifted_columns=drifted_columns(drift_artifacts.get(run.run_id)),
             mlflow_url=run_url(mlflow_ui_url, run),
@@ -252,8 +260,13 @@ def batch_result(
         drift=drift,
         production=_scores(gate, contract.prod_metric) if gate is not None else None,
         new=_scores(gate, contract.new_metric) if gate is not None and retrained else None,
-        auc_improvement=finite(gate.metrics.get(contract.Metric.AUC_IMPROVEMENT)) if gate else None,
-        f1_improvement=finite(gate.metrics.get(contract.Metric.F1_IMPROVEMENT)) if gate else None,
+        # No candidate (baseline, no drift): MLflow's 0 improvements mean "none", so null.
+        auc_improvement=finite(gate.metrics.get(contract.Metric.AUC_IMPROVEMENT))
+        if gate and retrained
+        else None,
+        f1_improvement=finite(gate.metrics.get(contract.Metric.F1_IMPROVEMENT))
+        if gate and retrained
+        else None,
         test_set=gate.params.get(contract.Param.TEST_SET_USED) if gate else None,
         quality_gate_run_id=gate.run_id if gate else None,
         model_version=gate.params.get(contract.Param.MODEL_VERSION) if gate else None,

@@ -17,9 +17,9 @@ from pipeline.uris import redact_uri
 logger = logging.getLogger(__name__)
 
 ARTIFACT_READERS = 6
-# POST /refresh: refreshes closer together than this share one reload; a refresh waits at most
-# REFRESH_WAIT_SECONDS for it (readers never wait: they get the copy while it runs).
-REFRESH_MIN_INTERVAL_SECONDS = 1.0
+# POST /refresh: reloads are at least this far apart (and at least as far as the last one took);
+# a refresh waits at most REFRESH_WAIT_SECONDS (readers never wait: they get the copy meanwhile).
+REFRESH_MIN_INTERVAL_SECONDS = 2.0
 REFRESH_WAIT_SECONDS = 30.0
 
 

@@ -43,7 +43,8 @@ def refresh(report: ReportDep) -> RefreshResponse:
     """Read MLflow again now; the next reads show the result.
 
     A write like POST /baseline (same checks). Refreshes are coalesced: one reload at a time,
-    and refreshes within a second of the last reload share it. Readers keep getting the current
-    copy meanwhile. `refreshed` is false when the reload did not finish in time.
+    shared by every refresh waiting for it, and the next one starts no sooner than the last one
+    took (2 s at least) after it ended. Readers keep getting the current copy meanwhile.
+    `refreshed` is false when the reload did not finish in time.
     """
     return RefreshResponse(refreshed=report.refresh())
