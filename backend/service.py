@@ -32,6 +32,8 @@ class Report:
     selection: report.Selection
     batches_json: bytes  # rendered once: a warm read only copies bytes
     summary_json: bytes
+    stale_batches_json: bytes  # the same, flagged stale (served while MLflow does not answer)
+    stale_summary_json: bytes
 
 
 class UnknownBatchError(LookupError):
@@ -84,6 +86,8 @@ class ReportService:
             selection,
             batches.model_dump_json().encode(),
             summary.model_dump_json().encode(),
+            batches.model_copy(update={"stale": True}).model_dump_json().encode(),
+            summary.model_copy(update={"stale": True}).model_dump_json().encode(),
         )
 
     def ready_batches_json(self) -> bytes | None:
@@ -137,12 +141,8 @@ class ReportService:
 
 
 def _batches_body(cached: Cached[Report]) -> bytes:
-    if not cached.stale:
-        return cached.value.batches_json
-    return cached.value.batches.model_copy(update={"stale": True}).model_dump_json().encode()
+    return cached.value.stale_batches_json if cached.stale else cached.value.batches_json
 
 
 def _summary_body(cached: Cached[Report]) -> bytes:
-    if not cached.stale:
-        return cached.value.summary_json
-    return cached.value.summary.model_copy(update={"stale": True}).model_dump_json().encode()
+    return cached.value.stale_summary_json if cached.stale else cached.value.summary_json
