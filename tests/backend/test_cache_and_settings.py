@@ -119,6 +119,8 @@ def test_refreshes_in_quick_succession_share_reloads_yet_each_sees_the_store_as_
         ("MLFLOW_S3_ENDPOINT_URL", "http://", "MLFLOW_S3_ENDPOINT_URL must be an http(s) URL"),
         ("HEALTHPREDICT_CORS_ORIGINS", "http://ok:1,nope", "HEALTHPREDICT_CORS_ORIGINS"),
         ("MLFLOW_TRACKING_URI", "http://", "MLFLOW_TRACKING_URI has no host"),
+        ("HEALTHPREDICT_ALLOWED_HOSTS", "http://api", "HEALTHPREDICT_ALLOWED_HOSTS takes host"),
+        ("HEALTHPREDICT_ALLOWED_HOSTS", "api:8000", "HEALTHPREDICT_ALLOWED_HOSTS takes host"),
     ],
 )
 def test_bad_values_refuse_to_start(
