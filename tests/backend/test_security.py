@@ -145,3 +145,16 @@ def test_docs_pages_need_no_network_and_no_inline_script(api) -> None:
             assert asset.status_code == 200 and asset.content, source
         assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page), f"{path} has inline script"
         assert "cdn" not in page.lower()
+
+
+def test_every_endpoint_answers_json_for_wrong_methods_and_unknown_subpaths(api) -> None:
+    """No list of API paths exists: whatever endpoints the schema has (new ones included), a
+    wrong method gets a JSON 405 naming the right ones and a path below it a JSON 404."""
+    for template, operations in api.get("/openapi.json").json()["paths"].items():
+        path = re.sub(r"\{[^}]+\}", "1", template)
+        wrong = "DELETE" if "delete" not in operations else "PATCH"
+        refused = api.request(wrong, path)
+        assert refused.status_code == 405, path
+        assert set(refused.headers["allow"].split(", ")) >= {m.upper() for m in operations}
+        below = api.get(f"{path}/x", headers={"Accept": "text/html"})
+        assert below.status_code == 404 and below.json()["detail"] == f"no route {path}/x"
