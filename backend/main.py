@@ -1,4 +1,5 @@
-"""Wires the report API together: settings, the report service, routers, CORS and the page."""
+"""Wires the report API together: settings, the report service, routers, middleware, the docs
+and the page."""
 
 from __future__ import annotations
 
@@ -7,11 +8,14 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 
+from backend.docs import add_docs_routes
+from backend.middleware import HeadAsGetMiddleware, SecurityHeadersMiddleware
 from backend.page import add_page_routes
 from backend.routes import baseline, batches, meta, roc, summary
 from backend.service import ReportService
 from backend.settings import Settings, load_settings
 from pipeline.errors import TrackingError
+from pipeline.uris import redact_text
 
 
 def operation_id(route: APIRoute) -> str:
@@ -21,7 +25,7 @@ def operation_id(route: APIRoute) -> str:
 
 async def mlflow_unreachable(_: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(
-        status_code=status.HTTP_503_SERVICE_UNAVAILABLE, content={"detail": str(exc)}
+        status_code=status.HTTP_503_SERVICE_UNAVAILABLE, content={"detail": redact_text(str(exc))}
     )
 
 
@@ -33,6 +37,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Reads the experiment's MLflow runs and registry and serves the report.",
         version="0.1.0",
         generate_unique_id_function=operation_id,
+        docs_url=None,  # served offline by add_docs_routes
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.report = ReportService(settings)
@@ -44,7 +50,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_methods=["GET", "POST"],
             allow_headers=["Authorization", "Content-Type"],
         )
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(HeadAsGetMiddleware)
     for module in (summary, batches, roc, baseline, meta):
         app.include_router(module.router)
+    add_docs_routes(app)
     add_page_routes(app, settings.static_dir)
     return app

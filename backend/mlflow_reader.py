@@ -26,9 +26,11 @@ import requests
 from mlflow import MlflowClient
 from mlflow.exceptions import MlflowException
 
+from backend.store_probe import check_database
 from pipeline import contract, mlflow_store
 from pipeline.errors import TrackingError, one_line
 from pipeline.mlflow_store import RegistryVersion, RunRecord
+from pipeline.uris import redact_uri
 
 __all__ = ["MlflowReader", "RegistryVersion", "RunRecord", "StoreSnapshot", "limit_http_waits"]
 
@@ -66,17 +68,34 @@ class MlflowReader:
 
     def __init__(self, tracking_uri: str) -> None:
         self.tracking_uri = tracking_uri
-        self._client = MlflowClient(tracking_uri=tracking_uri, registry_uri=tracking_uri)
+        self._client_instance: MlflowClient | None = None
+        self._client_lock = threading.Lock()
         self._artifacts: OrderedDict[tuple[str, str], Any] = OrderedDict()
         self._artifacts_lock = threading.Lock()
 
+    @property
+    def _client(self) -> MlflowClient:
+        """Built on first use, so nothing touches MLflow at start-up; a database store that does
+        not answer fails at once (`TrackingError`) instead of after MLflow's retries."""
+        with self._client_lock:
+            if self._client_instance is None:
+                check_database(self.tracking_uri)
+                self._client_instance = MlflowClient(
+                    tracking_uri=self.tracking_uri, registry_uri=self.tracking_uri
+                )
+            return self._client_instance
+
     def _unreachable(self, exc: BaseException) -> TrackingError:
-        return TrackingError(f"MLflow at {self.tracking_uri} did not answer: {one_line(exc)}")
+        return TrackingError(
+            f"MLflow at {redact_uri(self.tracking_uri)} did not answer: {one_line(exc)}"
+        )
 
     def ping(self) -> str | None:
         """None when the store answers, else the reason it does not."""
         try:
             self._client.search_experiments(max_results=1)
+        except TrackingError as exc:
+            return str(exc)
         except (MlflowException, requests.RequestException, OSError) as exc:
             return one_line(exc)
         return None

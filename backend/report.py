@@ -279,11 +279,16 @@ def drift_result(
     threshold = run_threshold(run, default_threshold)
     verdict = retrain_verdict(batch, run, share, threshold)
     dataset_drift = finite(run.metrics.get(contract.Metric.DATASET_DRIFT))
+    # Batch 0 logs the contract's zeros over 0 columns: nothing was measured, so null.
+    measured = batch != 0
+    majority = None if dataset_drift is None or not measured else dataset_drift >= 0.5
     return DriftResult(
-        share=share,
-        n_drifted_columns=_int_metric(run, contract.Metric.N_DRIFTED_COLUMNS),
+        measured=measured,
+        share=share if measured else None,
+        n_drifted_columns=_int_metric(run, contract.Metric.N_DRIFTED_COLUMNS) if measured else None,
         n_total_columns=_int_metric(run, contract.Metric.N_TOTAL_COLUMNS),
-        dataset_drift=None if dataset_drift is None else dataset_drift >= 0.5,
+        majority_drifted=majority,
+        dataset_drift=majority,
         run_id=run.run_id,
         drifted_columns=drifted_columns(drift_artifacts.get(run.run_id)),
         mlflow_url=run_url(mlflow_ui_url, run),
@@ -292,6 +297,11 @@ def drift_result(
         trigger_reason=None if verdict.reason is None else verdict.reason.value,
         trigger_logged=verdict.logged,
     )
+
+
+def _candidate_metric(gate: RunRecord | None, name: str, retrained: bool | None) -> float | None:
+    """A metric that compares with a candidate: null when no candidate was trained."""
+    return finite(gate.metrics.get(name)) if gate is not None and retrained else None
 
 
 def batch_result(
@@ -331,8 +341,9 @@ def batch_result(
             if gate is not None and retrained
             else None
         ),
-        auc_improvement=finite(gate.metrics.get(contract.Metric.AUC_IMPROVEMENT)) if gate else None,
-        f1_improvement=finite(gate.metrics.get(contract.Metric.F1_IMPROVEMENT)) if gate else None,
+        # No candidate (baseline, no drift): MLflow's 0 improvements mean "none", so null.
+        auc_improvement=_candidate_metric(gate, contract.Metric.AUC_IMPROVEMENT, retrained),
+        f1_improvement=_candidate_metric(gate, contract.Metric.F1_IMPROVEMENT, retrained),
         test_set=gate.params.get(contract.Param.TEST_SET_USED) if gate else None,
         quality_gate_run_id=gate.run_id if gate else None,
         model_version=model_version,

@@ -47,10 +47,25 @@ class DriftedColumn(_Model):
 
 
 class DriftResult(_Model):
+    measured: bool = Field(
+        default=True,
+        description="false on batch 0 (the baseline: no drift check ran; MLflow holds the "
+        "contract's zeros over 0 columns), and then share and counts are null",
+    )
     share: float | None = Field(description="share of analysed columns that drifted, 0..1")
     n_drifted_columns: int | None
     n_total_columns: int | None
-    dataset_drift: bool | None
+    majority_drifted: bool | None = Field(
+        default=None,
+        description="MLflow's `dataset_drift` metric: at least half of the analysed columns "
+        "drifted (share >= 0.5). Not the retrain verdict: retraining compares the share with "
+        "`threshold` (0.30 by default), see `retrain_triggered`",
+    )
+    dataset_drift: bool | None = Field(
+        description="the same as `majority_drifted`, under MLflow's metric name; kept for "
+        "older clients",
+        json_schema_extra={"deprecated": True},
+    )
     run_id: str
     drifted_columns: list[DriftedColumn] | None = Field(
         default=None, description="from drift/feature_drift.json; null when the artifact is absent"
@@ -89,8 +104,12 @@ class BatchResult(_Model):
     drift: DriftResult | None
     production: ModelScores | None
     new: ModelScores | None = Field(description="the retrained candidate; only when retrained")
-    auc_improvement: float | None
-    f1_improvement: float | None
+    auc_improvement: float | None = Field(
+        description="candidate minus Production; null when no candidate was trained"
+    )
+    f1_improvement: float | None = Field(
+        description="candidate minus Production; null when no candidate was trained"
+    )
     test_set: str | None
     quality_gate_run_id: str | None
     model_version: str | None = None
@@ -154,7 +173,9 @@ class ReportConfig(_Model):
     airflow_ui_url: str | None
     drift_threshold: float
     baseline_command: str
-    baseline_allowed: bool = Field(description="whether POST /baseline would accept this client")
+    baseline_allowed: bool = Field(
+        description="whether the writes (POST /baseline, POST /refresh) would accept this client"
+    )
 
 
 class RefreshResponse(_Model):

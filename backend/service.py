@@ -7,15 +7,20 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from backend import report, roc
-from backend.cache import TtlCache
+from backend.cache import Cached, TtlCache
 from backend.mlflow_reader import MlflowReader
 from backend.schemas import BatchesResponse, Health, RocResponse, Summary
 from backend.settings import Settings
 from pipeline import contract
+from pipeline.uris import redact_uri
 
 logger = logging.getLogger(__name__)
 
 ARTIFACT_READERS = 6
+# POST /refresh: reloads are at least this far apart (and at least as far as the last one took);
+# a refresh waits at most REFRESH_WAIT_SECONDS (readers never wait: they get the copy meanwhile).
+REFRESH_MIN_INTERVAL_SECONDS = 2.0
+REFRESH_WAIT_SECONDS = 30.0
 
 
 @dataclass(frozen=True)
@@ -27,6 +32,8 @@ class Report:
     selection: report.Selection
     batches_json: bytes  # rendered once: a warm read only copies bytes
     summary_json: bytes
+    stale_batches_json: bytes  # the same, flagged stale (served while MLflow does not answer)
+    stale_summary_json: bytes
 
 
 class UnknownBatchError(LookupError):
@@ -39,7 +46,9 @@ class ReportService:
     def __init__(self, settings: Settings, reader: MlflowReader | None = None) -> None:
         self.settings = settings
         self.reader = reader or MlflowReader(settings.tracking_uri)
-        self._cache: TtlCache[Report] = TtlCache(self._build, settings.cache_ttl_seconds)
+        self._cache: TtlCache[Report] = TtlCache(
+            self._build, settings.cache_ttl_seconds, REFRESH_MIN_INTERVAL_SECONDS
+        )
 
     def _build(self) -> Report:
         snapshot = self.reader.snapshot()
@@ -69,7 +78,7 @@ class ReportService:
             "report read %d drift and %d gate runs from %s",
             len(snapshot.drift_runs),
             len(snapshot.gate_runs),
-            self.reader.tracking_uri,
+            redact_uri(self.reader.tracking_uri),
         )
         return Report(
             batches,
@@ -77,31 +86,27 @@ class ReportService:
             selection,
             batches.model_dump_json().encode(),
             summary.model_dump_json().encode(),
+            batches.model_copy(update={"stale": True}).model_dump_json().encode(),
+            summary.model_copy(update={"stale": True}).model_dump_json().encode(),
         )
 
-    def fresh_batches_json(self) -> bytes | None:
-        """The cached `/batches` body when fresh, without touching MLflow (the event-loop path)."""
-        current = self._cache.peek()
-        return current.batches_json if current is not None else None
+    def ready_batches_json(self) -> bytes | None:
+        """The `/batches` body when a copy exists, without waiting (the event-loop path)."""
+        cached = self._cache.get_nowait()
+        return _batches_body(cached) if cached is not None else None
 
-    def fresh_summary_json(self) -> bytes | None:
-        """The cached `/summary` body when fresh, without touching MLflow."""
-        current = self._cache.peek()
-        return current.summary_json if current is not None else None
+    def ready_summary_json(self) -> bytes | None:
+        """The `/summary` body when a copy exists, without waiting."""
+        cached = self._cache.get_nowait()
+        return _summary_body(cached) if cached is not None else None
 
     def batches_json(self) -> bytes:
         """`BatchesResponse` as JSON, flagged stale when MLflow failed and an old read is shown."""
-        cached = self._cache.get()
-        if not cached.stale:
-            return cached.value.batches_json
-        return cached.value.batches.model_copy(update={"stale": True}).model_dump_json().encode()
+        return _batches_body(self._cache.get())
 
     def summary_json(self) -> bytes:
         """`Summary` as JSON, flagged stale like `batches_json`."""
-        cached = self._cache.get()
-        if not cached.stale:
-            return cached.value.summary_json
-        return cached.value.summary.model_copy(update={"stale": True}).model_dump_json().encode()
+        return _summary_body(self._cache.get())
 
     def roc(self, batch: int) -> RocResponse:
         """The ROC curves the batch's gate run logged; `UnknownBatchError` without a gate run."""
@@ -125,9 +130,19 @@ class ReportService:
         return Health(
             status="ok",
             mlflow=problem is None,
-            tracking_uri=self.settings.tracking_uri,
+            tracking_uri=redact_uri(self.settings.tracking_uri),
             detail=problem,
         )
 
-    def refresh(self) -> None:
-        self._cache.clear()
+    def refresh(self) -> bool:
+        """Reload the report now (shared with concurrent refreshes, see `TtlCache.reload`);
+        True when it was reloaded."""
+        return self._cache.reload(timeout=REFRESH_WAIT_SECONDS)
+
+
+def _batches_body(cached: Cached[Report]) -> bytes:
+    return cached.value.stale_batches_json if cached.stale else cached.value.batches_json
+
+
+def _summary_body(cached: Cached[Report]) -> bytes:
+    return cached.value.stale_summary_json if cached.stale else cached.value.summary_json

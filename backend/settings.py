@@ -23,6 +23,8 @@ from pipeline.errors import HealthPredictError
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_STATIC_DIR = REPO_ROOT / "frontend" / "dist"
 DEFAULT_CACHE_TTL_SECONDS = 30.0
+# Host names a write (POST /baseline, POST /refresh) may be addressed to: this machine's.
+DEFAULT_ALLOWED_HOSTS = ("localhost", "127.0.0.1", "::1")
 
 
 class InvalidSettingsError(HealthPredictError):
@@ -45,6 +47,18 @@ def _http_url(value: str | None, variable: str) -> str | None:
             f"{variable} must be an http(s) URL such as http://127.0.0.1:5000, got {value!r}"
         )
     return value.rstrip("/")
+
+
+def _host_name(value: object) -> str:
+    """A host name or IP literal (IPv6 with or without brackets), lower case; no scheme, port."""
+    host = str(value).strip().lower().removeprefix("[").removesuffix("]")
+    ipv6 = host.count(":") > 1
+    if not host or any(ch in host for ch in "/@ ") or (":" in host and not ipv6):
+        raise ValueError(
+            "HEALTHPREDICT_ALLOWED_HOSTS takes host names without scheme or port, "
+            f"comma-separated, got {value!r}"
+        )
+    return host
 
 
 class Settings(BaseSettings):
@@ -74,6 +88,11 @@ class Settings(BaseSettings):
     )
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list, validation_alias=_env("cors_origins", "HEALTHPREDICT_CORS_ORIGINS")
+    )
+    allowed_hosts: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: list(DEFAULT_ALLOWED_HOSTS),
+        validation_alias=_env("allowed_hosts", "HEALTHPREDICT_ALLOWED_HOSTS"),
+        description="Host header names writes are accepted for (`*.example.org`, `*` for any)",
     )
     mlflow_ui_url: str | None = Field(
         default=None, validation_alias=_env("mlflow_ui_url", "MLFLOW_UI_URL")
@@ -138,6 +157,15 @@ class Settings(BaseSettings):
                 origin if origin == "*" else _http_url(origin, "HEALTHPREDICT_CORS_ORIGINS")
                 for origin in value
             ]
+        return value
+
+    @field_validator("allowed_hosts", mode="before")
+    @classmethod
+    def _split_hosts(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [part for part in (p.strip() for p in value.split(",")) if part]
+        if isinstance(value, list):
+            return [_host_name(host) for host in value]
         return value
 
     @field_validator("mlflow_ui_url")

@@ -37,6 +37,7 @@ from pipeline.errors import (
     one_line,
 )
 from pipeline.storage import Storage, open_storage
+from pipeline.uris import redact_uri
 
 __all__ = ["BaselineResult", "capture_baseline", "capture_lock", "lock_path"]
 
@@ -133,7 +134,8 @@ def capture_lock(tracking_uri: str, *, blocking: bool = True) -> Iterator[None]:
     """Hold the capture lock for ``tracking_uri`` across threads and processes."""
     path = lock_path(tracking_uri)
     busy = CaptureInProgressError(
-        f"another baseline capture against {tracking_uri} is running; try again when it ends"
+        f"another baseline capture against {redact_uri(tracking_uri)} is running; "
+        "try again when it ends"
     )
     with _process_locks_guard:
         process_lock = _process_locks.setdefault(str(path), threading.Lock())

@@ -136,13 +136,25 @@ def render(results: dict[str, Any], console: Console) -> None:
             ):
                 row(name, label, data.get(key))
         elif name == "load":
-            row(name, "clients, seconds", f"{data['clients']}, {data['seconds']}")
-            row(name, "requests/s", data["requests_per_s"])
-            row(name, "errors", data["errors"], "0", data["errors"] == 0)
-            row(name, "p50 (ms)", data["p50_ms"])
-            row(name, "p99 (ms)", data["p99_ms"], "≤ 100", check(data["p99_ms"], 100.0))
-            rss = data["api_rss_mb_after"]
-            row(name, "API RSS after load (MB)", rss, "≤ 300", check(rss, 300.0))
+            row(name, "store other runs", data["store_other_runs"])
+            for scenario in ("steady", "refresh_every_100ms", "mlflow_hung"):
+                figures = data[scenario]
+                label = f"load {scenario}"
+                row(label, "clients, seconds", f"{figures['clients']}, {figures['seconds']}")
+                row(label, "requests/s", figures["requests_per_s"])
+                row(label, "errors", figures["errors"], "0", figures["errors"] == 0)
+                row(label, "p50 (ms)", figures["p50_ms"])
+                row(label, "p99 (ms)", figures["p99_ms"], "≤ 100", check(figures["p99_ms"], 100.0))
+                rss = figures["api_rss_mb_after"]
+                row(label, "API RSS after load (MB)", rss, "≤ 300", check(rss, 300.0))
+                if "refreshes" in figures:
+                    refreshes = figures["refreshes"]
+                    row(
+                        label,
+                        "POST /refresh sent, errors",
+                        f"{refreshes['requests']}, {refreshes['errors']}",
+                    )
+                    row(label, "POST /refresh p50 (ms)", refreshes["p50_ms"])
     console.print(table)
 
 

@@ -137,7 +137,7 @@ class Sample:
 
 
 class KeepAliveClient:
-    """A minimal HTTP/1.1 keep-alive GET client on asyncio streams.
+    """A minimal HTTP/1.1 keep-alive client (GET, and POST without a body) on asyncio streams.
 
     httpx costs about a millisecond of CPU per request in the benchmark process, which on a
     two-core machine would be measured as server latency; this reads just the status line, the
@@ -155,20 +155,24 @@ class KeepAliveClient:
         return self._reader, self._writer
 
     async def get(self, path: str) -> Sample:
+        return await self.request("GET", path)
+
+    async def request(self, method: str, path: str) -> Sample:
         started = time.perf_counter()
         try:
-            status = await asyncio.wait_for(self._get(path), self.timeout_s)
+            status = await asyncio.wait_for(self._request(method, path), self.timeout_s)
         except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError) as exc:
-            logger.debug("GET %s failed: %s", path, exc)
+            logger.debug("%s %s failed: %s", method, path, exc)
             await self.close()
             return Sample(path, time.perf_counter() - started, ok=False)
         return Sample(path, time.perf_counter() - started, ok=status == 200)
 
-    async def _get(self, path: str) -> int:
+    async def _request(self, method: str, path: str) -> int:
         reader, writer = await self._connect()
+        body = "Content-Length: 0\r\n" if method == "POST" else ""
         writer.write(
-            f"GET {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
-            "Accept: application/json\r\n\r\n".encode()
+            f"{method} {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
+            f"Accept: application/json\r\n{body}\r\n".encode()
         )
         await writer.drain()
         head = await reader.readuntil(b"\r\n\r\n")

@@ -2,8 +2,14 @@
 import react from "@vitejs/plugin-react";
 import { defineConfig } from "vite";
 
-/** API paths the dev server forwards to a local `python -m backend`. */
-const API_PATHS = ["/health", "/summary", "/batches", "/roc", "/config", "/refresh", "/baseline"];
+import openapi from "./openapi.json";
+
+/**
+ * What the dev server forwards to a local `python -m backend`: the first segment of every path
+ * in the API's schema (openapi.json, written by `npm run generate`, checked by
+ * `generate:check`), so a new endpoint needs no change here.
+ */
+const API_PATHS = [...new Set(Object.keys(openapi.paths).map((path) => `/${path.split("/")[1]}`))];
 const API_TARGET = "http://127.0.0.1:8000";
 
 export default defineConfig({

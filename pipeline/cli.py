@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Final
 
 from pipeline import config
 from pipeline.errors import HealthPredictError
+from pipeline.uris import redact_uri
 
 if TYPE_CHECKING:
     from typing import TypeAlias
@@ -320,8 +321,8 @@ def _experiment_run(args: argparse.Namespace) -> int:
         client = tracking.configure(tracking_uri)  # first: an unreachable server fails fast
         if experiment.is_complete(client, storage):
             sys.stdout.write(
-                f"already there: {storage.describe()} and {tracking_uri} hold a complete "
-                "run-through; nothing to do\n"
+                f"already there: {storage.describe()} and {redact_uri(tracking_uri)} hold a "
+                "complete run-through; nothing to do\n"
             )
             return 0
     from pipeline import data

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from pipeline.uris import redact_text
+
 
 class HealthPredictError(Exception):
     """Base class: the CLI prints the message on one line and exits non-zero."""
@@ -49,5 +51,5 @@ ONE_LINE_LIMIT: Final = 300
 def one_line(error: BaseException) -> str:
     """The first line of an exception's message (its type name when empty), at most 300 chars."""
     lines = str(error).strip().splitlines()
-    text = " ".join(lines[0].split()) if lines else type(error).__name__
+    text = redact_text(" ".join(lines[0].split())) if lines else type(error).__name__
     return text if len(text) <= ONE_LINE_LIMIT else text[: ONE_LINE_LIMIT - 3] + "..."

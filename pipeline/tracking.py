@@ -24,6 +24,7 @@ from mlflow.exceptions import MlflowException
 from pipeline import contract, mlflow_store
 from pipeline.config import check_tracking_uri, sqlite_path
 from pipeline.errors import TrackingError, one_line
+from pipeline.uris import redact_uri
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +63,7 @@ def configure(tracking_uri: str) -> MlflowClient:
             client.search_experiments(max_results=1)
     except (MlflowException, OSError) as error:
         raise TrackingError(
-            f"MLflow at {tracking_uri} is unreachable: {one_line(error)}"
+            f"MLflow at {redact_uri(tracking_uri)} is unreachable: {one_line(error)}"
         ) from error
     for name, value in FAIL_FAST_HTTP_ENV.items():
         if name not in os.environ:

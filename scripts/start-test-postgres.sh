@@ -43,5 +43,5 @@ SQL
     cat "$LOG_DIR/pg-setup.log" >&2
     exit 1
 }
-# SQLAlchemy 2.1 maps a bare postgresql:// to psycopg 3; the lock ships psycopg2.
+# The MLflow server image uses psycopg2; the API and pipeline also take a bare postgresql:// (psycopg 3).
 echo "postgresql+psycopg2://$DB_USER:$DB_PASSWORD@127.0.0.1:$port/$DB_NAME"

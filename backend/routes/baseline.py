@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from fastapi import APIRouter, Depends, HTTPException, status
 
-from backend.deps import ReportDep, SettingsDep, require_baseline_permission
-from backend.routes.errors import MLFLOW_UNREACHABLE
+from backend.deps import ReportDep, SettingsDep, require_write_permission
+from backend.routes.errors import MLFLOW_UNREACHABLE, WRITE_REFUSED
 from backend.schemas import BaselineResponse, ErrorDetail
 from pipeline.errors import HealthPredictError, TrackingError
+from pipeline.uris import redact_text
 
 logger = logging.getLogger(__name__)
 
@@ -20,16 +22,9 @@ router = APIRouter(tags=["baseline"])
     "/baseline",
     response_model=BaselineResponse,
     status_code=status.HTTP_201_CREATED,
-    dependencies=[Depends(require_baseline_permission)],
+    dependencies=[Depends(require_write_permission)],
     responses={
-        401: {
-            "model": ErrorDetail,
-            "description": "HEALTHPREDICT_API_TOKEN is set and the bearer token is wrong",
-        },
-        403: {
-            "model": ErrorDetail,
-            "description": "no token is configured and the client is not local",
-        },
+        **WRITE_REFUSED,
         409: {
             "model": ErrorDetail,
             "description": "no Production model, a capture already running, or data missing",
@@ -53,10 +48,13 @@ def capture_baseline(settings: SettingsDep, report: ReportDep) -> BaselineRespon
             blocking=False,
         )
     except TrackingError as exc:
-        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, detail=str(exc)) from exc
+        raise HTTPException(
+            status.HTTP_503_SERVICE_UNAVAILABLE, detail=redact_text(str(exc))
+        ) from exc
     except HealthPredictError as exc:
-        raise HTTPException(status.HTTP_409_CONFLICT, detail=str(exc)) from exc
+        raise HTTPException(status.HTTP_409_CONFLICT, detail=redact_text(str(exc))) from exc
     finally:
-        report.refresh()
+        with contextlib.suppress(TrackingError):  # the capture's own outcome is the answer
+            report.refresh()
     logger.info("baseline captured: gate run %s", result.quality_gate_run_id)
     return BaselineResponse.model_validate(result, from_attributes=True)

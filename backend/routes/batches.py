@@ -15,8 +15,8 @@ router = APIRouter(tags=["report"])
 @router.get("/batches", response_model=BatchesResponse, responses=MLFLOW_UNREACHABLE)
 async def list_batches(report: ReportDep) -> Response:
     """Drift, decision and scores per batch, ascending by batch number."""
-    # A warm read is answered on the event loop; only a cold one goes to a worker thread.
-    body = report.fresh_batches_json()
+    # A read with a copy is answered on the event loop; only a cold one waits in a worker thread.
+    body = report.ready_batches_json()
     if body is None:
         body = await run_in_threadpool(report.batches_json)
     return Response(body, media_type="application/json")

@@ -15,8 +15,9 @@ from backend.service import UnknownBatchError
 router = APIRouter(tags=["report"])
 
 
+# `:int` matches ASCII digits only, so `/roc/3.0`, `/roc/+3` and `/roc/%203` are no route (404).
 @router.get(
-    "/roc/{batch}",
+    "/roc/{batch:int}",
     response_model=RocResponse,
     responses={
         404: {"model": ErrorDetail, "description": "the batch has no quality-gate run"},

@@ -15,8 +15,8 @@ router = APIRouter(tags=["report"])
 @router.get("/summary", response_model=Summary, responses=MLFLOW_UNREACHABLE)
 async def get_summary(report: ReportDep) -> Response:
     """Production model, batches processed, retraining events and the AUC from start to end."""
-    # A warm read is answered on the event loop; only a cold one goes to a worker thread.
-    body = report.fresh_summary_json()
+    # A read with a copy is answered on the event loop; only a cold one waits in a worker thread.
+    body = report.ready_summary_json()
     if body is None:
         body = await run_in_threadpool(report.summary_json)
     return Response(body, media_type="application/json")

@@ -21,7 +21,7 @@ from mlflow import MlflowClient
 
 from backend.main import create_app
 from pipeline import contract
-from tests.support.api import api_settings
+from tests.support.api import LOCAL_CLIENT, api_settings
 
 START = 1_700_000_000_000  # ms; runs get increasing start times from here
 
@@ -256,7 +256,7 @@ def make_client(tmp_path: Path) -> Iterator[AppFactory]:
     clients: list[TestClient] = []
 
     def factory(
-        tracking_uri: str, *, client: tuple[str, int] = ("testclient", 50000), **overrides: Any
+        tracking_uri: str, *, client: tuple[str, int] = LOCAL_CLIENT, **overrides: Any
     ) -> TestClient:
         app = create_app(api_settings(tracking_uri, tmp_path, **overrides))
         test_client = TestClient(app, client=client)

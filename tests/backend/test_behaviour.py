@@ -97,7 +97,7 @@ def test_reads_over_http_then_stale_when_the_server_stops(
     assert api.get("/summary").json()["stale"] is True
 
 
-def test_page_is_served_with_spa_fallback(store, make_client, tmp_path) -> None:
+def test_page_is_served_and_everything_else_answers_json(store, make_client, tmp_path) -> None:
     dist = tmp_path / "dist"
     (dist / "assets").mkdir(parents=True)
     (dist / "index.html").write_text("<html>report page</html>")
@@ -105,7 +105,18 @@ def test_page_is_served_with_spa_fallback(store, make_client, tmp_path) -> None:
     api = make_client(store.tracking_uri, static_dir=dist)
     assert "report page" in api.get("/").text
     assert "console.log" in api.get("/assets/app.js").text
-    assert "report page" in api.get("/batch/3").text  # client-side route
+    # Only the page's own route gets the page; a mistyped API path or a JSON client gets JSON.
+    for path, headers in (
+        ("/summry", {}),
+        ("/batch/3", {}),
+        ("/", {"Accept": "application/json"}),
+        ("/assets/app.js/x", {}),
+    ):
+        wrong = api.get(path, headers=headers)
+        assert wrong.status_code == 404, path
+        assert wrong.json()["detail"] == f"no route {path}", path
+    assert api.post("/summry").status_code == 404
+    assert api.put("/batches").json()["detail"].startswith("PUT is not allowed on /batches")
     assert api.get("/assets/missing.js").status_code == 404
     for escape in ("/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/assets/..%2f..%2fmlflow.db"):
         assert "root:" not in api.get(escape).text  # never a file outside the build

@@ -41,7 +41,8 @@ def test_failed_reload_serves_the_last_good_value_as_stale() -> None:
 
     cache = TtlCache(load, ttl_seconds=30)
     assert cache.get().value == "first"
-    cache.clear()
+    with pytest.raises(TrackingError):
+        cache.reload()
     again = cache.get()
     assert again.value == "first" and again.stale is True
 
@@ -52,6 +53,57 @@ def test_failed_first_load_raises() -> None:
 
     with pytest.raises(TrackingError, match="did not answer"):
         TtlCache(load, ttl_seconds=30).get()
+
+
+def test_an_expired_copy_is_served_while_mlflow_hangs_and_one_reload_runs() -> None:
+    release = threading.Event()
+    loads: list[int] = []
+
+    def load() -> int:
+        loads.append(1)
+        if len(loads) > 1:
+            release.wait()  # MLflow hung (SIGSTOP'd) until the test lets it go
+        return len(loads)
+
+    cache = TtlCache(load, ttl_seconds=0.01)
+    assert cache.get().value == 1
+    time.sleep(0.05)  # the copy expires
+    answers: list[int] = []
+    readers = [
+        threading.Thread(target=lambda: answers.append(cache.get().value)) for _ in range(20)
+    ]
+    for reader in readers:
+        reader.start()
+    for reader in readers:
+        reader.join(timeout=30)
+    hung = not release.is_set()
+    release.set()
+    assert hung and answers == [1] * 20, "readers with a copy waited for the hung reload"
+    assert len(loads) == 2, "one background reload, not one per reader"
+    assert cache.reload() is True and cache.get().value >= 2
+
+
+def test_refreshes_in_quick_succession_share_reloads_yet_each_sees_the_store_as_of_its_call() -> (
+    None
+):
+    store = {"runs": 0}
+    loads: list[int] = []
+
+    def load() -> int:
+        loads.append(1)
+        time.sleep(0.05)
+        return store["runs"]
+
+    cache = TtlCache(load, ttl_seconds=30, min_reload_interval=0.5)
+    assert cache.get().value == 0
+    store["runs"] = 1  # a run is written, then 30 clients refresh at once
+    refreshers = [threading.Thread(target=cache.reload) for _ in range(30)]
+    for refresher in refreshers:
+        refresher.start()
+    for refresher in refreshers:
+        refresher.join()
+    assert cache.get().value == 1, "a refresh returned before a reload that saw the new run"
+    assert len(loads) == 2, "30 simultaneous refreshes ran more than one reload"
 
 
 @pytest.mark.parametrize(
@@ -67,6 +119,8 @@ def test_failed_first_load_raises() -> None:
         ("MLFLOW_S3_ENDPOINT_URL", "http://", "MLFLOW_S3_ENDPOINT_URL must be an http(s) URL"),
         ("HEALTHPREDICT_CORS_ORIGINS", "http://ok:1,nope", "HEALTHPREDICT_CORS_ORIGINS"),
         ("MLFLOW_TRACKING_URI", "http://", "MLFLOW_TRACKING_URI has no host"),
+        ("HEALTHPREDICT_ALLOWED_HOSTS", "http://api", "HEALTHPREDICT_ALLOWED_HOSTS takes host"),
+        ("HEALTHPREDICT_ALLOWED_HOSTS", "api:8000", "HEALTHPREDICT_ALLOWED_HOSTS takes host"),
     ],
 )
 def test_bad_values_refuse_to_start(

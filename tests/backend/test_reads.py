@@ -224,3 +224,27 @@ def test_non_finite_metrics_are_null(store, api) -> None:
     assert row["new"]["auc"] is None  # MLflow stores inf as the largest float
     assert row["f1_improvement"] is None
     assert "NaN" not in response.text and "Infinity" not in response.text
+
+
+def test_null_never_zero_where_nothing_was_measured(store, api) -> None:
+    """MLflow keeps the contract's zeros (batch 0's drift over 0 columns, improvements of 0
+    where no candidate was trained); the API says what they mean: nothing, so null."""
+    store.drift_run(0, 0.0)  # the contract's batch 0: share 0 over 0 of 0 columns
+    store.gate_run(0, "BASELINE", prod_auc=0.68, new_auc=0.68)  # improvements logged as 0
+    store.drift_run(1, 0.1, drifted=["age"], not_drifted=[f"c{i}" for i in range(9)])
+    store.gate_run(1, "SKIP_NO_DRIFT", prod_auc=0.66, new_auc=0.66)
+    store.drift_run(2, 0.6, drifted=["age", "race", "a"], not_drifted=["b", "c"])
+    store.gate_run(2, "DEPLOY", prod_auc=0.64, new_auc=0.7)
+    rows = {row["batch"]: row for row in api.get("/batches").json()["batches"]}
+
+    baseline_drift = rows[0]["drift"]
+    assert baseline_drift["measured"] is False
+    assert baseline_drift["share"] is None and baseline_drift["n_drifted_columns"] is None
+    assert baseline_drift["majority_drifted"] is None and baseline_drift["dataset_drift"] is None
+    for batch in (0, 1):
+        assert rows[batch]["new"] is None
+        assert rows[batch]["auc_improvement"] is None and rows[batch]["f1_improvement"] is None
+    assert rows[1]["drift"]["measured"] is True and rows[1]["drift"]["share"] == pytest.approx(0.1)
+    assert rows[1]["drift"]["majority_drifted"] is False
+    assert rows[2]["auc_improvement"] == pytest.approx(0.06)
+    assert rows[2]["drift"]["majority_drifted"] is True and rows[2]["drift"]["dataset_drift"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 import uvicorn
 from fastapi import FastAPI
 
@@ -85,3 +87,21 @@ def mlflow_server_on_port(
         yield process
     finally:
         stop_process_group(process)
+
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DIST = REPO_ROOT / "frontend" / "dist"
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+
+
+def browser_tools() -> str:
+    """Node's path when the built page, node, Chromium and playwright-core are all there; skips
+    the test (saying what is missing) otherwise."""
+    if not (DIST / "index.html").is_file():
+        pytest.skip("frontend/dist is missing: run `npm ci && npm run build` in frontend/")
+    node = shutil.which("node")
+    if node is None or not CHROMIUM.is_file():
+        pytest.skip(f"needs node and Chromium at {CHROMIUM}")
+    if not (REPO_ROOT / "frontend" / "node_modules" / "playwright-core").is_dir():
+        pytest.skip("frontend/node_modules is missing: run `npm ci` in frontend/")
+    return node

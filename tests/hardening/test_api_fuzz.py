@@ -19,7 +19,7 @@ from schemathesis.core.result import Ok
 from backend.main import create_app
 from pipeline import contract
 from tests.hardening.helpers import strict_json
-from tests.support.api import api_settings
+from tests.support.api import LOCAL_CLIENT, api_settings
 from tests.support.stores import BuiltStore, copy_store
 
 MAX_EXAMPLES = 25
@@ -66,7 +66,10 @@ def test_baseline_without_production_model_is_refused(
     no_production_store: BuiltStore, tmp_path: Path
 ) -> None:
     app = create_app(api_settings(no_production_store.tracking_uri, tmp_path / "api"))
-    with TestClient(app) as local, TestClient(app, client=("203.0.113.9", 5000)) as remote:
+    with (
+        TestClient(app, client=LOCAL_CLIENT) as local,
+        TestClient(app, client=("203.0.113.9", 5000)) as remote,
+    ):
         refused = local.post("/baseline")
         assert refused.status_code == 409, refused.text
         assert "Production" in strict_json(refused.text)["detail"]

@@ -8,6 +8,11 @@ from typing import Any
 from backend.settings import Settings, load_settings
 from pipeline import contract
 
+# Starlette's TestClient sends `Host: testserver`; a test client on this machine has a loopback
+# address (the API never takes the TestClient's placeholder name "testclient" for one).
+TEST_HOST = "testserver"
+LOCAL_CLIENT = ("127.0.0.1", 50000)
+
 
 def api_settings(tracking_uri: str, tmp: Path, **overrides: Any) -> Settings:
     """Settings for a store at `tracking_uri`, with scratch folders under `tmp`."""
@@ -18,6 +23,7 @@ def api_settings(tracking_uri: str, tmp: Path, **overrides: Any) -> Settings:
         "cache_ttl_seconds": 30,
         "api_token": None,
         "cors_origins": [],
+        "allowed_hosts": ["127.0.0.1", "localhost", TEST_HOST],
         "mlflow_ui_url": None,
         "airflow_ui_url": None,
         "s3_endpoint_url": None,

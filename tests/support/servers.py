@@ -57,6 +57,7 @@ class MlflowServer:
     backend_uri: str
     artifacts_destination: str
     log_path: Path
+    pid: int = 0  # the server's process group leader (the bench SIGSTOPs the group)
 
 
 def free_port() -> int:
@@ -104,7 +105,7 @@ def mlflow_server(
     url = f"http://{LOCALHOST}:{port}"
     try:
         _wait_until_healthy(process, f"{url}/health", log_path)
-        yield MlflowServer(url, backend, artifacts, log_path)
+        yield MlflowServer(url, backend, artifacts, log_path, process.pid)
     finally:
         stop_process_group(process)
 

@@ -133,7 +133,12 @@ export interface paths {
         put?: never;
         /**
          * Refresh
-         * @description Drop the cached report so that the next read goes to MLflow.
+         * @description Read MLflow again now; the next reads show the result.
+         *
+         *     A write like POST /baseline (same checks). Refreshes are coalesced: one reload at a time,
+         *     shared by every refresh waiting for it, and the next one starts no sooner than the last one
+         *     took (2 s at least) after it ended. Readers keep getting the current copy meanwhile.
+         *     `refreshed` is false when the reload did not finish in time.
          */
         post: operations["refresh"];
         delete?: never;
@@ -188,9 +193,15 @@ export interface components {
             production: components["schemas"]["ModelScores"] | null;
             /** @description the retrained candidate; only when retrained */
             new: components["schemas"]["ModelScores"] | null;
-            /** Auc Improvement */
+            /**
+             * Auc Improvement
+             * @description candidate minus Production; null when no candidate was trained
+             */
             auc_improvement: number | null;
-            /** F1 Improvement */
+            /**
+             * F1 Improvement
+             * @description candidate minus Production; null when no candidate was trained
+             */
             f1_improvement: number | null;
             /** Test Set */
             test_set: string | null;
@@ -233,6 +244,12 @@ export interface components {
         /** DriftResult */
         DriftResult: {
             /**
+             * Measured
+             * @description false on batch 0 (the baseline: no drift check ran; MLflow holds the contract's zeros over 0 columns), and then share and counts are null
+             * @default true
+             */
+            measured: boolean;
+            /**
              * Share
              * @description share of analysed columns that drifted, 0..1
              */
@@ -241,7 +258,16 @@ export interface components {
             n_drifted_columns: number | null;
             /** N Total Columns */
             n_total_columns: number | null;
-            /** Dataset Drift */
+            /**
+             * Majority Drifted
+             * @description MLflow's `dataset_drift` metric: at least half of the analysed columns drifted (share >= 0.5). Not the retrain verdict: retraining compares the share with `threshold` (0.30 by default), see `retrain_triggered`
+             */
+            majority_drifted?: boolean | null;
+            /**
+             * Dataset Drift
+             * @deprecated
+             * @description the same as `majority_drifted`, under MLflow's metric name; kept for older clients
+             */
             dataset_drift: boolean | null;
             /** Run Id */
             run_id: string;
@@ -366,7 +392,7 @@ export interface components {
             baseline_command: string;
             /**
              * Baseline Allowed
-             * @description whether POST /baseline would accept this client
+             * @description whether the writes (POST /baseline, POST /refresh) would accept this client
              */
             baseline_allowed: boolean;
         };
@@ -590,7 +616,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDetail"];
                 };
             };
-            /** @description no token is configured and the client is not local */
+            /** @description a cross-site request (Host, Origin or Referer not this API's), or no token is configured and the client is not local */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -675,6 +701,33 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RefreshResponse"];
+                };
+            };
+            /** @description HEALTHPREDICT_API_TOKEN is set and the bearer token is wrong */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description a cross-site request (Host, Origin or Referer not this API's), or no token is configured and the client is not local */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description MLflow did not answer and no earlier read exists */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
                 };
             };
         };
