@@ -1,6 +1,7 @@
 import type { BatchResult, ModelScores } from "../../../api/types";
 import { DASH, formatScore, formatShare, formatYesNo } from "../../../lib/format";
 import { decisionInfo } from "../decisions";
+import { measuredShare } from "../driftVerdict";
 import { SCORES } from "../scores";
 
 function ScoreCells({ scores, group }: { scores: ModelScores | null; group: string }) {
@@ -22,7 +23,8 @@ export function MetricsTable({ batches, id }: { batches: BatchResult[]; id: stri
       <table className="metrics-table" id={id}>
         <caption id={`${id}-caption`}>
           Drift share, decision and model scores per batch (Prod = the Production model, New = the
-          retrained candidate, both on the batch&rsquo;s test set)
+          retrained candidate, both on the batch&rsquo;s test set; F1, precision and recall at a 0.5
+          cut-off; batch 0 is the reference, so no drift is measured)
         </caption>
         <thead>
           <tr>
@@ -70,13 +72,18 @@ export function MetricsTable({ batches, id }: { batches: BatchResult[]; id: stri
         </thead>
         <tbody>
           {batches.map((result) => {
-            const share = result.drift?.share ?? (result.batch === 0 ? 0 : null);
+            const forced = result.retrained === true && result.drift?.trigger_reason === "forced";
             return (
               <tr key={result.batch}>
                 <th scope="row">{result.batch}</th>
-                <td className="num">{formatShare(share)}</td>
-                <td>{result.batch === 0 ? DASH : formatYesNo(result.retrained)}</td>
-                <td className="decision-cell">
+                <td className="num">{formatShare(measuredShare(result.drift))}</td>
+                <td>
+                  {result.batch === 0 ? DASH : formatYesNo(result.retrained)}
+                  {forced && " (forced)"}
+                </td>
+                <td
+                  className={`decision-cell decision-cell--${decisionInfo(result.decision).tone}`}
+                >
                   {result.decision ? decisionInfo(result.decision).label : DASH}
                 </td>
                 <ScoreCells scores={result.production} group="Prod" />
