@@ -45,7 +45,7 @@ const browser = await chromium.launch({
 const facts = { url: options.url, consoleErrors: [], screenshots: {} };
 try {
   const context = await browser.newContext({ viewport: DESKTOP, deviceScaleFactor: 1 });
-  const page = await context.newPage();
+  let page = await context.newPage();
   page.setDefaultTimeout(timeout);
   page.on("console", (message) => {
     if (message.type() === "error") facts.consoleErrors.push(message.text());
@@ -156,22 +156,75 @@ try {
   }));
   await page.emulateMedia({ media: "screen" });
 
-  // Phone width: no sideways scrolling of the page; the table scrolls inside its own box.
-  await page.setViewportSize(MOBILE);
+  await context.close();
+
+  // Phone width, opened as a phone would (not resized): nothing is wider than the screen; the
+  // table scrolls inside its own box and says so.
+  const phone = await browser.newContext({ viewport: MOBILE, deviceScaleFactor: 1 });
+  page = await phone.newPage();
+  page.setDefaultTimeout(timeout);
+  await page.goto(options.url, { waitUntil: "commit" });
+  await page.waitForFunction(
+    () =>
+      document.querySelector('.report[data-state="ready"]') !== null &&
+      document.querySelectorAll(".drift-chart .recharts-bar-rectangle path").length > 0,
+    null,
+    { timeout },
+  );
   await page.waitForTimeout(300);
   facts.mobile = await page.evaluate(() => {
     const scroller = document.querySelector(".table-scroll");
+    const viewport = document.documentElement.clientWidth;
+    // An element may reach past the screen only inside a box that scrolls or clips it.
+    const clipped = (node) => {
+      for (let parent = node.parentElement; parent; parent = parent.parentElement) {
+        const box = parent.getBoundingClientRect();
+        const inside = box.left >= -0.5 && box.right <= viewport + 0.5;
+        if (inside && getComputedStyle(parent).overflowX !== "visible") return true;
+      }
+      return false;
+    };
+    const describe = (node) =>
+      `${node.tagName.toLowerCase()}${node.id ? `#${node.id}` : ""}.${String(node.className?.baseVal ?? node.className).trim().replace(/\s+/g, ".")}`;
+    const tooWide = Array.from(document.body.querySelectorAll("*"))
+      .filter((node) => {
+        const box = node.getBoundingClientRect();
+        if (box.width === 0 || box.height === 0) return false;
+        return (box.right > viewport + 0.5 || box.left < -0.5) && !clipped(node);
+      })
+      .map(describe);
+    const chart = document.querySelector(".drift-chart svg.recharts-surface");
+    const panel = document.querySelector(".drift-chart")?.closest(".panel");
+    const scrollStyle = scroller ? getComputedStyle(scroller) : null;
     return {
       pageWidth: document.documentElement.scrollWidth,
       viewportWidth: window.innerWidth,
+      tooWide,
+      chartFitsCard:
+        chart && panel
+          ? chart.getBoundingClientRect().right <= panel.getBoundingClientRect().right
+          : false,
       tableScrolls: scroller ? scroller.scrollWidth > scroller.clientWidth : false,
+      tableScrollCue:
+        document.querySelector(".table-scroll__hint") !== null &&
+        getComputedStyle(document.querySelector(".table-scroll__hint")).display !== "none",
+      tableScrollbar: scrollStyle ? scrollStyle.overflowX : null,
+      menuBeforeReport:
+        document.querySelector(".layout__menu").getBoundingClientRect().top <
+        document.querySelector(".layout__main").getBoundingClientRect().top,
       bars: document.querySelectorAll(".drift-chart .recharts-bar-rectangle path").length,
     };
+  });
+  facts.screenshots.mobileTop = join(options.out, "report-390-top.png");
+  await page.screenshot({
+    path: facts.screenshots.mobileTop,
+    clip: { x: 0, y: 0, width: MOBILE.width, height: 1600 },
+    fullPage: true,
   });
   facts.screenshots.mobile = join(options.out, "report-390.png");
   await page.screenshot({ path: facts.screenshots.mobile, fullPage: true });
 
-  await context.close();
+  await phone.close();
 } finally {
   await browser.close();
 }

@@ -7,7 +7,7 @@
 import type { DriftResult } from "../../api/types";
 import { formatShare } from "../../lib/format";
 
-export type DriftTone = "drift" | "forced" | "quiet" | "unmeasured";
+export type DriftTone = "drift" | "forced" | "quiet" | "unknown";
 
 export interface DriftVerdict {
   tone: DriftTone;
@@ -22,7 +22,7 @@ export const DRIFT_TONE_LABELS: Record<DriftTone, string> = {
   drift: "retraining triggered by drift",
   forced: "retraining forced",
   quiet: "no retraining",
-  unmeasured: "no drift measured",
+  unknown: "no retraining verdict recorded",
 };
 
 /** The share the run measured; null where nothing was analysed (batch 0 is the reference). */
@@ -36,7 +36,7 @@ export function driftVerdict(drift: DriftResult | null | undefined): DriftVerdic
   const threshold = formatShare(drift?.threshold);
   const derived = drift?.trigger_logged === false;
   if (!drift || drift.retrain_triggered === null || drift.retrain_triggered === undefined) {
-    return { tone: "unmeasured", words: "No retraining verdict was recorded.", derived: false };
+    return { tone: "unknown", words: "No retraining verdict was recorded.", derived: false };
   }
   if (drift.trigger_reason === "forced") {
     return {

@@ -59,7 +59,7 @@ describe("DriftChart", () => {
     const marks = container.querySelectorAll(".drift-threshold__mark");
     expect(marks).toHaveLength(2);
     expect(marks[0]?.getAttribute("y1")).not.toBe(marks[1]?.getAttribute("y1"));
-    expect(screen.getByText("each run's threshold")).toBeInTheDocument();
+    expect(screen.getByText("each run's own threshold")).toBeInTheDocument();
   });
 
   it("points at the table that states the same numbers", () => {

@@ -33,12 +33,12 @@ const TONE_FILL: Record<DriftTone, string> = {
   drift: "var(--color-drift)",
   forced: "var(--color-forced)",
   quiet: "var(--color-ok)",
-  unmeasured: "var(--color-unknown)",
+  unknown: "var(--color-unknown)",
 };
 
 /** One run's threshold: a dashed tick across its bar, where the runs' thresholds differ. */
-function ThresholdMark({ cx, cy }: { cx?: number; cy?: number }) {
-  if (cx === undefined || cy === undefined) return <g />;
+function ThresholdMark({ cx, cy, payload }: { cx?: number; cy?: number; payload?: DriftPoint }) {
+  if (cx === undefined || cy === undefined || payload?.threshold === null) return <g />;
   return (
     <line
       className="drift-threshold__mark"
@@ -68,14 +68,14 @@ export function DriftChart({ batches, describedBy }: DriftChartProps) {
   const thresholds = [...new Set(points.flatMap((point) => point.threshold ?? []))];
   const single = thresholds.length === 1 ? thresholds[0] : undefined;
   const thresholdLabel =
-    single !== undefined ? `threshold ${formatShare(single)}` : "each run's threshold";
+    single !== undefined ? `threshold ${formatShare(single)}` : "each run's own threshold";
   const tones = (Object.keys(DRIFT_TONE_LABELS) as DriftTone[]).filter((tone) =>
     points.some((point) => point.tone === tone && point.share !== null),
   );
   return (
     <figure
       className="chart drift-chart"
-      aria-label={`Drift share per batch; dashed line: ${thresholdLabel}`}
+      aria-label={`Drift share per batch${thresholds.length > 0 ? `; dashed: ${thresholdLabel}` : ""}`}
       aria-describedby={describedBy}
     >
       <ChartFrame height={280}>
@@ -127,7 +127,7 @@ export function DriftChart({ batches, describedBy }: DriftChartProps) {
               fontSize={12}
             />
           </Bar>
-          {single !== undefined ? (
+          {single !== undefined && (
             <ReferenceLine
               y={single}
               className="drift-threshold"
@@ -142,7 +142,8 @@ export function DriftChart({ batches, describedBy }: DriftChartProps) {
                 fontSize: 12,
               }}
             />
-          ) : (
+          )}
+          {thresholds.length > 1 && (
             <Scatter
               dataKey="threshold"
               name="Threshold"
@@ -160,9 +161,12 @@ export function DriftChart({ batches, describedBy }: DriftChartProps) {
             {DRIFT_TONE_LABELS[tone]}
           </span>
         ))}
-        <span className="legend-item">
-          <span className="legend-swatch legend-swatch--line" aria-hidden="true" /> {thresholdLabel}
-        </span>
+        {thresholds.length > 0 && (
+          <span className="legend-item">
+            <span className="legend-swatch legend-swatch--line" aria-hidden="true" />{" "}
+            {thresholdLabel}
+          </span>
+        )}
         {points.some((point) => point.share === null) && (
           <span className="legend-item">no bar: no drift measured (batch 0 is the reference)</span>
         )}
