@@ -93,14 +93,31 @@ try {
           batch: card.getAttribute("data-batch"),
           heading: text(card.querySelector("h3")),
           badge: text(card.querySelector(".badge")),
+          decision: card.querySelector(".badge")?.getAttribute("data-decision") ?? null,
+          verdict: text(card.querySelector(".drift-verdict")),
+          verdictTone: card.querySelector(".drift-verdict")?.getAttribute("data-tone") ?? null,
+          text: text(card),
         })),
         bars: chart?.querySelectorAll(".recharts-bar-rectangle path").length ?? 0,
+        // Each bar's batch, colour tone and fill, as drawn.
+        barTones: Array.from(chart?.querySelectorAll(".recharts-bar-rectangle path") ?? []).map(
+          (bar) => ({
+            batch: bar.getAttribute("data-batch"),
+            tone: bar.getAttribute("data-tone"),
+            fill: getComputedStyle(bar).fill,
+          }),
+        ),
+        legend: text(chart?.querySelector(".chart__legend")),
         threshold: {
           line: Boolean(thresholdLine),
           dashed: thresholdLine?.getAttribute("stroke-dasharray") ?? null,
           label: thresholdLabel ?? null,
         },
         tableRows: document.querySelectorAll(".metrics-table tbody tr").length,
+        // The "Retrained?" column, row by row.
+        tableRetrained: Array.from(document.querySelectorAll(".metrics-table tbody tr")).map(
+          (row) => text(row.querySelectorAll("td")[1]),
+        ),
         chartDescribedBy: chart?.getAttribute("aria-describedby") ?? null,
         finalSummary: text(document.querySelector(".final-summary")),
       };

@@ -3,53 +3,28 @@
 from __future__ import annotations
 
 import itertools
-import json
-import os
-import shutil
-import subprocess
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from tests.e2e.conftest import Browse
 
 # The first test here may pay for the session's experiment run (`experiment_store`).
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(1800)]
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
-SCRIPT = REPO_ROOT / "tests" / "e2e" / "report_page.mjs"
 OUTPUT = REPO_ROOT / "test-output" / "e2e"
-README_SCREENSHOT = REPO_ROOT / "docs" / "screenshot.png"
 SCREENSHOT_BUDGET_BYTES = 400_000
 BATCHES = 6
 MEASURED_BATCHES = 5  # batch 0 is the reference: no drift share, no bar
 
 
 @pytest.fixture(scope="module")
-def page_facts(request: pytest.FixtureRequest) -> dict[str, Any]:
-    """Run the browser script once; every test below reads what it saw.
-
-    The tools are checked first, so a machine without them skips before the experiment runs.
-    """
-    if not CHROMIUM.is_file():
-        pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's `chromium` package")
-    node = shutil.which("node")
-    if node is None:
-        pytest.skip("node is not installed")
-    if not (REPO_ROOT / "frontend" / "node_modules" / "playwright-core").is_dir():
-        pytest.skip("frontend/node_modules is missing: run `npm ci` in frontend/")
-    report_api: str = request.getfixturevalue("report_api")
-    completed = subprocess.run(
-        [node, str(SCRIPT), "--url", f"{report_api}/", "--out", str(OUTPUT),
-         "--chromium", str(CHROMIUM)],
-        cwd=REPO_ROOT, capture_output=True, text=True, timeout=180, check=False,
-    )  # fmt: skip
-    assert completed.returncode == 0, f"browser script failed:\n{completed.stderr[-3000:]}"
-    facts: dict[str, Any] = json.loads(completed.stdout)
-    (OUTPUT / "facts.json").write_text(json.dumps(facts, indent=2))
-    if os.environ.get("UPDATE_SCREENSHOT") == "1":
-        shutil.copyfile(facts["screenshots"]["readme"], README_SCREENSHOT)
-    return facts
+def page_facts(browse: Browse, report_api: str) -> dict[str, Any]:
+    """Run the browser script once; every test below reads what it saw."""
+    return browse(report_api, OUTPUT)
 
 
 def test_sections_appear_in_heading_order(page_facts: dict[str, Any]) -> None:

@@ -116,6 +116,7 @@ export function DriftChart({ batches, describedBy }: DriftChartProps) {
                 key={point.batch}
                 className={`bar bar--${point.tone}`}
                 data-tone={point.tone}
+                data-batch={point.batch}
                 fill={TONE_FILL[point.tone]}
               />
             ))}
