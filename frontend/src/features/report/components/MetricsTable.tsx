@@ -52,26 +52,18 @@ export function MetricsTable({ batches, id }: { batches: BatchResult[]; id: stri
               </th>
             </tr>
             <tr>
-              {SCORES.map(([key, label]) => (
-                <th
-                  scope="col"
-                  key={`prod-${key}`}
-                  className={key === "auc" ? "num group-start" : "num"}
-                >
-                  <span className="visually-hidden">Prod </span>
-                  {label}
-                </th>
-              ))}
-              {SCORES.map(([key, label]) => (
-                <th
-                  scope="col"
-                  key={`new-${key}`}
-                  className={key === "auc" ? "num group-start" : "num"}
-                >
-                  <span className="visually-hidden">New </span>
-                  {label}
-                </th>
-              ))}
+              {(["Prod", "New"] as const).map((group) =>
+                SCORES.map(([key, label]) => (
+                  <th
+                    scope="col"
+                    key={`${group}-${key}`}
+                    className={key === "auc" ? "num group-start" : "num"}
+                  >
+                    <span className="visually-hidden">{group} </span>
+                    {label}
+                  </th>
+                )),
+              )}
             </tr>
           </thead>
           <tbody>
