@@ -10,7 +10,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,40 +29,29 @@ CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 SCRIPT = REPO_ROOT / "tests" / "e2e" / "report_page.mjs"
 FORCED_BATCH = 1  # quiet in the real experiment (drift share 0.02, SKIP_NO_DRIFT)
 
-Browse = Callable[[str, Path], dict[str, Any]]
 
-
-def _require_page() -> None:
-    if not (DIST / "index.html").is_file():
-        pytest.skip("frontend/dist is missing: run `scripts/build-web.sh` first")
-
-
-@pytest.fixture(scope="session")
-def browse() -> Browse:
-    """Drive the built page at a URL in Chromium (report_page.mjs); returns what a reader saw.
-
-    The tools are checked first, so a machine without them skips before the experiment runs.
-    """
+def require_browser_tools() -> None:
+    """Skip (before any expensive fixture) when Chromium, node or playwright-core is missing."""
     if not CHROMIUM.is_file():
         pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's `chromium` package")
-    node = shutil.which("node")
-    if node is None:
+    if shutil.which("node") is None:
         pytest.skip("node is not installed")
     if not (REPO_ROOT / "frontend" / "node_modules" / "playwright-core").is_dir():
         pytest.skip("frontend/node_modules is missing: run `npm ci` in frontend/")
 
-    def run(url: str, out: Path) -> dict[str, Any]:
-        completed = subprocess.run(
-            [node, str(SCRIPT), "--url", f"{url}/", "--out", str(out),
-             "--chromium", str(CHROMIUM)],
-            cwd=REPO_ROOT, capture_output=True, text=True, timeout=240, check=False,
-        )  # fmt: skip
-        assert completed.returncode == 0, f"browser script failed:\n{completed.stderr[-3000:]}"
-        facts: dict[str, Any] = json.loads(completed.stdout)
-        (out / "facts.json").write_text(json.dumps(facts, indent=2))
-        return facts
 
-    return run
+def browse(base_url: str, out: Path) -> dict[str, Any]:
+    """Run the browser script against the page at `base_url`; what a reader saw, as a dict."""
+    node = shutil.which("node")
+    assert node is not None
+    completed = subprocess.run(
+        [node, str(SCRIPT), "--url", f"{base_url}/", "--out", str(out),
+         "--chromium", str(CHROMIUM)],
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=180, check=False,
+    )  # fmt: skip
+    assert completed.returncode == 0, f"browser script failed:\n{completed.stderr[-3000:]}"
+    facts: dict[str, Any] = json.loads(completed.stdout)
+    return facts
 
 
 @pytest.fixture(scope="session")
@@ -73,7 +62,8 @@ def report_api(
 
     The build is checked before the experiment runs, so a missing build skips at once.
     """
-    _require_page()
+    if not (DIST / "index.html").is_file():
+        pytest.skip("frontend/dist is missing: run `npm ci && npm run build` in frontend/ first")
     store: ExperimentStore = request.getfixturevalue("experiment_store")
     log_dir = tmp_path_factory.mktemp("e2e-api")
     with run_report_api(log_dir, store.tracking_uri, store.storage, static_dir=DIST) as url:
@@ -101,7 +91,8 @@ def forced_retrain_api(
 ) -> Iterator[str]:
     """The report API on a copy of the experiment after `healthpredict batch run 1
     --force-retrain` (the command a user types), run against its own `mlflow server`."""
-    _require_page()
+    if not (DIST / "index.html").is_file():
+        pytest.skip("frontend/dist is missing: run `scripts/build-web.sh` first")
     store: ExperimentStore = request.getfixturevalue("experiment_store")
     state = tmp_path_factory.mktemp("forced-retrain")
     backend_uri, artifacts, storage = _copy_store(store, state)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import itertools
+import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pytest
 
-if TYPE_CHECKING:
-    from tests.e2e.conftest import Browse
+from pipeline.contract import RETRAINED_DECISIONS
+from tests.e2e.conftest import browse, require_browser_tools
 
 # The first test here may pay for the session's experiment run (`experiment_store`).
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(1800)]
@@ -22,9 +23,17 @@ MEASURED_BATCHES = 5  # batch 0 is the reference: no drift share, no bar
 
 
 @pytest.fixture(scope="module")
-def page_facts(browse: Browse, report_api: str) -> dict[str, Any]:
-    """Run the browser script once; every test below reads what it saw."""
-    return browse(report_api, OUTPUT)
+def page_facts(request: pytest.FixtureRequest) -> dict[str, Any]:
+    """Run the browser script once; every test below reads what it saw.
+
+    The tools are checked first, so a machine without them skips before the experiment runs.
+    `make screenshot` copies the README's screenshot from what this run wrote.
+    """
+    require_browser_tools()
+    report_api: str = request.getfixturevalue("report_api")
+    facts = browse(report_api, OUTPUT)
+    (OUTPUT / "facts.json").write_text(json.dumps(facts, indent=2))
+    return facts
 
 
 def test_sections_appear_in_heading_order(page_facts: dict[str, Any]) -> None:
@@ -81,3 +90,20 @@ def test_screenshots_are_written(page_facts: dict[str, Any]) -> None:
     for path in page_facts["screenshots"].values():
         assert Path(path).stat().st_size > 10_000, path
     assert Path(page_facts["screenshots"]["readme"]).stat().st_size < SCREENSHOT_BUDGET_BYTES
+
+
+def test_every_score_card_names_the_model_version_it_scored(page_facts: dict[str, Any]) -> None:
+    for card in page_facts["batchCards"]:
+        assert "version not recorded" not in card["text"], card["text"]
+    baseline = page_facts["batchCards"][0]["text"]
+    assert "Baseline: Production model version " in baseline, baseline
+    assert "first model" not in baseline
+
+
+def test_bar_colours_follow_the_retrain_verdict(page_facts: dict[str, Any]) -> None:
+    bars = {bar["batch"]: bar for bar in page_facts["barTones"]}
+    for card in page_facts["batchCards"][1:]:
+        tone = bars[card["batch"]]["tone"]
+        assert tone == card["verdictTone"], (card, tone)
+        if card["decision"] in {str(decision) for decision in RETRAINED_DECISIONS}:
+            assert tone in {"drift", "forced"}, (card, tone)

@@ -43,6 +43,15 @@ describe("ReportPage", () => {
     expect(document.title).toBe("Health Predict: a title from /summary");
   });
 
+  it("says what is predicted, at which cut-off, and where the batches come from", async () => {
+    const { container } = await renderReport();
+    await screen.findByRole("heading", { level: 2, name: "Batch by batch" });
+    expect(container).toHaveTextContent(/the target is any readmission/i);
+    expect(container).toHaveTextContent(/not the usual 30-day readmission/);
+    expect(container).toHaveTextContent(/0\.5 probability cut-off/);
+    expect(container).toHaveTextContent(/constructed from later real encounters/);
+  });
+
   it("shows the three key figures from the summary", async () => {
     await renderReport();
     const figures = await screen.findByLabelText("Key figures");

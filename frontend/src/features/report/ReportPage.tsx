@@ -53,6 +53,11 @@ export function ReportPage() {
         </section>
         <section className="section" aria-labelledby="batches-heading">
           <h2 id="batches-heading">Batch by batch</h2>
+          <p className="section__lede">
+            Batches 1&ndash;5 are constructed from later real encounters of the same data set: some
+            drawn to resemble the training period, others reweighted, tilted towards other patients
+            or with outcomes swapped, so that the drift is known in advance.
+          </p>
           <div className="batch-list">
             {!summary.data.has_baseline && <BaselineMissing />}
             {results.map((result) => (

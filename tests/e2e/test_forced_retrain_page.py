@@ -7,16 +7,14 @@ verdict: no green "below threshold" bar under a "retrained" badge, no "triggered
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pytest
 
 from pipeline.contract import RETRAINED_DECISIONS
-from tests.e2e.conftest import FORCED_BATCH
-
-if TYPE_CHECKING:
-    from tests.e2e.conftest import Browse
+from tests.e2e.conftest import FORCED_BATCH, browse, require_browser_tools
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(2400)]
 
@@ -24,8 +22,11 @@ OUTPUT = Path(__file__).resolve().parents[2] / "test-output" / "e2e-forced-retra
 
 
 @pytest.fixture(scope="module")
-def forced_facts(browse: Browse, forced_retrain_api: str) -> dict[str, Any]:
-    return browse(forced_retrain_api, OUTPUT)
+def forced_facts(request: pytest.FixtureRequest) -> dict[str, Any]:
+    require_browser_tools()
+    facts = browse(request.getfixturevalue("forced_retrain_api"), OUTPUT)
+    (OUTPUT / "facts.json").write_text(json.dumps(facts, indent=2))
+    return facts
 
 
 def _card(facts: dict[str, Any], batch: int) -> dict[str, Any]:
