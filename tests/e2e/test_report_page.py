@@ -107,3 +107,8 @@ def test_bar_colours_follow_the_retrain_verdict(page_facts: dict[str, Any]) -> N
         assert tone == card["verdictTone"], (card, tone)
         if card["decision"] in {str(decision) for decision in RETRAINED_DECISIONS}:
             assert tone in {"drift", "forced"}, (card, tone)
+
+
+def test_each_batch_says_what_it_is(page_facts: dict[str, Any]) -> None:
+    for card in page_facts["batchCards"][1:]:
+        assert "What arrived: " in card["text"], card["text"]

@@ -14,6 +14,7 @@ import type { BatchResult } from "../../../api/types";
 import { ChartFrame } from "../../../components/charts/ChartFrame";
 import { formatShare } from "../../../lib/format";
 import { DRIFT_TONE_LABELS, driftVerdict, measuredShare, type DriftTone } from "../driftVerdict";
+import { DriftLegend } from "./DriftLegend";
 
 interface DriftChartProps {
   batches: BatchResult[];
@@ -155,23 +156,11 @@ export function DriftChart({ batches, describedBy }: DriftChartProps) {
           )}
         </ComposedChart>
       </ChartFrame>
-      <figcaption className="chart__legend">
-        {tones.map((tone) => (
-          <span className="legend-item" key={tone}>
-            <span className={`legend-swatch legend-swatch--${tone}`} aria-hidden="true" />{" "}
-            {DRIFT_TONE_LABELS[tone]}
-          </span>
-        ))}
-        {thresholds.length > 0 && (
-          <span className="legend-item">
-            <span className="legend-swatch legend-swatch--line" aria-hidden="true" />{" "}
-            {thresholdLabel}
-          </span>
-        )}
-        {points.some((point) => point.share === null) && (
-          <span className="legend-item">no bar: no drift measured (batch 0 is the reference)</span>
-        )}
-      </figcaption>
+      <DriftLegend
+        tones={tones}
+        thresholdLabel={thresholds.length > 0 ? thresholdLabel : null}
+        unmeasured={points.some((point) => point.share === null)}
+      />
     </figure>
   );
 }

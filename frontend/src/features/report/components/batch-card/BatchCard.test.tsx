@@ -40,6 +40,22 @@ describe("BatchCard", () => {
     );
   });
 
+  it("says what the batch is, as the pipeline logged it, and nothing where it did not", () => {
+    const drift = batchFixture(3).drift;
+    if (!drift) throw new Error("fixture batch 3 has drift");
+    const described = {
+      ...batchFixture(3),
+      drift: { ...drift, profile_description: "later encounters, older and sicker patients" },
+    };
+    const { unmount } = renderWithApi(<BatchCard result={described} />);
+    expect(
+      screen.getByText("What arrived: later encounters, older and sicker patients"),
+    ).toBeInTheDocument();
+    unmount();
+    renderWithApi(<BatchCard result={batchFixture(3)} />);
+    expect(screen.queryByText(/what arrived/i)).not.toBeInTheDocument();
+  });
+
   it("shows the pipeline's verdict and the columns that drifted", () => {
     renderWithApi(<BatchCard result={batchFixture(3)} />);
     expect(screen.getByText("0.35")).toBeInTheDocument();

@@ -30,7 +30,15 @@ export function BatchCard({ result }: { result: BatchResult }) {
       <header className="batch-card__header">
         <div>
           <h3 id={headingId}>Batch {result.batch}</h3>
-          {isBaseline && <BaselineSubtitle version={result.production?.version} />}
+          {isBaseline ? (
+            <BaselineSubtitle version={result.production?.version} />
+          ) : (
+            result.drift?.profile_description && (
+              <p className="batch-card__subtitle">
+                What arrived: {result.drift.profile_description}
+              </p>
+            )
+          )}
         </div>
         <DecisionBadge decision={result.decision} />
       </header>
