@@ -47,6 +47,7 @@ from pipeline.mlflow_store import (
     is_gate_run,
     is_true,
     parse_batch_number,
+    recency,
 )
 from pipeline.mlflow_store import production_of as production_version
 
@@ -74,11 +75,6 @@ def parse_float(raw: str | None) -> float | None:
         return finite(float(raw))
     except ValueError:
         return None
-
-
-def recency(run: RunRecord) -> tuple[int, int, str]:
-    """Sort key: most recent start, then later end, then run id."""
-    return (run.start_time or 0, run.end_time or 0, run.run_id)
 
 
 @dataclass(frozen=True)
@@ -374,35 +370,80 @@ def _auc_after(result: BatchResult) -> float | None:
 def production_auc(
     version: RegistryVersion, selection: Selection, batches: Sequence[BatchResult]
 ) -> float | None:
-    """The AUC of the Production version on the latest test set a gate run scored it on.
+    """The AUC of the Production version on the most recent test set a gate run scored it on.
 
-    The version became Production at the gate whose `training_run_id` is the version's run and
-    that deployed it (its new AUC); every later gate scored it as Production (their prod AUC)
-    until a gate deployed another model. A version no gate deployed (the initial model) was
-    Production from the start. Null when no gate run scored it.
+    Gate runs are walked in the order they ran, not by batch number: a batch re-run after later
+    batches (`batch run 3` on a finished experiment) is the most recent word. A gate run scored
+    the version as Production when its `production_model_version` names it (older stores: when
+    the version was Production at that point of the walk, the initial model from the start) and
+    deployed it when its `model_version` names it or its `training_run_id` is the version's run
+    (its new AUC). Null when no gate run scored it.
     """
-    gated = [b for b in batches if b.quality_gate_run_id is not None]
-
-    def trained_here(result: BatchResult) -> bool:
-        run = selection.gate_run(result.batch)
-        return run is not None and run.params.get(contract.Param.TRAINING_RUN_ID) == version.run_id
-
-    deployed_at = next(
-        (b for b in reversed(gated) if b.deployed and version.run_id and trained_here(b)), None
+    by_batch = {result.batch: result for result in batches}
+    timeline = sorted(
+        (
+            (runs.chosen, by_batch[batch])
+            for batch, runs in selection.gates.items()
+            if runs.chosen is not None and batch in by_batch
+        ),
+        key=lambda pair: recency(pair[0]),
     )
+    deployed_anywhere = any(
+        _deployed_version(run, result, version) == version.version for run, result in timeline
+    )
+    current: str | None = None if deployed_anywhere else version.version
     auc: float | None = None
-    if deployed_at is not None:
-        auc = deployed_at.new.auc if deployed_at.new is not None else None
-    later = [b for b in gated if deployed_at is None or b.batch > deployed_at.batch]
-    for result in later:
-        if result.production is not None and result.production.auc is not None:
-            auc = result.production.auc
-        if result.deployed:
-            break
+    for run, result in timeline:
+        scored = run.params.get(contract.Param.PRODUCTION_MODEL_VERSION, current)
+        if scored == version.version and result.production is not None:
+            auc = result.production.auc if result.production.auc is not None else auc
+        deployed = _deployed_version(run, result, version)
+        if deployed is not None:
+            current = deployed
+            if deployed == version.version and result.new is not None:
+                auc = result.new.auc
     return auc
 
 
-def takeaway(summary: Summary, last_batch: int | None) -> str:
+def _deployed_version(run: RunRecord, result: BatchResult, version: RegistryVersion) -> str | None:
+    """The version a gate run put in Production, when it deployed one (else None)."""
+    if not result.deployed:
+        return None
+    logged = run.params.get(contract.Param.MODEL_VERSION)
+    if logged is not None:
+        return logged
+    trained = run.params.get(contract.Param.TRAINING_RUN_ID)
+    if version.run_id and trained == version.run_id:
+        return version.version
+    return f"trained by {trained}"  # another model; its number is unknown in older stores
+
+
+def rerun_out_of_order(selection: Selection) -> list[int]:
+    """Batches whose shown gate run started after the shown gate run of a later batch."""
+    shown = sorted(
+        (batch, runs.chosen) for batch, runs in selection.gates.items() if runs.chosen is not None
+    )
+    return [
+        batch
+        for index, (batch, run) in enumerate(shown)
+        if any(recency(run) > recency(later) for _, later in shown[index + 1 :])
+    ]
+
+
+def takeaway(summary: Summary, last_batch: int | None, rerun: Sequence[int] = ()) -> str:
+    """One plain sentence from the figures (and a warning when batches ran out of order)."""
+    sentence = _figures_sentence(summary, last_batch)
+    if rerun:
+        numbers = ", ".join(str(batch) for batch in rerun)
+        sentence += (
+            f" Batch{'es' if len(rerun) > 1 else ''} {numbers} ran again after later batches, "
+            "so the rows mix runs from different times; Production is the model the most "
+            "recent run left."
+        )
+    return sentence
+
+
+def _figures_sentence(summary: Summary, last_batch: int | None) -> str:
     """One plain sentence from the figures; it never re-decides anything."""
     auc = "{:.3f}".format
     if summary.batches_processed == 0:
@@ -460,5 +501,9 @@ def assemble_summary(selection: Selection, batches: BatchesResponse) -> Summary:
         takeaway="",
     )
     return summary.model_copy(
-        update={"takeaway": takeaway(summary, last.batch if last is not None else None)}
+        update={
+            "takeaway": takeaway(
+                summary, last.batch if last is not None else None, rerun_out_of_order(selection)
+            )
+        }
     )

@@ -19,6 +19,8 @@ from pipeline.storage import S3_SCHEME
 
 logger = logging.getLogger(__name__)
 
+DESCRIPTION = "Capture Batch 0: score the Production model on initial_test and log it."
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
@@ -26,17 +28,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--tracking-uri",
         dest="mlflow_tracking_uri",
         default=None,
-        help="MLflow tracking URI (default: $MLFLOW_TRACKING_URI or the state folder's SQLite)",
+        metavar="URI",
+        help="the MLflow store to log to: http(s)://host:port, sqlite:///file.db, ... "
+        "(default: $MLFLOW_TRACKING_URI, else SQLite in the state folder $HEALTHPREDICT_HOME)",
     )
     where = parser.add_mutually_exclusive_group()
     where.add_argument(
         "--s3-bucket-name",
         default=None,
+        metavar="BUCKET",
         help="read processed_data/initial_test.csv from this S3 bucket",
     )
     where.add_argument(
         "--storage",
         default=None,
+        metavar="DIR|s3://BUCKET[/PREFIX]",
         help="a local folder or s3://bucket[/prefix] (default: $HEALTHPREDICT_STORAGE "
         "or the state folder's storage/)",
     )
@@ -48,7 +54,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--s3-endpoint-url",
         default=None,
-        help="S3-compatible endpoint (MinIO, moto); default: $MLFLOW_S3_ENDPOINT_URL",
+        metavar="URL",
+        help="S3-compatible endpoint such as MinIO, for S3 storage "
+        "(default: $MLFLOW_S3_ENDPOINT_URL, else AWS)",
     )
 
 
@@ -85,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m baseline",
-        description="Capture Batch 0: score the Production model on initial_test and log it.",
+        description=DESCRIPTION,
     )
     add_arguments(parser)
     args = parser.parse_args(argv)

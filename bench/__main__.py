@@ -1,4 +1,4 @@
-"""`make bench` = `python -m bench [--quick]`: measure the experiment, the API, the page and load.
+"""`make bench` = `python -m bench [--quick]`: the CLI's start-up, the experiment, API, page, load.
 
 Prints one table and writes every figure to `bench-results/bench.json` (git-ignored). Parts that
 cannot run here (no data set, no page build) are reported as skipped with the reason, not as
@@ -19,12 +19,12 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from bench import api, experiment, load, page
+from bench import api, cli, experiment, load, page
 from bench.common import RESULTS_DIR, BenchError, check, environment_summary
 
 logger = logging.getLogger("bench")
 
-PARTS = ("experiment", "api", "page", "load")
+PARTS = ("cli", "experiment", "api", "page", "load")
 
 # Targets from the issue: the table marks each figure that has one.
 TARGETS = {
@@ -33,6 +33,7 @@ TARGETS = {
     "load_errors": 0,
     "api_rss_mb": 300.0,
     "warm_p50_ms": 5.0,
+    "cli_s": cli.TARGET_S,
 }
 
 
@@ -89,7 +90,17 @@ def render(results: dict[str, Any], console: Console) -> None:
             row(name, part["status"], part.get("reason") or part.get("error"))
             continue
         data = part["result"]
-        if name == "experiment":
+        if name == "cli":
+            row(name, "repeats, load average", f"{data['repeats']}, {data['load_average_1min']}")
+            for label, figures in data["commands"].items():
+                median_s = figures["median_s"]
+                row(name, f"{label}: median (s)", median_s, "< 1", check(median_s, cli.TARGET_S))
+                row(
+                    name,
+                    f"{label}: worst / CPU (s)",
+                    f"{figures['max_s']} / {figures['cpu_median_s']}",
+                )
+        elif name == "experiment":
             row(name, "wall time (s)", data["wall_s"])
             row(name, "peak RSS (MB)", data["peak_rss_mb"])
             for step, seconds in data["steps_s"].items():
@@ -145,6 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     seconds = args.seconds or (5.0 if args.quick else 20.0)
     load_store = api.QUICK_SIZES[-1] if args.quick else api.FULL_SIZES[-1]
     actions: dict[str, Callable[[], Any]] = {
+        "cli": lambda: cli.run(quick=args.quick),
         "experiment": lambda: experiment.run(quick=args.quick and not args.experiment),
         "api": lambda: api.run(quick=args.quick),
         "page": lambda: page.run(other_runs=load_store),

@@ -145,6 +145,11 @@ def is_gate_run(run: RunRecord) -> bool:
     )
 
 
+def recency(run: RunRecord) -> tuple[int, int, str]:
+    """Sort key of "the latest run": most recent start, then later end, then run id."""
+    return (run.start_time or 0, run.end_time or 0, run.run_id)
+
+
 def finished_gate_batches(runs: Iterable[RunRecord]) -> set[int]:
     """The batches that have a FINISHED quality-gate run among ``runs``."""
     found: set[int] = set()

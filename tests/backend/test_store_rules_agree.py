@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from pipeline import contract, experiment, tracking
-from pipeline.experiment import BatchInfo, Manifest
+from pipeline.manifest import MANIFEST_KEY, BatchInfo, Manifest
 from pipeline.storage import LocalStorage
 
 BATCHES = (1, 2, 3)
@@ -24,7 +24,7 @@ def prepared_storage(folder: Path) -> LocalStorage:
     storage = LocalStorage(folder)
     infos = tuple(BatchInfo(n, "no_drift", "test", 10) for n in BATCHES)
     manifest = Manifest(seed=1, data_sha256="0" * 64, batch_size=10, batches=infos)
-    storage.write_csv(experiment.MANIFEST_KEY, manifest.to_frame())
+    storage.write_csv(MANIFEST_KEY, manifest.to_frame())
     return storage
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 
+import mlflow.artifacts
 import numpy as np
 import pytest
 from mlflow import MlflowClient
 from mlflow.entities.model_registry import ModelVersion
 
-from pipeline import contract, features, registry, tracking, training
+from pipeline import contract, features, mlflow_store, registry, tracking, training
 from pipeline.errors import FeatureMismatchError, TrackingError
 from tests.support import model_registry
 from tests.support.model_registry import FittedPair
@@ -102,7 +103,7 @@ def test_without_alias_the_highest_version_in_any_spelling_of_production_counts(
 
 
 def test_stage_lookup_reads_every_page_of_versions(client, monkeypatch):
-    monkeypatch.setattr(registry, "_PAGE_SIZE", 2)
+    monkeypatch.setattr(mlflow_store, "REGISTRY_PAGE_SIZE", 2)  # the one paged registry read
     versions = [bare_version(client) for _ in range(5)]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", FutureWarning)
@@ -145,3 +146,22 @@ def test_a_version_whose_run_has_no_preprocessor_names_the_artifact(client, pair
     version = registry.register(client, run_id)
     with pytest.raises(TrackingError, match=r"preprocessor/preprocessor\.joblib"):
         registry.load_scoring_pair(client, version)
+
+
+def test_registering_a_logged_model_warns_nothing_and_keeps_its_run(client, pair, caplog, capfd):
+    """MLflow 3 warned "has no artifacts at artifact path 'model'" on every registration."""
+    experiment_id, run_id = model_registry.training_run(client)
+    training.log_model(client, experiment_id, run_id, pair.model)
+    capfd.readouterr()
+    with caplog.at_level("WARNING"):
+        version = registry.register(client, run_id)
+    printed = capfd.readouterr()
+    warnings_logged = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert not [m for m in warnings_logged if "no artifacts" in m], warnings_logged
+    assert "no artifacts" not in printed.err + printed.out
+    registered = client.get_model_version(contract.MODEL_NAME, version.version)
+    assert registered.run_id == run_id
+    local = mlflow.artifacts.download_artifacts(
+        artifact_uri=contract.model_version_uri(version.version), tracking_uri=client.tracking_uri
+    )
+    assert (Path(local) / "MLmodel").is_file()

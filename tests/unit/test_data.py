@@ -183,3 +183,29 @@ def test_split_of_the_real_row_count():
 def test_split_refuses_too_few_rows():
     with pytest.raises(DataError, match="too few"):
         data.split_initial(raw_table(n=5))
+
+
+@pytest.mark.parametrize(("outcome", "wording"), [("NO", "not readmitted"), (">30", "readmitted")])
+def test_an_initial_split_with_a_single_outcome_is_refused(outcome: str, wording: str):
+    split = data.split_initial(raw_table(n=1000).assign(readmitted=outcome))
+    with pytest.raises(DataError) as caught:
+        data.check_outcomes(split)
+    assert str(caught.value) == (
+        f"the initial training split has a single outcome: all {len(split.train):,} encounters "
+        f"are {wording}; a model needs both readmitted and not-readmitted encounters"
+    )
+
+
+def test_a_test_split_with_one_outcome_is_refused_even_when_training_has_both():
+    table = raw_table(n=1000)
+    split = data.split_initial(table)
+    split.test.loc[:, features.RAW_TARGET] = "NO"
+    with pytest.raises(DataError, match="the initial test split has a single outcome"):
+        data.check_outcomes(split)
+    data.check_outcomes(data.split_initial(table))  # the table itself holds both outcomes
+
+
+def test_the_download_url_can_point_at_a_mirror(monkeypatch: pytest.MonkeyPatch):
+    assert data.data_url() == data.OFFICIAL_URL
+    monkeypatch.setenv(config.DATA_URL_ENV, "http://mirror.example/diabetes.zip")
+    assert data.data_url() == "http://mirror.example/diabetes.zip"

@@ -11,6 +11,7 @@ from mlflow import MlflowClient
 from mlflow.utils.mlflow_tags import MLFLOW_PARENT_RUN_ID
 
 from pipeline import contract, features, tracking, training
+from pipeline.errors import DataError
 from pipeline.training import TrainingSettings
 
 Frames = tuple[pd.DataFrame, pd.DataFrame]
@@ -133,3 +134,11 @@ def test_refit_trains_the_best_params_on_train_and_validation(tiny: Frames):
     assert not any(
         "only-in-validation" in name for name in refitted.preprocessor.get_feature_names_out()
     )
+
+
+def test_training_data_with_a_single_outcome_is_refused_before_any_fit(tiny: Frames):
+    train, validation = tiny
+    with pytest.raises(DataError, match="the training data has a single outcome: all 400"):
+        training.search(train.assign(**{features.TARGET: 0}), validation, FAST)
+    with pytest.raises(DataError, match="the validation data has a single outcome"):
+        training.search(train, validation.assign(**{features.TARGET: 1}), FAST)
