@@ -296,6 +296,8 @@ def drift_result(
         retrain_triggered=verdict.triggered,
         trigger_reason=None if verdict.reason is None else verdict.reason.value,
         trigger_logged=verdict.logged,
+        profile=run.params.get(contract.Param.BATCH_PROFILE),
+        profile_description=run.params.get(contract.Param.BATCH_DESCRIPTION),
     )
 
 

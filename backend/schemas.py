@@ -86,6 +86,12 @@ class DriftResult(_Model):
         default=False,
         description="true when the verdict was logged by the pipeline, false when derived",
     )
+    profile: str | None = Field(
+        default=None, description="the batch profile that built this batch (e.g. `no_drift`)"
+    )
+    profile_description: str | None = Field(
+        default=None, description="how the profile built the batch, in words"
+    )
 
 
 class BatchResult(_Model):

@@ -54,6 +54,9 @@ class Param:
     SEED: Final = "seed"
     # The version that was Production when the gate scored it (``model_version`` is the one after).
     PRODUCTION_MODEL_VERSION: Final = "production_model_version"
+    # On each drift run N >= 1: which batch profile built the batch, and how, in words.
+    BATCH_PROFILE: Final = "batch_profile"
+    BATCH_DESCRIPTION: Final = "batch_description"
 
 
 class Tag:

@@ -219,6 +219,7 @@ def check_drift(
         force_retrain=force_retrain,
     )
     experiment_id = tracking.ensure_experiment(client, contract.DRIFT_EXPERIMENT)
+    info = manifest.info(batch)
     record = runs.DriftRun.from_report(
         batch,
         report,
@@ -226,6 +227,8 @@ def check_drift(
             contract.Param.REFERENCE_DATA: storage.uri(contract.INITIAL_TRAIN_KEY),
             contract.Param.NEW_DATA: storage.uri(contract.batch_data_key(batch)),
             contract.Param.DATA_SHA256: manifest.data_sha256,
+            contract.Param.BATCH_PROFILE: info.profile,
+            contract.Param.BATCH_DESCRIPTION: info.description,
         },
     )
     with tracking.result_runs(client) as group:

@@ -4,24 +4,22 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
-import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from pipeline.contract import RETRAINED_DECISIONS
+from tests.e2e.conftest import browse, require_browser_tools
+
 # The first test here may pay for the session's experiment run (`experiment_store`).
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(1800)]
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
-SCRIPT = REPO_ROOT / "tests" / "e2e" / "report_page.mjs"
 OUTPUT = REPO_ROOT / "test-output" / "e2e"
-README_SCREENSHOT = REPO_ROOT / "docs" / "screenshot.png"
 SCREENSHOT_BUDGET_BYTES = 400_000
 BATCHES = 6
+MEASURED_BATCHES = 5  # batch 0 is the reference: no drift share, no bar
 
 
 @pytest.fixture(scope="module")
@@ -29,31 +27,19 @@ def page_facts(request: pytest.FixtureRequest) -> dict[str, Any]:
     """Run the browser script once; every test below reads what it saw.
 
     The tools are checked first, so a machine without them skips before the experiment runs.
+    `make screenshot` copies the README's screenshot from what this run wrote.
     """
-    if not CHROMIUM.is_file():
-        pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's `chromium` package")
-    node = shutil.which("node")
-    if node is None:
-        pytest.skip("node is not installed")
-    if not (REPO_ROOT / "frontend" / "node_modules" / "playwright-core").is_dir():
-        pytest.skip("frontend/node_modules is missing: run `npm ci` in frontend/")
+    require_browser_tools()
     report_api: str = request.getfixturevalue("report_api")
-    completed = subprocess.run(
-        [node, str(SCRIPT), "--url", f"{report_api}/", "--out", str(OUTPUT),
-         "--chromium", str(CHROMIUM)],
-        cwd=REPO_ROOT, capture_output=True, text=True, timeout=180, check=False,
-    )  # fmt: skip
-    assert completed.returncode == 0, f"browser script failed:\n{completed.stderr[-3000:]}"
-    facts: dict[str, Any] = json.loads(completed.stdout)
+    facts = browse(report_api, OUTPUT)
     (OUTPUT / "facts.json").write_text(json.dumps(facts, indent=2))
-    if os.environ.get("UPDATE_SCREENSHOT") == "1":
-        shutil.copyfile(facts["screenshots"]["readme"], README_SCREENSHOT)
     return facts
 
 
 def test_sections_appear_in_heading_order(page_facts: dict[str, Any]) -> None:
     headings = page_facts["headings"]
-    assert headings[0] == {"level": 1, "text": "Health Predict — Continuous Improvement Experiment"}
+    assert headings[0] == {"level": 1, "text": page_facts["summaryTitle"]}
+    assert page_facts["title"] == page_facts["summaryTitle"]
     levels = [heading["level"] for heading in headings]
     assert all(b <= a + 1 for a, b in itertools.pairwise(levels)), levels
     sections = [heading["text"] for heading in headings if heading["level"] == 2]
@@ -65,7 +51,7 @@ def test_one_card_and_one_bar_per_batch(page_facts: dict[str, Any]) -> None:
     cards = page_facts["batchCards"]
     assert [card["heading"] for card in cards] == [f"Batch {n}" for n in range(BATCHES)]
     assert cards[0]["badge"] == "Baseline"
-    assert page_facts["bars"] == BATCHES
+    assert page_facts["bars"] == MEASURED_BATCHES
     assert page_facts["tableRows"] == BATCHES
     assert page_facts["chartDescribedBy"] == "metrics-table"
 
@@ -92,7 +78,11 @@ def test_final_summary_and_no_console_errors(page_facts: dict[str, Any]) -> None
 def test_phone_width_and_print(page_facts: dict[str, Any]) -> None:
     mobile = page_facts["mobile"]
     assert mobile["pageWidth"] <= mobile["viewportWidth"], mobile
-    assert mobile["tableScrolls"] and mobile["bars"] == BATCHES
+    assert mobile["tooWide"] == [], "wider than a 390 px screen: " + ", ".join(mobile["tooWide"])
+    assert mobile["chartFitsCard"], mobile
+    assert mobile["tableScrolls"] and mobile["tableScrollCue"], mobile
+    assert mobile["menuBeforeReport"], "the menu (name, refresh) should lead on a phone"
+    assert mobile["bars"] == MEASURED_BATCHES
     assert page_facts["print"] == {"menuHidden": True, "rocHidden": True, "buttonsHidden": True}
 
 
@@ -100,3 +90,25 @@ def test_screenshots_are_written(page_facts: dict[str, Any]) -> None:
     for path in page_facts["screenshots"].values():
         assert Path(path).stat().st_size > 10_000, path
     assert Path(page_facts["screenshots"]["readme"]).stat().st_size < SCREENSHOT_BUDGET_BYTES
+
+
+def test_every_score_card_names_the_model_version_it_scored(page_facts: dict[str, Any]) -> None:
+    for card in page_facts["batchCards"]:
+        assert "version not recorded" not in card["text"], card["text"]
+    baseline = page_facts["batchCards"][0]["text"]
+    assert "Baseline: Production model version " in baseline, baseline
+    assert "first model" not in baseline
+
+
+def test_bar_colours_follow_the_retrain_verdict(page_facts: dict[str, Any]) -> None:
+    bars = {bar["batch"]: bar for bar in page_facts["barTones"]}
+    for card in page_facts["batchCards"][1:]:
+        tone = bars[card["batch"]]["tone"]
+        assert tone == card["verdictTone"], (card, tone)
+        if card["decision"] in {str(decision) for decision in RETRAINED_DECISIONS}:
+            assert tone in {"drift", "forced"}, (card, tone)
+
+
+def test_each_batch_says_what_it_is(page_facts: dict[str, Any]) -> None:
+    for card in page_facts["batchCards"][1:]:
+        assert "What arrived: " in card["text"], card["text"]

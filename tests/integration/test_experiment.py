@@ -96,6 +96,9 @@ def test_every_batch_has_a_finished_drift_run_with_the_contract_fields(
         assert params[contract.Param.NEW_DATA].endswith(contract.batch_data_key(batch))
         assert float(params[contract.Param.DRIFT_THRESHOLD]) == contract.DEFAULT_DRIFT_THRESHOLD
         assert len(params[contract.Param.DATA_SHA256]) == 64
+        outcome = experiment_store.outcomes[batch - 1]
+        assert params[contract.Param.BATCH_PROFILE] == outcome.profile
+        assert params[contract.Param.BATCH_DESCRIPTION]
         assert 0.0 <= metrics[contract.Metric.DRIFT_SHARE] <= 1.0
         assert metrics[contract.Metric.DATASET_DRIFT] in (0.0, 1.0)
 

@@ -299,6 +299,16 @@ export interface components {
              * @default false
              */
             trigger_logged: boolean;
+            /**
+             * Profile
+             * @description the batch profile that built this batch (e.g. `no_drift`)
+             */
+            profile?: string | null;
+            /**
+             * Profile Description
+             * @description how the profile built the batch, in words
+             */
+            profile_description?: string | null;
         };
         /** DriftedColumn */
         DriftedColumn: {

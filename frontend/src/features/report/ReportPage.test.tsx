@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 
 import { ApiError } from "../../api/client";
 import { App } from "../../app/App";
-import { FixtureApi } from "../../test/fixtures";
+import { FixtureApi, SUMMARY } from "../../test/fixtures";
 import { renderWithApi } from "../../test/render";
 
 async function renderReport(api = new FixtureApi()) {
@@ -26,10 +26,30 @@ describe("ReportPage", () => {
     });
     const h2 = headings.filter((h) => h.tagName === "H2").map((h) => h.textContent);
     expect(h2).toEqual(["Experiment summary", "Batch by batch", "Final summary", "Data sources"]);
-    expect(screen.getByRole("heading", { level: 1 })).toHaveTextContent(
-      "Health Predict — Continuous Improvement Experiment",
-    );
+    expect(screen.getByRole("heading", { level: 1 })).toHaveTextContent(SUMMARY.title);
     expect(container.querySelectorAll("article.batch-card")).toHaveLength(6);
+  });
+
+  it("titles the page with the API's report title, in the heading and the tab", async () => {
+    const api = new FixtureApi();
+    api.summaryData = { ...api.summaryData, title: "Health Predict: a title from /summary" };
+    await renderReport(api);
+    expect(
+      await screen.findByRole("heading", {
+        level: 1,
+        name: "Health Predict: a title from /summary",
+      }),
+    ).toBeInTheDocument();
+    expect(document.title).toBe("Health Predict: a title from /summary");
+  });
+
+  it("says what is predicted, at which cut-off, and where the batches come from", async () => {
+    const { container } = await renderReport();
+    await screen.findByRole("heading", { level: 2, name: "Batch by batch" });
+    expect(container).toHaveTextContent(/the target is any readmission/i);
+    expect(container).toHaveTextContent(/not the usual 30-day readmission/);
+    expect(container).toHaveTextContent(/0\.5 probability cut-off/);
+    expect(container).toHaveTextContent(/constructed from later real encounters/);
   });
 
   it("shows the three key figures from the summary", async () => {
@@ -140,6 +160,25 @@ describe("Sidebar", () => {
       "http://127.0.0.1:5000/",
     );
     expect(within(menu).queryByRole("link", { name: /airflow/i })).toBeNull();
+  });
+
+  it("lets a long tracking URI wrap between its parts, never inside a word", async () => {
+    const api = new FixtureApi();
+    api.configData = {
+      ...api.configData,
+      mlflow_tracking_uri: "sqlite:////home/reader/healthpredict/state/mlflow.db",
+    };
+    await renderReport(api);
+    const menu = screen.getByRole("complementary");
+    const uri = await within(menu).findByText(
+      (_, node) =>
+        node?.tagName === "DD" &&
+        node.textContent === "sqlite:////home/reader/healthpredict/state/mlflow.db",
+    );
+    const parts = Array.from(uri.childNodes).map((node) =>
+      node.nodeName === "WBR" ? "|" : node.textContent,
+    );
+    expect(parts.join("")).toBe("sqlite:|/|/|/|/|home/|reader/|healthpredict/|state/|mlflow.|db");
   });
 
   it("links Airflow when the API names it", async () => {

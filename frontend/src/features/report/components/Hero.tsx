@@ -1,7 +1,7 @@
-import type { Summary } from "../../../api/types";
-import { DASH, formatCount, formatScore } from "../format";
+import { useEffect } from "react";
 
-export const REPORT_TITLE = "Health Predict — Continuous Improvement Experiment";
+import type { Summary } from "../../../api/types";
+import { DASH, formatCount, formatScore } from "../../../lib/format";
 
 function StatCard({ label, value, detail }: { label: string; value: string; detail: string }) {
   return (
@@ -16,14 +16,31 @@ function StatCard({ label, value, detail }: { label: string; value: string; deta
 /** Title, what the system does, and the three numbers a reader looks for first. */
 export function Hero({ summary }: { summary: Summary | undefined }) {
   const production = summary?.production_model ?? null;
+  const title = summary?.title;
+  useEffect(() => {
+    if (title) document.title = title;
+  }, [title]);
   return (
     <header className="hero">
       <p className="hero__eyebrow">Experiment report</p>
-      <h1 className="hero__title">{REPORT_TITLE}</h1>
+      <h1 className="hero__title">
+        {title ?? (
+          <>
+            <span className="skeleton skeleton--title" aria-hidden="true" />
+            <span className="visually-hidden">Loading the report…</span>
+          </>
+        )}
+      </h1>
       <p className="hero__lede">
         A model predicts which diabetic patients will be readmitted to hospital. Each new batch of
         patient data is checked for drift; when the data has shifted, a new model is trained and a
         quality gate decides whether it replaces the one in Production.
+      </p>
+      <p className="hero__note">
+        The target is <strong>any readmission</strong> (<code>readmitted</code> is not
+        &ldquo;NO&rdquo;: within 30 days or later), not the usual 30-day readmission. AUC ranks the
+        predicted risks; F1, precision and recall count a prediction as positive at a 0.5
+        probability cut-off.
       </p>
       {summary ? (
         <dl className="stats" aria-label="Key figures">
