@@ -8,25 +8,17 @@ from fastapi import APIRouter, HTTPException, Path, status
 
 from backend.deps import ReportDep
 from backend.report import MAX_BATCH_NUMBER
-from backend.routes.errors import MLFLOW_UNREACHABLE
-from backend.schemas import ErrorDetail, RocResponse
+from backend.routes.errors import NO_GATE_RUN
+from backend.schemas import RocResponse
 from backend.service import UnknownBatchError
 
 router = APIRouter(tags=["report"])
 
+BatchNumber = Annotated[int, Path(ge=0, le=MAX_BATCH_NUMBER, description="batch number")]
 
-@router.get(
-    "/roc/{batch}",
-    response_model=RocResponse,
-    responses={
-        404: {"model": ErrorDetail, "description": "the batch has no quality-gate run"},
-        **MLFLOW_UNREACHABLE,
-    },
-)
-def get_roc(
-    batch: Annotated[int, Path(ge=0, le=MAX_BATCH_NUMBER, description="batch number")],
-    report: ReportDep,
-) -> RocResponse:
+
+@router.get("/roc/{batch}", response_model=RocResponse, responses=NO_GATE_RUN)
+def get_roc(batch: BatchNumber, report: ReportDep) -> RocResponse:
     """Production's curve, and the candidate's when the batch retrained (<= 200 points each)."""
     try:
         return report.roc(batch)
