@@ -71,6 +71,8 @@ try {
   );
   facts.dataShownWarmMs = Math.round(await page.evaluate(() => performance.now()));
 
+  // The one report title comes from /summary: the heading and the tab must show it.
+  facts.summaryTitle = await page.evaluate(async () => (await (await fetch("summary")).json()).title);
   Object.assign(
     facts,
     await page.evaluate(() => {

@@ -53,7 +53,8 @@ def page_facts(request: pytest.FixtureRequest) -> dict[str, Any]:
 
 def test_sections_appear_in_heading_order(page_facts: dict[str, Any]) -> None:
     headings = page_facts["headings"]
-    assert headings[0] == {"level": 1, "text": "Health Predict — Continuous Improvement Experiment"}
+    assert headings[0] == {"level": 1, "text": page_facts["summaryTitle"]}
+    assert page_facts["title"] == page_facts["summaryTitle"]
     levels = [heading["level"] for heading in headings]
     assert all(b <= a + 1 for a, b in itertools.pairwise(levels)), levels
     sections = [heading["text"] for heading in headings if heading["level"] == 2]

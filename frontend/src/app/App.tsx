@@ -1,5 +1,5 @@
 import { ReportPage } from "../features/report/ReportPage";
-import { Sidebar } from "../features/report/components/Sidebar";
+import { Sidebar } from "../components/layout/Sidebar";
 
 /** Page layout: the report, and the menu beside it (after it in reading order). */
 export function App() {

@@ -3,7 +3,7 @@ import type { ReactNode } from "react";
 
 import type { ReportApi } from "../api/client";
 import { ApiProvider } from "../api/ApiProvider";
-import { ChartWidthProvider } from "../features/report/components/ChartFrame";
+import { ChartWidthProvider } from "../components/charts/ChartFrame";
 
 interface AppProvidersProps {
   api: ReportApi;

@@ -5,6 +5,7 @@ import type {
   BaselineResponse,
   BatchResult,
   BatchesResponse,
+  DriftResult,
   ModelScores,
   ReportConfig,
   RocResponse,
@@ -37,15 +38,27 @@ function batch(overrides: Partial<BatchResult> & Pick<BatchResult, "batch">): Ba
   };
 }
 
-function drift(share: number, drifted: string[], total = 40): BatchResult["drift"] {
+type TriggerReason = NonNullable<DriftResult["trigger_reason"]>;
+
+/** A drift run with the pipeline's logged verdict: `reason` says whether and why it retrained. */
+export function drift(
+  share: number,
+  drifted: string[],
+  reason: TriggerReason,
+  threshold = THRESHOLD,
+): DriftResult {
   return {
     share,
     n_drifted_columns: drifted.length,
-    n_total_columns: total,
+    n_total_columns: 40,
     dataset_drift: share >= 0.5,
     run_id: `drift-run-${share}`,
     drifted_columns: drifted.map((column) => ({ column, kind: "numeric", test: "ks" })),
     mlflow_url: null,
+    threshold,
+    retrain_triggered: reason !== "none",
+    trigger_reason: reason,
+    trigger_logged: true,
   };
 }
 
@@ -60,6 +73,10 @@ export const BATCHES: BatchResult[] = [
       dataset_drift: false,
       run_id: "drift-0",
       drifted_columns: null,
+      threshold: null,
+      retrain_triggered: null,
+      trigger_reason: null,
+      trigger_logged: false,
     },
     production: scores(0.681, 0.214, 0.512, 0.135),
     auc_improvement: 0,
@@ -74,7 +91,7 @@ export const BATCHES: BatchResult[] = [
     decision: "SKIP_NO_DRIFT",
     retrained: false,
     deployed: false,
-    drift: drift(0.05, ["age", "num_lab_procedures"]),
+    drift: drift(0.05, ["age", "num_lab_procedures"], "none"),
     production: scores(0.672, 0.201, 0.498, 0.126),
     auc_improvement: 0,
     f1_improvement: 0,
@@ -86,7 +103,7 @@ export const BATCHES: BatchResult[] = [
     decision: "SKIP_NO_DRIFT",
     retrained: false,
     deployed: false,
-    drift: drift(0.1, ["age", "race", "number_inpatient", "A1Cresult"]),
+    drift: drift(0.1, ["age", "race", "number_inpatient", "A1Cresult"], "none"),
     production: scores(0.665, 0.198, 0.49, 0.122),
     test_set: "batch_2_test",
     quality_gate_run_id: "gate-2",
@@ -96,7 +113,7 @@ export const BATCHES: BatchResult[] = [
     decision: "DEPLOY",
     retrained: true,
     deployed: true,
-    drift: drift(0.35, ["age", "race", "gender", "number_inpatient", "num_medications"]),
+    drift: drift(0.35, ["age", "race", "gender", "number_inpatient", "num_medications"], "drift"),
     production: scores(0.641, 0.18, 0.47, 0.111),
     new: scores(0.662, 0.205, 0.5, 0.13),
     auc_improvement: 0.021,
@@ -110,7 +127,7 @@ export const BATCHES: BatchResult[] = [
     decision: "DEPLOY_REFRESH",
     retrained: true,
     deployed: true,
-    drift: drift(0.6, ["age", "admission_type_id", "time_in_hospital"]),
+    drift: drift(0.6, ["age", "admission_type_id", "time_in_hospital"], "drift"),
     production: scores(0.655, 0.19, 0.48, 0.12),
     new: scores(0.648, 0.186, 0.475, 0.118),
     auc_improvement: -0.007,
@@ -124,7 +141,7 @@ export const BATCHES: BatchResult[] = [
     decision: "SKIP",
     retrained: true,
     deployed: false,
-    drift: drift(0.45, ["num_medications", "insulin"]),
+    drift: drift(0.45, ["num_medications", "insulin"], "drift"),
     production: scores(0.63, 0.17, 0.46, 0.1),
     new: scores(0.58, 0.15, 0.42, 0.09),
     auc_improvement: -0.05,
@@ -142,7 +159,7 @@ export const BATCHES_RESPONSE: BatchesResponse = {
 };
 
 export const SUMMARY: Summary = {
-  title: "Health Predict — Continuous Improvement Experiment",
+  title: "Health Predict: drift-aware retraining report",
   production_model: { name: "HealthPredictModel", version: "3", auc: 0.648 },
   batches_processed: 5,
   total_batches: 5,

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 
 import { ApiError } from "../../api/client";
 import { App } from "../../app/App";
-import { FixtureApi } from "../../test/fixtures";
+import { FixtureApi, SUMMARY } from "../../test/fixtures";
 import { renderWithApi } from "../../test/render";
 
 async function renderReport(api = new FixtureApi()) {
@@ -26,10 +26,21 @@ describe("ReportPage", () => {
     });
     const h2 = headings.filter((h) => h.tagName === "H2").map((h) => h.textContent);
     expect(h2).toEqual(["Experiment summary", "Batch by batch", "Final summary", "Data sources"]);
-    expect(screen.getByRole("heading", { level: 1 })).toHaveTextContent(
-      "Health Predict — Continuous Improvement Experiment",
-    );
+    expect(screen.getByRole("heading", { level: 1 })).toHaveTextContent(SUMMARY.title);
     expect(container.querySelectorAll("article.batch-card")).toHaveLength(6);
+  });
+
+  it("titles the page with the API's report title, in the heading and the tab", async () => {
+    const api = new FixtureApi();
+    api.summaryData = { ...api.summaryData, title: "Health Predict: a title from /summary" };
+    await renderReport(api);
+    expect(
+      await screen.findByRole("heading", {
+        level: 1,
+        name: "Health Predict: a title from /summary",
+      }),
+    ).toBeInTheDocument();
+    expect(document.title).toBe("Health Predict: a title from /summary");
   });
 
   it("shows the three key figures from the summary", async () => {

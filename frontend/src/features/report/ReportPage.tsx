@@ -1,6 +1,6 @@
 import { ApiError } from "../../api/client";
 import { BaselineMissing } from "./components/BaselineMissing";
-import { BatchCard } from "./components/BatchCard";
+import { BatchCard } from "./components/batch-card/BatchCard";
 import { DriftChart } from "./components/DriftChart";
 import { FinalSummary } from "./components/FinalSummary";
 import { Hero } from "./components/Hero";

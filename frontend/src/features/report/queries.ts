@@ -6,7 +6,6 @@ import { useApi } from "../../api/context";
 export const reportKeys = {
   summary: ["summary"] as const,
   batches: ["batches"] as const,
-  config: ["config"] as const,
   roc: (batch: number) => ["roc", batch] as const,
 };
 
@@ -20,25 +19,10 @@ export function useBatches() {
   return useQuery({ queryKey: reportKeys.batches, queryFn: () => api.batches() });
 }
 
-export function useReportConfig() {
-  const api = useApi();
-  return useQuery({ queryKey: reportKeys.config, queryFn: () => api.config() });
-}
-
 /** ROC curves are fetched only once a reader opens them. */
 export function useRoc(batch: number, enabled: boolean) {
   const api = useApi();
   return useQuery({ queryKey: reportKeys.roc(batch), queryFn: () => api.roc(batch), enabled });
-}
-
-/** POST /refresh drops the API's cache; then every query of the page is fetched again. */
-export function useRefresh() {
-  const api = useApi();
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: () => api.refresh(),
-    onSuccess: () => queryClient.invalidateQueries(),
-  });
 }
 
 export function useCreateBaseline() {

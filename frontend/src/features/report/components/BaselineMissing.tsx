@@ -1,4 +1,5 @@
-import { useCreateBaseline, useReportConfig } from "../queries";
+import { useReportConfig } from "../../../api/queries";
+import { useCreateBaseline } from "../queries";
 
 /** Stands where Batch 0 would be, and says how to create it. */
 export function BaselineMissing() {

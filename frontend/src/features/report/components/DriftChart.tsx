@@ -10,8 +10,8 @@ import {
 } from "recharts";
 
 import type { BatchResult } from "../../../api/types";
-import { formatShare } from "../format";
-import { ChartFrame } from "./ChartFrame";
+import { formatShare } from "../../../lib/format";
+import { ChartFrame } from "../../../components/charts/ChartFrame";
 
 interface DriftChartProps {
   batches: BatchResult[];

@@ -1,12 +1,13 @@
 import type { Summary } from "../../../api/types";
-import { formatCount, formatDelta, formatScore } from "../format";
+import { formatCount, formatScore } from "../../../lib/format";
+import { Delta } from "./Delta";
 
 /** Where the experiment started, where it ended, and the API's one-sentence takeaway. */
 export function FinalSummary({ summary }: { summary: Summary }) {
   const change =
     summary.start_auc !== null && summary.end_auc !== null
-      ? formatDelta(summary.end_auc - summary.start_auc)
-      : formatDelta(null);
+      ? summary.end_auc - summary.start_auc
+      : null;
   return (
     <section className="section final-summary" aria-labelledby="final-summary-heading">
       <h2 id="final-summary-heading">Final summary</h2>
@@ -23,12 +24,7 @@ export function FinalSummary({ summary }: { summary: Summary }) {
             <span className="label">Final AUC</span>
             <span className="auc-journey__value">{formatScore(summary.end_auc)}</span>
           </div>
-          {change.direction && (
-            <span className={`delta delta--${change.direction}`}>
-              {change.arrow && <span aria-hidden="true">{change.arrow} </span>}
-              {change.text}
-            </span>
-          )}
+          <Delta value={change} against="the starting AUC" />
         </div>
         <p className="final-summary__count">
           <strong>

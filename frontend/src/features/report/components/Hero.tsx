@@ -1,7 +1,7 @@
-import type { Summary } from "../../../api/types";
-import { DASH, formatCount, formatScore } from "../format";
+import { useEffect } from "react";
 
-export const REPORT_TITLE = "Health Predict — Continuous Improvement Experiment";
+import type { Summary } from "../../../api/types";
+import { DASH, formatCount, formatScore } from "../../../lib/format";
 
 function StatCard({ label, value, detail }: { label: string; value: string; detail: string }) {
   return (
@@ -16,10 +16,21 @@ function StatCard({ label, value, detail }: { label: string; value: string; deta
 /** Title, what the system does, and the three numbers a reader looks for first. */
 export function Hero({ summary }: { summary: Summary | undefined }) {
   const production = summary?.production_model ?? null;
+  const title = summary?.title;
+  useEffect(() => {
+    if (title) document.title = title;
+  }, [title]);
   return (
     <header className="hero">
       <p className="hero__eyebrow">Experiment report</p>
-      <h1 className="hero__title">{REPORT_TITLE}</h1>
+      <h1 className="hero__title">
+        {title ?? (
+          <>
+            <span className="skeleton skeleton--title" aria-hidden="true" />
+            <span className="visually-hidden">Loading the report…</span>
+          </>
+        )}
+      </h1>
       <p className="hero__lede">
         A model predicts which diabetic patients will be readmitted to hospital. Each new batch of
         patient data is checked for drift; when the data has shifted, a new model is trained and a

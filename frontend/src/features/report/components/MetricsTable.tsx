@@ -1,16 +1,10 @@
 import type { BatchResult, ModelScores } from "../../../api/types";
+import { DASH, formatScore, formatShare, formatYesNo } from "../../../lib/format";
 import { decisionInfo } from "../decisions";
-import { DASH, formatScore, formatShare, formatYesNo } from "../format";
-
-const SCORE_COLUMNS = [
-  ["auc", "AUC"],
-  ["f1", "F1"],
-  ["precision", "Precision"],
-  ["recall", "Recall"],
-] as const satisfies ReadonlyArray<readonly [keyof ModelScores, string]>;
+import { SCORES } from "../scores";
 
 function ScoreCells({ scores, group }: { scores: ModelScores | null; group: string }) {
-  return SCORE_COLUMNS.map(([key, label]) => (
+  return SCORES.map(([key, label]) => (
     <td
       key={`${group}-${key}`}
       className={key === "auc" ? "num group-start" : "num"}
@@ -52,7 +46,7 @@ export function MetricsTable({ batches, id }: { batches: BatchResult[]; id: stri
             </th>
           </tr>
           <tr>
-            {SCORE_COLUMNS.map(([key, label]) => (
+            {SCORES.map(([key, label]) => (
               <th
                 scope="col"
                 key={`prod-${key}`}
@@ -62,7 +56,7 @@ export function MetricsTable({ batches, id }: { batches: BatchResult[]; id: stri
                 {label}
               </th>
             ))}
-            {SCORE_COLUMNS.map(([key, label]) => (
+            {SCORES.map(([key, label]) => (
               <th
                 scope="col"
                 key={`new-${key}`}

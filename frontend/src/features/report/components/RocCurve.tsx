@@ -1,28 +1,21 @@
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, XAxis, YAxis } from "recharts";
 
 import type { RocCurve as RocCurveData, RocResponse } from "../../../api/types";
-import { formatScore } from "../format";
+import { formatScore } from "../../../lib/format";
 import { useRoc } from "../queries";
-import { ChartFrame } from "./ChartFrame";
-
-const MAX_POINTS = 300;
+import { ChartFrame } from "../../../components/charts/ChartFrame";
 
 interface RocPoint {
   fpr: number;
   tpr: number;
 }
 
-/** Thin long curves for drawing; the first and last points always stay. */
+/** The curve as the API sent it (the API already caps it at 200 points). */
 function rocPoints(curve: RocCurveData): RocPoint[] {
-  const count = Math.min(curve.fpr.length, curve.tpr.length);
-  const step = Math.max(1, Math.ceil(count / MAX_POINTS));
-  const points: RocPoint[] = [];
-  for (let index = 0; index < count; index += 1) {
-    if (index % step === 0 || index === count - 1) {
-      points.push({ fpr: curve.fpr[index] ?? 0, tpr: curve.tpr[index] ?? 0 });
-    }
-  }
-  return points;
+  return curve.fpr.slice(0, curve.tpr.length).map((fpr, index) => ({
+    fpr,
+    tpr: curve.tpr[index] ?? 0,
+  }));
 }
 
 function hasPoints(curve: RocCurveData | null): curve is RocCurveData {

@@ -1,6 +1,6 @@
-import { useApi } from "../../../api/context";
-import { DASH, safeHref } from "../format";
-import { useRefresh, useReportConfig } from "../queries";
+import { useApi } from "../../api/context";
+import { useRefresh, useReportConfig } from "../../api/queries";
+import { DASH, safeHref } from "../../lib/format";
 
 /** Where the data comes from, and the few actions a reader can take. Hidden in print. */
 export function Sidebar() {

@@ -2,8 +2,8 @@ import { screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 
-import { FixtureApi, THRESHOLD, batchFixture } from "../../../test/fixtures";
-import { renderWithApi } from "../../../test/render";
+import { FixtureApi, THRESHOLD, batchFixture } from "../../../../test/fixtures";
+import { renderWithApi } from "../../../../test/render";
 import { BatchCard } from "./BatchCard";
 
 describe("BatchCard", () => {
@@ -63,6 +63,20 @@ describe("BatchCard", () => {
     expect(api.calls).toContainEqual({ call: "roc", batch: 3 });
     expect(container.querySelectorAll("path.recharts-line-curve")).toHaveLength(2);
     expect(toggle).toHaveAttribute("aria-expanded", "true");
+  });
+
+  it("draws every point of the curve the API sent, without thinning it", async () => {
+    const api = new FixtureApi();
+    const fpr = Array.from({ length: 450 }, (_, index) => index / 449);
+    api.rocData.set(3, { batch: 3, production: { fpr, tpr: fpr, auc: 0.5 }, new: null });
+    const { container } = renderWithApi(
+      <BatchCard result={batchFixture(3)} threshold={THRESHOLD} />,
+      api,
+    );
+    await userEvent.click(screen.getByRole("button", { name: /show roc curve/i }));
+    await screen.findByText("Production (AUC 0.500)");
+    const path = container.querySelector("path.recharts-line-curve")?.getAttribute("d") ?? "";
+    expect(path.match(/[ML]/g)).toHaveLength(450);
   });
 
   it("says so when a batch has no ROC curve (404)", async () => {

@@ -1,0 +1,39 @@
+import type { BatchResult } from "../../../../api/types";
+import { decisionInfo } from "../../decisions";
+import { DecisionBadge } from "../DecisionBadge";
+import { BatchFooter } from "./BatchFooter";
+import { BatchScores } from "./BatchScores";
+import { DecisionSection } from "./DecisionSection";
+import { DriftSection } from "./DriftSection";
+import { RunNotes } from "./RunNotes";
+
+interface BatchCardProps {
+  result: BatchResult;
+  threshold: number;
+}
+
+/** One batch: what the data did, what the pipeline decided, and how the models scored. */
+export function BatchCard({ result, threshold }: BatchCardProps) {
+  const isBaseline = result.batch === 0;
+  const headingId = `batch-${result.batch}-heading`;
+  return (
+    <article
+      className={`batch-card batch-card--${decisionInfo(result.decision).tone}`}
+      aria-labelledby={headingId}
+      data-batch={result.batch}
+    >
+      <header className="batch-card__header">
+        <div>
+          <h3 id={headingId}>Batch {result.batch}</h3>
+          {isBaseline && <p className="batch-card__subtitle">Initial Training — Baseline</p>}
+        </div>
+        <DecisionBadge decision={result.decision} />
+      </header>
+      {!isBaseline && <DriftSection drift={result.drift} threshold={threshold} />}
+      <DecisionSection result={result} />
+      <BatchScores result={result} />
+      <RunNotes result={result} />
+      <BatchFooter batch={result.batch} mlflowUrl={result.mlflow_url ?? null} />
+    </article>
+  );
+}
