@@ -5,6 +5,7 @@ import type {
   BaselineResponse,
   BatchResult,
   BatchesResponse,
+  CalibrationResponse,
   DriftResult,
   ModelScores,
   ReportConfig,
@@ -34,6 +35,8 @@ function batch(overrides: Partial<BatchResult> & Pick<BatchResult, "batch">): Ba
     superseded_runs: 0,
     unfinished_newer_runs: 0,
     mlflow_url: null,
+    evidence_recorded: false,
+    deployed_worse_than_chance: false,
     ...overrides,
   };
 }
@@ -171,6 +174,23 @@ export const SUMMARY: Summary = {
   drift_threshold: THRESHOLD,
   takeaway: "Drift triggered retraining in 3 of 5 batches; the gate kept Production once.",
   stale: false,
+  evidence_recorded: false,
+  start: {
+    auc: 0.681,
+    ci_low: null,
+    ci_high: null,
+    worse_than_chance: null,
+    batch: 0,
+    test_set: "initial_test",
+  },
+  end_production: {
+    auc: 0.63,
+    ci_low: null,
+    ci_high: null,
+    worse_than_chance: null,
+    batch: 5,
+    test_set: "batch_5_test",
+  },
 };
 
 export const CONFIG: ReportConfig = {
@@ -198,7 +218,7 @@ export const BASELINE: BaselineResponse = {
   recall: 0.135,
 };
 
-type Call = "summary" | "batches" | "config" | "roc" | "refresh" | "createBaseline";
+type Call = "summary" | "batches" | "config" | "roc" | "calibration" | "refresh" | "createBaseline";
 
 /**
  * A ReportApi answering from fixtures and recording every call, so tests can assert what the
@@ -211,6 +231,7 @@ export class FixtureApi implements ReportApi {
   batchesData: BatchesResponse = BATCHES_RESPONSE;
   configData: ReportConfig = CONFIG;
   rocData: Map<number, RocResponse | null> = new Map([[3, ROC]]);
+  calibrationData: Map<number, CalibrationResponse | null> = new Map();
   failing = new Set<Call>();
 
   count(call: Call): number {
@@ -236,6 +257,9 @@ export class FixtureApi implements ReportApi {
   }
   roc(batchNumber: number) {
     return this.answer("roc", this.rocData.get(batchNumber) ?? null, batchNumber);
+  }
+  calibration(batchNumber: number) {
+    return this.answer("calibration", this.calibrationData.get(batchNumber) ?? null, batchNumber);
   }
   refresh() {
     return this.answer("refresh", { refreshed: true });

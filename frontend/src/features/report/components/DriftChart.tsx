@@ -11,6 +11,8 @@ import {
 
 import type { BatchResult } from "../../../api/types";
 import { formatShare } from "../../../lib/format";
+import { chanceBandAreas } from "./evidence/chanceBandAreas";
+import { ChanceBandLegend } from "./evidence/ChanceBandLegend";
 import { ChartFrame } from "../../../components/charts/ChartFrame";
 
 interface DriftChartProps {
@@ -73,6 +75,7 @@ export function DriftChart({ batches, threshold, describedBy }: DriftChartProps)
             width={44}
             tick={{ fill: "var(--text-muted)", fontSize: 12 }}
           />
+          {chanceBandAreas(batches)}
           <Bar
             dataKey="share"
             name="Drift share"
@@ -123,6 +126,7 @@ export function DriftChart({ batches, threshold, describedBy }: DriftChartProps)
         <span className="legend-item">
           <span className="legend-swatch legend-swatch--line" aria-hidden="true" /> {thresholdLabel}
         </span>
+        <ChanceBandLegend batches={batches} />
       </figcaption>
     </figure>
   );

@@ -1,6 +1,7 @@
 import type { BatchResult } from "../../../../api/types";
 import { decisionInfo } from "../../decisions";
 import { DecisionBadge } from "../DecisionBadge";
+import { BatchEvidence } from "../evidence/BatchEvidence";
 import { BatchFooter } from "./BatchFooter";
 import { BatchScores } from "./BatchScores";
 import { DecisionSection } from "./DecisionSection";
@@ -21,6 +22,7 @@ export function BatchCard({ result, threshold }: BatchCardProps) {
       className={`batch-card batch-card--${decisionInfo(result.decision).tone}`}
       aria-labelledby={headingId}
       data-batch={result.batch}
+      data-worse-than-chance={result.deployed_worse_than_chance || undefined}
     >
       <header className="batch-card__header">
         <div>
@@ -32,6 +34,7 @@ export function BatchCard({ result, threshold }: BatchCardProps) {
       {!isBaseline && <DriftSection drift={result.drift} threshold={threshold} />}
       <DecisionSection result={result} />
       <BatchScores result={result} />
+      <BatchEvidence result={result} />
       <RunNotes result={result} />
       <BatchFooter batch={result.batch} mlflowUrl={result.mlflow_url ?? null} />
     </article>

@@ -6,7 +6,11 @@ import { ScoreCard } from "../ScoreCards";
 export function BatchScores({ result }: { result: BatchResult }) {
   const retrained = result.retrained === true && result.new !== null;
   return (
-    <div className="score-cards">
+    <div
+      className={
+        result.deployed_worse_than_chance ? "score-cards score-cards--no-success" : "score-cards"
+      }
+    >
       <ScoreCard
         title="Production model"
         subtitle={result.test_set ? `on ${result.test_set}` : undefined}
