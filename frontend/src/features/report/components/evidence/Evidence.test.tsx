@@ -104,9 +104,10 @@ describe("evidence on the report", () => {
 
   it("never shows a deployment worse than chance as a success", async () => {
     const api = evidenceApi();
-    const batch3 = api.batchesData.batches[3]!;
+    const batch3 = api.batchesData.batches[3];
+    if (!batch3?.new) throw new Error("fixture batch 3 has no candidate");
     batch3.new = {
-      ...batch3.new!,
+      ...batch3.new,
       auc: 0.45,
       auc_ci_low: 0.42,
       auc_ci_high: 0.48,
