@@ -6,18 +6,17 @@ import itertools
 import json
 import os
 import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.e2e.conftest import browse, require_browser_tools
+
 # The first test here may pay for the session's experiment run (`experiment_store`).
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(1800)]
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
-SCRIPT = REPO_ROOT / "tests" / "e2e" / "report_page.mjs"
 OUTPUT = REPO_ROOT / "test-output" / "e2e"
 README_SCREENSHOT = REPO_ROOT / "docs" / "screenshot.png"
 SCREENSHOT_BUDGET_BYTES = 400_000
@@ -30,21 +29,9 @@ def page_facts(request: pytest.FixtureRequest) -> dict[str, Any]:
 
     The tools are checked first, so a machine without them skips before the experiment runs.
     """
-    if not CHROMIUM.is_file():
-        pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's `chromium` package")
-    node = shutil.which("node")
-    if node is None:
-        pytest.skip("node is not installed")
-    if not (REPO_ROOT / "frontend" / "node_modules" / "playwright-core").is_dir():
-        pytest.skip("frontend/node_modules is missing: run `npm ci` in frontend/")
+    require_browser_tools()
     report_api: str = request.getfixturevalue("report_api")
-    completed = subprocess.run(
-        [node, str(SCRIPT), "--url", f"{report_api}/", "--out", str(OUTPUT),
-         "--chromium", str(CHROMIUM)],
-        cwd=REPO_ROOT, capture_output=True, text=True, timeout=180, check=False,
-    )  # fmt: skip
-    assert completed.returncode == 0, f"browser script failed:\n{completed.stderr[-3000:]}"
-    facts: dict[str, Any] = json.loads(completed.stdout)
+    facts = browse(report_api, OUTPUT)
     (OUTPUT / "facts.json").write_text(json.dumps(facts, indent=2))
     if os.environ.get("UPDATE_SCREENSHOT") == "1":
         shutil.copyfile(facts["screenshots"]["readme"], README_SCREENSHOT)
@@ -58,7 +45,12 @@ def test_sections_appear_in_heading_order(page_facts: dict[str, Any]) -> None:
     levels = [heading["level"] for heading in headings]
     assert all(b <= a + 1 for a, b in itertools.pairwise(levels)), levels
     sections = [heading["text"] for heading in headings if heading["level"] == 2]
-    assert sections[:3] == ["Experiment summary", "Batch by batch", "Final summary"]
+    assert sections[:4] == [
+        "Experiment summary",
+        "Did retraining help?",
+        "Batch by batch",
+        "Final summary",
+    ]
     assert "Drift progression" in [heading["text"] for heading in headings]
 
 

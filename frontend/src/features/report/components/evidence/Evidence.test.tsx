@@ -11,6 +11,9 @@ import { FixtureApi } from "../../../../test/fixtures";
 import { renderWithApi } from "../../../../test/render";
 import { ReportPage } from "../../ReportPage";
 
+// The whole page renders in each test: allow for a slow, shared machine.
+const LOAD_TIMEOUT_MS = 8000;
+
 function evidenceApi(): FixtureApi {
   const api = new FixtureApi();
   api.batchesData = structuredClone(EVIDENCE_BATCHES_RESPONSE);
@@ -19,11 +22,15 @@ function evidenceApi(): FixtureApi {
 }
 
 async function card(batch: number): Promise<HTMLElement> {
-  const heading = await screen.findByRole("heading", { level: 3, name: `Batch ${batch}` });
+  const heading = await screen.findByRole(
+    "heading",
+    { level: 3, name: `Batch ${batch}` },
+    { timeout: LOAD_TIMEOUT_MS },
+  );
   return heading.closest("article") as HTMLElement;
 }
 
-describe("evidence on the report", () => {
+describe("evidence on the report", { timeout: 20_000 }, () => {
   it("gives every AUC on the page its interval when the run recorded them", async () => {
     const { container } = renderWithApi(<ReportPage />, evidenceApi());
     await card(5);
@@ -50,7 +57,9 @@ describe("evidence on the report", () => {
     const heading = await screen.findByRole("heading", { level: 2, name: "Did retraining help?" });
     const section = heading.closest("section") as HTMLElement;
     expect(within(section).getByText(TAKEAWAY)).toBeVisible();
-    expect(section.querySelector("figure.retraining-effect")).not.toBeNull();
+    const figure = section.querySelector("figure.retraining-effect") as HTMLElement;
+    // one whisker per model and batch: 3 models x 6 batches (batch 0-2 all on the same models)
+    expect(figure.querySelectorAll(".recharts-errorBar").length).toBeGreaterThanOrEqual(18);
   });
 
   it("says in one line per section what a run without evidence did not record", async () => {

@@ -81,10 +81,15 @@ export function RetrainingEffect({
               isAnimationActive={false}
               connectNulls
             >
-              <ErrorBar dataKey={`${series.key}Error`} width={6} stroke={series.colour} />
+              <ErrorBar
+                dataKey={`${series.key}Error`}
+                width={6}
+                stroke={series.colour}
+                isAnimationActive={false}
+              />
             </Line>
           ))}
-          <Legend verticalAlign="top" height={28} />
+          <Legend verticalAlign="top" height={28} itemSorter={null} />
         </LineChart>
       </ChartFrame>
       <figcaption className="chart__note">
