@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, status
+from fastapi import APIRouter
 
 from backend.deps import ReportDep
-from backend.routes.errors import NO_GATE_RUN
+from backend.routes.errors import NO_GATE_RUN, or_404
 from backend.routes.roc import BatchNumber
 from backend.schemas import CalibrationResponse
-from backend.service import UnknownBatchError
 
 router = APIRouter(tags=["report"])
 
@@ -16,7 +15,4 @@ router = APIRouter(tags=["report"])
 @router.get("/calibration/{batch}", response_model=CalibrationResponse, responses=NO_GATE_RUN)
 def get_calibration(batch: BatchNumber, report: ReportDep) -> CalibrationResponse:
     """Production's, the candidate's and the never-retrained model's curves, where logged."""
-    try:
-        return report.calibration(batch)
-    except UnknownBatchError as exc:
-        raise HTTPException(status_code=status.HTTP_404_NOT_FOUND, detail=str(exc)) from exc
+    return or_404(lambda: report.calibration(batch))

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path, status
+from fastapi import APIRouter, Path
 
 from backend.deps import ReportDep
 from backend.report import MAX_BATCH_NUMBER
-from backend.routes.errors import NO_GATE_RUN
+from backend.routes.errors import NO_GATE_RUN, or_404
 from backend.schemas import RocResponse
-from backend.service import UnknownBatchError
 
 router = APIRouter(tags=["report"])
 
@@ -20,7 +19,4 @@ BatchNumber = Annotated[int, Path(ge=0, le=MAX_BATCH_NUMBER, description="batch 
 @router.get("/roc/{batch}", response_model=RocResponse, responses=NO_GATE_RUN)
 def get_roc(batch: BatchNumber, report: ReportDep) -> RocResponse:
     """Production's curve, and the candidate's when the batch retrained (<= 200 points each)."""
-    try:
-        return report.roc(batch)
-    except UnknownBatchError as exc:
-        raise HTTPException(status_code=status.HTTP_404_NOT_FOUND, detail=str(exc)) from exc
+    return or_404(lambda: report.roc(batch))

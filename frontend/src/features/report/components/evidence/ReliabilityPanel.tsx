@@ -1,6 +1,7 @@
-import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, XAxis, YAxis } from "recharts";
+import { CartesianGrid, Legend, Line, LineChart, XAxis, YAxis } from "recharts";
 
 import type { CalibrationResponse, ReliabilityCurve } from "../../../../api/types";
+import { unitDiagonal } from "../../../../components/charts/diagonal";
 import { ChartFrame } from "../../../../components/charts/ChartFrame";
 import { useCalibration } from "../../queries";
 
@@ -24,14 +25,7 @@ export function ReliabilityChart({ curves }: { curves: CalibrationResponse }) {
           <CartesianGrid stroke="var(--chart-grid)" />
           <XAxis type="number" dataKey="mean_predicted" domain={[0, 1]} ticks={AXIS_TICKS} />
           <YAxis type="number" domain={[0, 1]} ticks={AXIS_TICKS} width={44} />
-          <ReferenceLine
-            segment={[
-              { x: 0, y: 0 },
-              { x: 1, y: 1 },
-            ]}
-            stroke="var(--chart-axis)"
-            strokeDasharray="4 4"
-          />
+          {unitDiagonal()}
           {drawn.map((series) => (
             <Line
               key={series.key}
