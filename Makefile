@@ -27,7 +27,7 @@ HEALTHPREDICT_HOME ?= $(CURDIR)/.healthpredict
 BENCH_ARGS ?=
 TIMED := scripts/timed.sh
 
-.PHONY: help install install-python install-frontend build lint test demo bench clean clean-state
+.PHONY: help install install-python install-frontend build lint test demo bench screenshot clean clean-state
 
 help: ## List the targets
 	@echo "Health Predict - make targets:"
@@ -89,6 +89,13 @@ demo: install build ## Run the experiment (once) into .healthpredict/ and serve 
 
 bench: install build ## Measure the experiment, the API, the page and load; results in bench-results/
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# The README's screenshot is the browser test's own: same seed, same run as the README's table.
+SCREENSHOT_SOURCE := test-output/e2e/report-1440-top.png
+
+screenshot: install build ## Regenerate docs/screenshot.png from the browser test's screenshot
+	$(if $(DATA),HEALTHPREDICT_DATA="$(DATA)") $(BIN)/pytest tests/e2e/test_report_page.py -q -k screenshots
+	cp $(SCREENSHOT_SOURCE) docs/screenshot.png
 
 clean: ## Remove build output and tool caches (keeps .healthpredict/ and the installs)
 	rm -rf $(FRONTEND)/dist test-output .pytest_cache .mypy_cache .ruff_cache

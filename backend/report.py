@@ -1,15 +1,22 @@
 """The report's rules, as pure functions over the reader's records.
 
-Reading rules (CONTRACT.md "Reading"):
+Reading rules (CONTRACT.md "Reading"); the first, the third and "which version is Production"
+live in `pipeline.mlflow_store`, shared with the pipeline's `experiment run --if-missing`:
 - A run belongs to batch N when its `batch_number` param is ASCII digits only (no sign, no
   spaces, no other scripts: Python's `int('\\uff13')` would accept a full-width digit) and
   0 <= N <= MAX_BATCH_NUMBER. Everything else is noise and is ignored.
 - Per batch and experiment the shown run is the most recent FINISHED one by `start_time` (ties:
   later `end_time`, then the larger `run_id`). Newer runs that are still running, failed or were
   killed do not hide it; they are counted in `unfinished_newer_runs`.
+- Batch 0's two runs are paired by their `capture_id` tag: a run whose capture's other run has
+  not FINISHED is not a result (it counts as unfinished), so the report never shows half a pair
+  or mixes two captures. Runs without the tag (older stores) follow the rule above.
 - A quality-gate run is a run of the training experiment that is not an HPO trial
   (`hpo_trial=True`) and carries `quality_gate=True` (any case) or the run name
   `quality_gate_batch_N`; stores written before the tag existed still read.
+- The retrain verdict comes from the drift run's `retrain_triggered` / `trigger_reason` tags;
+  stores without them get `share >= that run's drift_threshold` (`retrain_verdict`, the one
+  fallback), flagged `trigger_logged: false`. Batch 0 has no verdict.
 - Decisions come from the `decision` tag and are never re-derived; a value outside the Decision
   enum shows as `decision: null` with the raw text in `raw_decision`.
 - A missing or non-finite metric is null, never 0 and never NaN.
@@ -18,7 +25,6 @@ Reading rules (CONTRACT.md "Reading"):
 from __future__ import annotations
 
 import math
-import re
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -42,25 +48,28 @@ from backend.schemas import (
     Summary,
 )
 from pipeline import contract
-from pipeline.contract import AlarmOutcome, AucChange, Decision, EvidenceMetric, EvidenceParam
+from pipeline.contract import (
+    AlarmOutcome,
+    AucChange,
+    Decision,
+    EvidenceMetric,
+    EvidenceParam,
+    TriggerReason,
+)
 from pipeline.contract import EvidenceTag as ETag
+from pipeline.mlflow_store import (
+    FINISHED,
+    MAX_BATCH_NUMBER,
+    is_gate_run,
+    is_true,
+    parse_batch_number,
+)
+from pipeline.mlflow_store import production_of as production_version
+
+__all__ = ["MAX_BATCH_NUMBER", "is_gate_run", "parse_batch_number", "production_version"]
 
 _Verdict = TypeVar("_Verdict", AucChange, AlarmOutcome)
-MAX_BATCH_NUMBER = 10**9
-FINISHED = "FINISHED"
 REPORT_TITLE = "Health Predict: drift-aware retraining report"
-_ASCII_DIGITS = re.compile(r"[0-9]+")
-_GATE_RUN_NAME = re.compile(r"quality_gate_batch_[0-9]+")
-
-
-def parse_batch_number(raw: str | None) -> int | None:
-    """The batch a run belongs to, or None for noise ('abc', '-1', '', '\\uff13', 10**30)."""
-    if raw is None or not _ASCII_DIGITS.fullmatch(raw):
-        return None
-    if len(raw.lstrip("0")) > 10:  # avoid building huge ints: 11 digits exceed MAX_BATCH_NUMBER
-        return None
-    number = int(raw)
-    return number if number <= MAX_BATCH_NUMBER else None
 
 
 def finite(value: object) -> float | None:
@@ -84,19 +93,6 @@ def parse_float(raw: str | None) -> float | None:
         return None
 
 
-def is_true(value: str | None) -> bool:
-    return value is not None and value.strip().lower() == contract.Tag.TRUE.lower()
-
-
-def is_gate_run(run: RunRecord) -> bool:
-    """Quality-gate runs only: HPO trials and training runs are never gate results."""
-    if is_true(run.tags.get(contract.Tag.HPO_TRIAL)):
-        return False
-    return is_true(run.tags.get(contract.Tag.QUALITY_GATE)) or bool(
-        _GATE_RUN_NAME.fullmatch(run.run_name or "")
-    )
-
-
 def recency(run: RunRecord) -> tuple[int, int, str]:
     """Sort key: most recent start, then later end, then run id."""
     return (run.start_time or 0, run.end_time or 0, run.run_id)
@@ -111,7 +107,13 @@ class BatchRuns:
     unfinished_newer: int
 
 
-def latest_per_batch(runs: Iterable[RunRecord]) -> dict[int, BatchRuns]:
+def is_finished(run: RunRecord) -> bool:
+    return run.status == FINISHED
+
+
+def latest_per_batch(
+    runs: Iterable[RunRecord], is_result: Callable[[RunRecord], bool] = is_finished
+) -> dict[int, BatchRuns]:
     """Apply the latest-finished-run rule to one experiment's runs."""
     grouped: dict[int, list[RunRecord]] = {}
     for run in runs:
@@ -120,28 +122,15 @@ def latest_per_batch(runs: Iterable[RunRecord]) -> dict[int, BatchRuns]:
             grouped.setdefault(batch, []).append(run)
     result: dict[int, BatchRuns] = {}
     for batch, batch_runs in grouped.items():
-        finished = [run for run in batch_runs if run.status == FINISHED]
+        finished = [run for run in batch_runs if is_result(run)]
         chosen = max(finished, key=recency) if finished else None
         newer_unfinished = sum(
             1
             for run in batch_runs
-            if run.status != FINISHED and (chosen is None or recency(run) > recency(chosen))
+            if not is_result(run) and (chosen is None or recency(run) > recency(chosen))
         )
         result[batch] = BatchRuns(chosen, len(batch_runs) - (chosen is not None), newer_unfinished)
     return result
-
-
-def production_version(versions: Sequence[RegistryVersion]) -> RegistryVersion | None:
-    """Alias `production` (case-sensitive), else the highest version in stage Production."""
-    with_alias = [v for v in versions if contract.PRODUCTION_ALIAS in v.aliases]
-    if with_alias:
-        return max(with_alias, key=_version_number)
-    in_stage = [v for v in versions if (v.stage or "").lower() == contract.PRODUCTION_STAGE.lower()]
-    return max(in_stage, key=_version_number) if in_stage else None
-
-
-def _version_number(version: RegistryVersion) -> int:
-    return int(version.version) if version.version.isdigit() else -1
 
 
 def run_url(mlflow_ui_url: str | None, run: RunRecord) -> str | None:
@@ -320,10 +309,31 @@ class Selection:
         return runs.chosen if runs is not None else None
 
 
+def complete_captures(drift_runs: Iterable[RunRecord], gate_runs: Iterable[RunRecord]) -> set[str]:
+    """Baseline captures (`capture_id`) whose drift run and gate run both FINISHED."""
+
+    def finished_ids(runs: Iterable[RunRecord]) -> set[str]:
+        return {
+            capture
+            for run in runs
+            if is_finished(run) and (capture := run.tags.get(contract.Tag.CAPTURE_ID))
+        }
+
+    return finished_ids(drift_runs) & finished_ids(gate_runs)
+
+
 def select(snapshot: StoreSnapshot) -> Selection:
+    gate_runs = [run for run in snapshot.gate_runs if is_gate_run(run)]
+    complete = complete_captures(snapshot.drift_runs, gate_runs)
+
+    def is_result(run: RunRecord) -> bool:
+        """FINISHED, and never half a baseline pair: a capture counts once both runs finished."""
+        capture = run.tags.get(contract.Tag.CAPTURE_ID)
+        return is_finished(run) and (capture is None or capture in complete)
+
     return Selection(
-        drift=latest_per_batch(snapshot.drift_runs),
-        gates=latest_per_batch(run for run in snapshot.gate_runs if is_gate_run(run)),
+        drift=latest_per_batch(snapshot.drift_runs, is_result),
+        gates=latest_per_batch(gate_runs, is_result),
         production=production_version(snapshot.model_versions),
     )
 
@@ -331,41 +341,117 @@ def select(snapshot: StoreSnapshot) -> Selection:
 def drift_threshold(selection: Selection, default: float) -> float:
     """The latest shown drift run's `drift_threshold` param, else the configured default."""
     for run in sorted(selection.chosen_drift_runs(), key=recency, reverse=True):
-        value = parse_float(run.params.get(contract.Param.DRIFT_THRESHOLD))
-        if value is not None and 0.0 < value <= 1.0:
+        value = _threshold_param(run)
+        if value is not None:
             return value
     return default
+
+
+def _threshold_param(run: RunRecord) -> float | None:
+    value = parse_float(run.params.get(contract.Param.DRIFT_THRESHOLD))
+    return value if value is not None and 0.0 < value <= 1.0 else None
+
+
+def run_threshold(run: RunRecord, default: float) -> float:
+    """The drift run's own `drift_threshold` param when it is a share in (0, 1], else `default`."""
+    value = _threshold_param(run)
+    return default if value is None else value
+
+
+@dataclass(frozen=True)
+class RetrainVerdict:
+    """Whether the batch's drift check triggered retraining, why, and who said so."""
+
+    triggered: bool | None
+    reason: TriggerReason | None
+    logged: bool  # true: the pipeline's tags; false: derived here for stores without them
+
+
+NO_VERDICT = RetrainVerdict(None, None, logged=False)
+
+
+def retrain_verdict(
+    batch: int, run: RunRecord, share: float | None, threshold: float
+) -> RetrainVerdict:
+    """The pipeline's logged verdict; for stores without it, `share >= threshold` (this run's).
+
+    The one place the backend derives a verdict; the page never does. Batch 0 has none.
+    """
+    if batch == 0:
+        return NO_VERDICT
+    raw_triggered = (run.tags.get(contract.Tag.RETRAIN_TRIGGERED) or "").strip().lower()
+    if raw_triggered in (contract.Tag.TRUE.lower(), contract.Tag.FALSE.lower()):
+        raw_reason = (run.tags.get(contract.Tag.TRIGGER_REASON) or "").strip().lower()
+        reason = TriggerReason(raw_reason) if raw_reason in set(TriggerReason) else None
+        return RetrainVerdict(is_true(raw_triggered), reason, logged=True)
+    if share is None:
+        return NO_VERDICT
+    drifted = share >= threshold
+    return RetrainVerdict(
+        drifted, TriggerReason.DRIFT if drifted else TriggerReason.NONE, logged=False
+    )
+
+
+def drift_result(
+    batch: int,
+    run: RunRecord,
+    drift_artifacts: Mapping[str, object],
+    default_threshold: float,
+    mlflow_ui_url: str | None,
+) -> DriftResult:
+    share = finite(run.metrics.get(contract.Metric.DRIFT_SHARE))
+    threshold = run_threshold(run, default_threshold)
+    verdict = retrain_verdict(batch, run, share, threshold)
+    dataset_drift = finite(run.metrics.get(contract.Metric.DATASET_DRIFT))
+    return DriftResult(
+        share=share,
+        n_drifted_columns=_int_metric(run, contract.Metric.N_DRIFTED_COLUMNS),
+        n_total_columns=_int_metric(run, contract.Metric.N_TOTAL_COLUMNS),
+        dataset_drift=None if dataset_drift is None else dataset_drift >= 0.5,
+        run_id=run.run_id,
+        drifted_columns=drifted_columns(drift_artifacts.get(run.run_id)),
+        mlflow_url=run_url(mlflow_ui_url, run),
+        threshold=threshold,
+        retrain_triggered=verdict.triggered,
+        trigger_reason=None if verdict.reason is None else verdict.reason.value,
+        trigger_logged=verdict.logged,
+        chance_band=_chance_band(run),
+    )
 
 
 def batch_result(
     batch: int,
     selection: Selection,
     drift_artifacts: Mapping[str, object],
+    default_threshold: float,
     mlflow_ui_url: str | None,
 ) -> BatchResult:
     drift_runs = selection.drift.get(batch, BatchRuns(None, 0, 0))
     gate_runs = selection.gates.get(batch, BatchRuns(None, 0, 0))
     drift = None
     if drift_runs.chosen is not None:
-        run = drift_runs.chosen
-        dataset_drift = finite(run.metrics.get(contract.Metric.DATASET_DRIFT))
-        drift = DriftResult(
-            share=finite(run.metrics.get(contract.Metric.DRIFT_SHARE)),
-            n_drifted_columns=_int_metric(run, contract.Metric.N_DRIFTED_COLUMNS),
-            n_total_columns=_int_metric(run, contract.Metric.N_TOTAL_COLUMNS),
-            dataset_drift=None if dataset_drift is None else dataset_drift >= 0.5,
-            run_id=run.run_id,
-            drifted_columns=drifted_columns(drift_artifacts.get(run.run_id)),
-            mlflow_url=run_url(mlflow_ui_url, run),
-            chance_band=_chance_band(run),
+        drift = drift_result(
+            batch, drift_runs.chosen, drift_artifacts, default_threshold, mlflow_ui_url
         )
     gate = gate_runs.chosen
     decision, raw_decision = _decision(gate) if gate is not None else (None, None)
     retrained = decision in contract.RETRAINED_DECISIONS
     known = decision is not None and decision is not Decision.BASELINE
     deployed = decision in contract.DEPLOYED_DECISIONS
-    production = _scores(gate, contract.PROD_PREFIX, contract.prod_metric) if gate else None
-    new = _scores(gate, contract.NEW_PREFIX, contract.new_metric) if gate and retrained else None
+    production_version_param = (
+        gate.params.get(contract.Param.PRODUCTION_MODEL_VERSION) if gate else None
+    )
+    model_version = gate.params.get(contract.Param.MODEL_VERSION) if gate else None
+    production = (
+        _scores(gate, contract.PROD_PREFIX, contract.prod_metric, production_version_param)
+        if gate
+        else None
+    )
+    new = (
+        _scores(gate, contract.NEW_PREFIX, contract.new_metric, model_version if deployed else None)
+        if gate and retrained
+        else None
+    )
     initial = _initial_scores(gate) if gate is not None else None
     return BatchResult(
         batch=batch,
@@ -380,7 +466,7 @@ def batch_result(
         f1_improvement=finite(gate.metrics.get(contract.Metric.F1_IMPROVEMENT)) if gate else None,
         test_set=gate.params.get(contract.Param.TEST_SET_USED) if gate else None,
         quality_gate_run_id=gate.run_id if gate else None,
-        model_version=gate.params.get(contract.Param.MODEL_VERSION) if gate else None,
+        model_version=model_version,
         superseded_runs=drift_runs.superseded + gate_runs.superseded,
         unfinished_newer_runs=drift_runs.unfinished_newer + gate_runs.unfinished_newer,
         mlflow_url=run_url(mlflow_ui_url, gate) if gate else None,
@@ -406,7 +492,10 @@ def assemble_batches(
     baseline_gate = selection.gate_run(0)
     return BatchesResponse(
         drift_threshold=drift_threshold(selection, default_threshold),
-        batches=[batch_result(b, selection, drift_artifacts, mlflow_ui_url) for b in batches],
+        batches=[
+            batch_result(b, selection, drift_artifacts, default_threshold, mlflow_ui_url)
+            for b in batches
+        ],
         initial_positive_rate=_metric(baseline_gate, EvidenceMetric.POSITIVE_RATE_TEST)
         if baseline_gate is not None
         else None,

@@ -52,6 +52,8 @@ class Param:
     MODEL_VERSION: Final = "model_version"
     DATA_SHA256: Final = "data_sha256"
     SEED: Final = "seed"
+    # The version that was Production when the gate scored it (``model_version`` is the one after).
+    PRODUCTION_MODEL_VERSION: Final = "production_model_version"
 
 
 class Tag:
@@ -60,7 +62,21 @@ class Tag:
     HPO_TRIAL: Final = "hpo_trial"
     # Shared by the two runs of one baseline capture, so a half-logged pair is detectable.
     CAPTURE_ID: Final = "capture_id"
+    # On each drift run N >= 1: the pipeline's retrain verdict and why (see TriggerReason).
+    RETRAIN_TRIGGERED: Final = "retrain_triggered"
+    TRIGGER_REASON: Final = "trigger_reason"
+    # Set when a newer run of the same step marked this RUNNING run KILLED: says why.
+    KILLED_REASON: Final = "killed_reason"
     TRUE: Final = "True"
+    FALSE: Final = "False"
+
+
+class TriggerReason(StrEnum):
+    """Why a batch was (not) retrained: drift at or above the threshold wins over a forced run."""
+
+    DRIFT = "drift"
+    FORCED = "forced"
+    NONE = "none"
 
 
 class Metric:
@@ -163,8 +179,7 @@ class EvidenceParam:
 
 
 class EvidenceTag:
-    RETRAIN_TRIGGERED: Final = "retrain_triggered"  # drift run
-    TRIGGER_REASON: Final = "trigger_reason"  # drift run
+    # retrain_triggered / trigger_reason (drift run): Tag.RETRAIN_TRIGGERED, Tag.TRIGGER_REASON
     AUC_CHANGE: Final = "auc_change"  # gate run, retrain path
     ALARM_OUTCOME: Final = "alarm_outcome"  # gate run
 
@@ -183,12 +198,6 @@ class EvidenceMetric:
     INITIAL_AUC_SHIFT_CI_LOW: Final = "initial_auc_shift_ci_low"
     INITIAL_AUC_SHIFT_CI_HIGH: Final = "initial_auc_shift_ci_high"
     POSITIVE_RATE_TEST: Final = "positive_rate_test"
-
-
-class TriggerReason(StrEnum):
-    DRIFT = "drift"
-    FORCED = "forced"
-    NONE = "none"
 
 
 class AucChange(StrEnum):

@@ -1,18 +1,23 @@
-"""Fixtures for the browser test: the real API serving the built page on a free loopback port,
-reading the session's real experiment (`experiment_store` from tests/conftest.py)."""
+"""Fixtures for the browser tests: the real API serving the built page on a free loopback port,
+reading the session's real experiment (`experiment_store` from tests/conftest.py), and a copy of
+that experiment in which batch 1 (a quiet batch) was re-run with `--force-retrain`."""
 
 from __future__ import annotations
 
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from pipeline import config
+from tests.support.servers import mlflow_server
 from tests.support.servers import report_api as run_report_api
 from tests.support.stores import BuiltStore, StoreSpec, build_store
 
@@ -23,30 +28,42 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 DIST = REPO_ROOT / "frontend" / "dist"
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 SCRIPT = REPO_ROOT / "tests" / "e2e" / "report_page.mjs"
+FORCED_BATCH = 1  # quiet in the real experiment (drift share 0.02, SKIP_NO_DRIFT)
+
+Browse = Callable[[str, Path], dict[str, Any]]
 
 
-def require_browser_tools() -> None:
-    """Skip (before any expensive fixture) when Chromium, node or playwright-core is missing."""
+def _require_page() -> None:
+    if not (DIST / "index.html").is_file():
+        pytest.skip("frontend/dist is missing: run `scripts/build-web.sh` first")
+
+
+@pytest.fixture(scope="session")
+def browse() -> Browse:
+    """Drive the built page at a URL in Chromium (report_page.mjs); returns what a reader saw.
+
+    The tools are checked first, so a machine without them skips before the experiment runs.
+    """
     if not CHROMIUM.is_file():
         pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's `chromium` package")
-    if shutil.which("node") is None:
+    node = shutil.which("node")
+    if node is None:
         pytest.skip("node is not installed")
     if not (REPO_ROOT / "frontend" / "node_modules" / "playwright-core").is_dir():
         pytest.skip("frontend/node_modules is missing: run `npm ci` in frontend/")
 
+    def run(url: str, out: Path) -> dict[str, Any]:
+        completed = subprocess.run(
+            [node, str(SCRIPT), "--url", f"{url}/", "--out", str(out),
+             "--chromium", str(CHROMIUM)],
+            cwd=REPO_ROOT, capture_output=True, text=True, timeout=240, check=False,
+        )  # fmt: skip
+        assert completed.returncode == 0, f"browser script failed:\n{completed.stderr[-3000:]}"
+        facts: dict[str, Any] = json.loads(completed.stdout)
+        (out / "facts.json").write_text(json.dumps(facts, indent=2))
+        return facts
 
-def browse(base_url: str, out: Path) -> dict[str, Any]:
-    """Run the browser script against the page at `base_url`; what a reader saw, as a dict."""
-    node = shutil.which("node")
-    assert node is not None
-    completed = subprocess.run(
-        [node, str(SCRIPT), "--url", f"{base_url}/", "--out", str(out),
-         "--chromium", str(CHROMIUM)],
-        cwd=REPO_ROOT, capture_output=True, text=True, timeout=180, check=False,
-    )  # fmt: skip
-    assert completed.returncode == 0, f"browser script failed:\n{completed.stderr[-3000:]}"
-    facts: dict[str, Any] = json.loads(completed.stdout)
-    return facts
+    return run
 
 
 @pytest.fixture(scope="session")
@@ -57,12 +74,50 @@ def report_api(
 
     The build is checked before the experiment runs, so a missing build skips at once.
     """
-    if not (DIST / "index.html").is_file():
-        pytest.skip("frontend/dist is missing: run `npm ci && npm run build` in frontend/ first")
+    _require_page()
     store: ExperimentStore = request.getfixturevalue("experiment_store")
     log_dir = tmp_path_factory.mktemp("e2e-api")
     with run_report_api(log_dir, store.tracking_uri, store.storage, static_dir=DIST) as url:
         yield url
+
+
+def _copy_store(store: ExperimentStore, target: Path) -> tuple[str, Path, Path]:
+    """A private copy of the session's store: SQLite (online backup), artifacts and storage."""
+    source_db = Path(store.backend_uri.removeprefix("sqlite:///"))
+    target_db = target / "mlflow-server.db"
+    with sqlite3.connect(source_db) as source, sqlite3.connect(target_db) as copy:
+        source.backup(copy)
+    artifacts = target / "mlflow-server-artifacts"
+    shutil.copytree(store.state_dir / "mlflow-server-artifacts", artifacts)
+    storage = target / "storage"
+    shutil.copytree(store.storage, storage)
+    return f"sqlite:///{target_db}", artifacts, storage
+
+
+@pytest.fixture(scope="session")
+def forced_retrain_api(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    pristine_environment: dict[str, str],
+) -> Iterator[str]:
+    """The report API on a copy of the experiment after `healthpredict batch run 1
+    --force-retrain` (the command a user types), run against its own `mlflow server`."""
+    _require_page()
+    store: ExperimentStore = request.getfixturevalue("experiment_store")
+    state = tmp_path_factory.mktemp("forced-retrain")
+    backend_uri, artifacts, storage = _copy_store(store, state)
+    with mlflow_server(state, backend_uri=backend_uri, artifacts_destination=str(artifacts)) as srv:
+        env = {**pristine_environment, config.STATE_DIR_ENV: str(state)}
+        env.pop("MLFLOW_TRACKING_URI", None)
+        completed = subprocess.run(
+            [str(Path(sys.executable).with_name("healthpredict")), "batch", "run",
+             str(FORCED_BATCH), "--force-retrain", "--hpo-trials", "2",
+             "--tracking-uri", srv.url, "--storage", str(storage)],
+            cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=900, check=False,
+        )  # fmt: skip
+        assert completed.returncode == 0, f"forced retrain failed:\n{completed.stderr[-3000:]}"
+        with run_report_api(state, srv.url, str(storage), static_dir=DIST) as url:
+            yield url
 
 
 @pytest.fixture(scope="session")
@@ -76,8 +131,7 @@ def evidence_report_api(
     evidence_store: BuiltStore, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
     """The API and built page over the evidence store."""
-    if not (DIST / "index.html").is_file():
-        pytest.skip("frontend/dist is missing: run `npm ci && npm run build` in frontend/ first")
+    _require_page()
     log_dir = tmp_path_factory.mktemp("e2e-evidence-api")
     storage = str(tmp_path_factory.mktemp("e2e-evidence-storage"))
     with run_report_api(log_dir, evidence_store.tracking_uri, storage, static_dir=DIST) as url:

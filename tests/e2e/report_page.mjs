@@ -17,7 +17,10 @@ const { values: options } = parseArgs({
   options: {
     url: { type: "string" },
     out: { type: "string", default: "test-output/e2e" },
-    chromium: { type: "string", default: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium" },
+    chromium: {
+      type: "string",
+      default: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    },
     timeout: { type: "string", default: "30000" },
   },
 });
@@ -42,24 +45,35 @@ const browser = await chromium.launch({
   ],
 });
 
+/** Waits until the report shows data: the page says it is ready and the chart has its bars. */
+async function reportShown(page) {
+  await page.waitForFunction(
+    () =>
+      document.querySelector('.report[data-state="ready"]') !== null &&
+      document.querySelectorAll(".drift-chart .recharts-bar-rectangle path")
+        .length > 0,
+    null,
+    { timeout },
+  );
+}
+
 const facts = { url: options.url, consoleErrors: [], screenshots: {} };
 try {
-  const context = await browser.newContext({ viewport: DESKTOP, deviceScaleFactor: 1 });
-  const page = await context.newPage();
+  const context = await browser.newContext({
+    viewport: DESKTOP,
+    deviceScaleFactor: 1,
+  });
+  let page = await context.newPage();
   page.setDefaultTimeout(timeout);
   page.on("console", (message) => {
     if (message.type() === "error") facts.consoleErrors.push(message.text());
   });
-  page.on("pageerror", (error) => facts.consoleErrors.push(`pageerror: ${error.message}`));
+  page.on("pageerror", (error) =>
+    facts.consoleErrors.push(`pageerror: ${error.message}`),
+  );
 
   await page.goto(options.url, { waitUntil: "commit" });
-  await page.waitForFunction(
-    () =>
-      document.querySelector('.report[data-state="ready"]') !== null &&
-      document.querySelectorAll(".drift-chart .recharts-bar-rectangle path").length > 0,
-    null,
-    { timeout },
-  );
+  await reportShown(page);
   // Milliseconds from navigation start to the report showing data, measured by the page itself.
   facts.dataShownMs = Math.round(await page.evaluate(() => performance.now()));
   // Again with the API's cache warm (its first read of MLflow is behind it now).
@@ -69,38 +83,72 @@ try {
     null,
     { timeout },
   );
-  facts.dataShownWarmMs = Math.round(await page.evaluate(() => performance.now()));
+  facts.dataShownWarmMs = Math.round(
+    await page.evaluate(() => performance.now()),
+  );
 
   // The one report title comes from /summary: the heading and the tab must show it.
-  facts.summaryTitle = await page.evaluate(async () => (await (await fetch("summary")).json()).title);
+  facts.summaryTitle = await page.evaluate(
+    async () => (await (await fetch("summary")).json()).title,
+  );
   Object.assign(
     facts,
     await page.evaluate(() => {
-      const text = (node) => (node?.textContent ?? "").replace(/\s+/g, " ").trim();
-      const headings = Array.from(document.querySelectorAll("h1, h2, h3")).map((node) => ({
-        level: Number(node.tagName.slice(1)),
-        text: text(node),
-      }));
+      const text = (node) =>
+        (node?.textContent ?? "").replace(/\s+/g, " ").trim();
+      const headings = Array.from(document.querySelectorAll("h1, h2, h3")).map(
+        (node) => ({
+          level: Number(node.tagName.slice(1)),
+          text: text(node),
+        }),
+      );
       const chart = document.querySelector(".drift-chart");
-      const thresholdLine = chart?.querySelector(".recharts-reference-line line");
-      const thresholdLabel = Array.from(chart?.querySelectorAll("svg text") ?? [])
+      const thresholdLine = chart?.querySelector(
+        ".recharts-reference-line line",
+      );
+      const thresholdLabel = Array.from(
+        chart?.querySelectorAll("svg text") ?? [],
+      )
         .map(text)
         .find((value) => value.startsWith("threshold"));
       return {
         title: document.title,
         headings,
-        batchCards: Array.from(document.querySelectorAll("article.batch-card")).map((card) => ({
+        batchCards: Array.from(
+          document.querySelectorAll("article.batch-card"),
+        ).map((card) => ({
           batch: card.getAttribute("data-batch"),
           heading: text(card.querySelector("h3")),
           badge: text(card.querySelector(".badge")),
+          decision:
+            card.querySelector(".badge")?.getAttribute("data-decision") ?? null,
+          verdict: text(card.querySelector(".drift-verdict")),
+          verdictTone:
+            card.querySelector(".drift-verdict")?.getAttribute("data-tone") ??
+            null,
+          text: text(card),
         })),
-        bars: chart?.querySelectorAll(".recharts-bar-rectangle path").length ?? 0,
+        bars:
+          chart?.querySelectorAll(".recharts-bar-rectangle path").length ?? 0,
+        // Each bar's batch, colour tone and fill, as drawn.
+        barTones: Array.from(
+          chart?.querySelectorAll(".recharts-bar-rectangle path") ?? [],
+        ).map((bar) => ({
+          batch: bar.getAttribute("data-batch"),
+          tone: bar.getAttribute("data-tone"),
+          fill: getComputedStyle(bar).fill,
+        })),
+        legend: text(chart?.querySelector(".chart__legend")),
         threshold: {
           line: Boolean(thresholdLine),
           dashed: thresholdLine?.getAttribute("stroke-dasharray") ?? null,
           label: thresholdLabel ?? null,
         },
         tableRows: document.querySelectorAll(".metrics-table tbody tr").length,
+        // The "Retrained?" column, row by row.
+        tableRetrained: Array.from(
+          document.querySelectorAll(".metrics-table tbody tr"),
+        ).map((row) => text(row.querySelectorAll("td")[1])),
         chartDescribedBy: chart?.getAttribute("aria-describedby") ?? null,
         finalSummary: text(document.querySelector(".final-summary")),
         // Every AUC the page shows, with the interval beside it ("" when none was recorded),
@@ -137,7 +185,9 @@ try {
 
   // Open the ROC curve of the first retrained batch (else the last card) and check it drew.
   const cards = page.locator("article.batch-card");
-  const retrained = cards.filter({ has: page.locator('.badge[data-decision^="DEPLOY"]') });
+  const retrained = cards.filter({
+    has: page.locator('.badge[data-decision^="DEPLOY"]'),
+  });
   const card = (await retrained.count()) > 0 ? retrained.first() : cards.last();
   const rocBatch = await card.getAttribute("data-batch");
   await card.getByRole("button", { name: /show roc curve/i }).click();
@@ -148,12 +198,14 @@ try {
   facts.roc = await card.evaluate((node) => {
     const paths = Array.from(node.querySelectorAll("path.recharts-line-curve"));
     return {
-      expanded: node.querySelector(".roc-toggle")?.getAttribute("aria-expanded") === "true",
+      expanded:
+        node.querySelector(".roc-toggle")?.getAttribute("aria-expanded") ===
+        "true",
       curves: paths.length,
       drawn: paths.some((path) => (path.getAttribute("d") ?? "").length > 20),
-      legend: Array.from(node.querySelectorAll(".recharts-legend-item-text")).map((item) =>
-        (item.textContent ?? "").trim(),
-      ),
+      legend: Array.from(
+        node.querySelectorAll(".recharts-legend-item-text"),
+      ).map((item) => (item.textContent ?? "").trim()),
       notice: node.querySelector(".roc-panel.notice")?.textContent ?? null,
     };
   });
@@ -164,7 +216,9 @@ try {
   // Print: the menu and the interactive parts disappear, nothing is expanded.
   await page.emulateMedia({ media: "print" });
   facts.print = await page.evaluate(() => ({
-    menuHidden: getComputedStyle(document.querySelector(".layout__menu")).display === "none",
+    menuHidden:
+      getComputedStyle(document.querySelector(".layout__menu")).display ===
+      "none",
     rocHidden: Array.from(document.querySelectorAll(".roc-region")).every(
       (node) => getComputedStyle(node).display === "none",
     ),
@@ -174,22 +228,89 @@ try {
   }));
   await page.emulateMedia({ media: "screen" });
 
-  // Phone width: no sideways scrolling of the page; the table scrolls inside its own box.
-  await page.setViewportSize(MOBILE);
+  await context.close();
+
+  // Phone width, opened as a phone would (not resized): nothing is wider than the screen; the
+  // table scrolls inside its own box and says so.
+  const phone = await browser.newContext({
+    viewport: MOBILE,
+    deviceScaleFactor: 1,
+  });
+  page = await phone.newPage();
+  page.setDefaultTimeout(timeout);
+  await page.goto(options.url, { waitUntil: "commit" });
+  await reportShown(page);
   await page.waitForTimeout(300);
   facts.mobile = await page.evaluate(() => {
     const scroller = document.querySelector(".table-scroll");
+    const viewport = document.documentElement.clientWidth;
+    // An element may reach past the screen only inside a box that scrolls or clips it.
+    const clipped = (node) => {
+      for (
+        let parent = node.parentElement;
+        parent;
+        parent = parent.parentElement
+      ) {
+        const box = parent.getBoundingClientRect();
+        const inside = box.left >= -0.5 && box.right <= viewport + 0.5;
+        if (inside && getComputedStyle(parent).overflowX !== "visible")
+          return true;
+      }
+      return false;
+    };
+    const describe = (node) =>
+      `${node.tagName.toLowerCase()}${node.id ? `#${node.id}` : ""}.${String(
+        node.className?.baseVal ?? node.className,
+      )
+        .trim()
+        .replace(/\s+/g, ".")}`;
+    const tooWide = Array.from(document.body.querySelectorAll("*"))
+      .filter((node) => {
+        const box = node.getBoundingClientRect();
+        if (box.width === 0 || box.height === 0) return false;
+        return (
+          (box.right > viewport + 0.5 || box.left < -0.5) && !clipped(node)
+        );
+      })
+      .map(describe);
+    const chart = document.querySelector(".drift-chart svg.recharts-surface");
+    const panel = document.querySelector(".drift-chart")?.closest(".panel");
+    const scrollStyle = scroller ? getComputedStyle(scroller) : null;
     return {
       pageWidth: document.documentElement.scrollWidth,
       viewportWidth: window.innerWidth,
-      tableScrolls: scroller ? scroller.scrollWidth > scroller.clientWidth : false,
-      bars: document.querySelectorAll(".drift-chart .recharts-bar-rectangle path").length,
+      tooWide,
+      chartFitsCard:
+        chart && panel
+          ? chart.getBoundingClientRect().right <=
+            panel.getBoundingClientRect().right
+          : false,
+      tableScrolls: scroller
+        ? scroller.scrollWidth > scroller.clientWidth
+        : false,
+      tableScrollCue:
+        document.querySelector(".table-scroll__hint") !== null &&
+        getComputedStyle(document.querySelector(".table-scroll__hint"))
+          .display !== "none",
+      tableScrollbar: scrollStyle ? scrollStyle.overflowX : null,
+      menuBeforeReport:
+        document.querySelector(".layout__menu").getBoundingClientRect().top <
+        document.querySelector(".layout__main").getBoundingClientRect().top,
+      bars: document.querySelectorAll(
+        ".drift-chart .recharts-bar-rectangle path",
+      ).length,
     };
+  });
+  facts.screenshots.mobileTop = join(options.out, "report-390-top.png");
+  await page.screenshot({
+    path: facts.screenshots.mobileTop,
+    clip: { x: 0, y: 0, width: MOBILE.width, height: 1600 },
+    fullPage: true,
   });
   facts.screenshots.mobile = join(options.out, "report-390.png");
   await page.screenshot({ path: facts.screenshots.mobile, fullPage: true });
 
-  await context.close();
+  await phone.close();
 } finally {
   await browser.close();
 }

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
 
-from tests.e2e.conftest import browse, require_browser_tools
 from tests.support.stores import CHANCE_BAND
+
+if TYPE_CHECKING:
+    from tests.e2e.conftest import Browse
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(600)]
 
@@ -22,9 +24,8 @@ OUTPUT = Path(__file__).resolve().parents[2] / "test-output" / "e2e-evidence"
 
 
 @pytest.fixture(scope="module")
-def evidence_facts(request: pytest.FixtureRequest) -> dict[str, Any]:
-    require_browser_tools()
-    url: str = request.getfixturevalue("evidence_report_api")
+def evidence_facts(browse: Browse, evidence_report_api: str) -> dict[str, Any]:
+    url = evidence_report_api
     facts = browse(url, OUTPUT)
     facts["summary"] = httpx.get(f"{url}/summary", timeout=30).json()
     (OUTPUT / "facts.json").write_text(json.dumps(facts, indent=2))

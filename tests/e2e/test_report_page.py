@@ -3,39 +3,28 @@
 from __future__ import annotations
 
 import itertools
-import json
-import os
-import shutil
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from tests.e2e.conftest import browse, require_browser_tools
+if TYPE_CHECKING:
+    from tests.e2e.conftest import Browse
 
 # The first test here may pay for the session's experiment run (`experiment_store`).
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(1800)]
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 OUTPUT = REPO_ROOT / "test-output" / "e2e"
-README_SCREENSHOT = REPO_ROOT / "docs" / "screenshot.png"
 SCREENSHOT_BUDGET_BYTES = 400_000
 BATCHES = 6
+MEASURED_BATCHES = 5  # batch 0 is the reference: no drift share, no bar
 
 
 @pytest.fixture(scope="module")
-def page_facts(request: pytest.FixtureRequest) -> dict[str, Any]:
-    """Run the browser script once; every test below reads what it saw.
-
-    The tools are checked first, so a machine without them skips before the experiment runs.
-    """
-    require_browser_tools()
-    report_api: str = request.getfixturevalue("report_api")
-    facts = browse(report_api, OUTPUT)
-    (OUTPUT / "facts.json").write_text(json.dumps(facts, indent=2))
-    if os.environ.get("UPDATE_SCREENSHOT") == "1":
-        shutil.copyfile(facts["screenshots"]["readme"], README_SCREENSHOT)
-    return facts
+def page_facts(browse: Browse, report_api: str) -> dict[str, Any]:
+    """Run the browser script once; every test below reads what it saw."""
+    return browse(report_api, OUTPUT)
 
 
 def test_sections_appear_in_heading_order(page_facts: dict[str, Any]) -> None:
@@ -58,7 +47,7 @@ def test_one_card_and_one_bar_per_batch(page_facts: dict[str, Any]) -> None:
     cards = page_facts["batchCards"]
     assert [card["heading"] for card in cards] == [f"Batch {n}" for n in range(BATCHES)]
     assert cards[0]["badge"] == "Baseline"
-    assert page_facts["bars"] == BATCHES
+    assert page_facts["bars"] == MEASURED_BATCHES
     assert page_facts["tableRows"] == BATCHES
     assert page_facts["chartDescribedBy"] == "metrics-table"
 
@@ -85,7 +74,11 @@ def test_final_summary_and_no_console_errors(page_facts: dict[str, Any]) -> None
 def test_phone_width_and_print(page_facts: dict[str, Any]) -> None:
     mobile = page_facts["mobile"]
     assert mobile["pageWidth"] <= mobile["viewportWidth"], mobile
-    assert mobile["tableScrolls"] and mobile["bars"] == BATCHES
+    assert mobile["tooWide"] == [], "wider than a 390 px screen: " + ", ".join(mobile["tooWide"])
+    assert mobile["chartFitsCard"], mobile
+    assert mobile["tableScrolls"] and mobile["tableScrollCue"], mobile
+    assert mobile["menuBeforeReport"], "the menu (name, refresh) should lead on a phone"
+    assert mobile["bars"] == MEASURED_BATCHES
     assert page_facts["print"] == {"menuHidden": True, "rocHidden": True, "buttonsHidden": True}
 
 

@@ -263,8 +263,8 @@ def _drift_evidence(plan: _BatchPlan, threshold: float) -> tuple[dict[str, float
     }
     triggered = plan.drift_share >= threshold
     tags = {
-        contract.EvidenceTag.RETRAIN_TRIGGERED: str(triggered),
-        contract.EvidenceTag.TRIGGER_REASON: (
+        contract.Tag.RETRAIN_TRIGGERED: str(triggered),
+        contract.Tag.TRIGGER_REASON: (
             contract.TriggerReason.DRIFT if triggered else contract.TriggerReason.NONE
         ).value,
     }

@@ -15,8 +15,14 @@ import type {
 
 export const THRESHOLD = 0.3;
 
-function scores(auc: number, f1: number, precision: number, recall: number): ModelScores {
-  return { auc, f1, precision, recall };
+function scores(
+  version: string,
+  auc: number,
+  f1: number,
+  precision: number,
+  recall: number,
+): ModelScores {
+  return { auc, f1, precision, recall, version };
 }
 
 function batch(overrides: Partial<BatchResult> & Pick<BatchResult, "batch">): BatchResult {
@@ -81,7 +87,7 @@ export const BATCHES: BatchResult[] = [
       trigger_reason: null,
       trigger_logged: false,
     },
-    production: scores(0.681, 0.214, 0.512, 0.135),
+    production: scores("1", 0.681, 0.214, 0.512, 0.135),
     auc_improvement: 0,
     f1_improvement: 0,
     test_set: "initial_test",
@@ -95,7 +101,7 @@ export const BATCHES: BatchResult[] = [
     retrained: false,
     deployed: false,
     drift: drift(0.05, ["age", "num_lab_procedures"], "none"),
-    production: scores(0.672, 0.201, 0.498, 0.126),
+    production: scores("1", 0.672, 0.201, 0.498, 0.126),
     auc_improvement: 0,
     f1_improvement: 0,
     test_set: "batch_1_test",
@@ -107,7 +113,7 @@ export const BATCHES: BatchResult[] = [
     retrained: false,
     deployed: false,
     drift: drift(0.1, ["age", "race", "number_inpatient", "A1Cresult"], "none"),
-    production: scores(0.665, 0.198, 0.49, 0.122),
+    production: scores("1", 0.665, 0.198, 0.49, 0.122),
     test_set: "batch_2_test",
     quality_gate_run_id: "gate-2",
   }),
@@ -117,8 +123,8 @@ export const BATCHES: BatchResult[] = [
     retrained: true,
     deployed: true,
     drift: drift(0.35, ["age", "race", "gender", "number_inpatient", "num_medications"], "drift"),
-    production: scores(0.641, 0.18, 0.47, 0.111),
-    new: scores(0.662, 0.205, 0.5, 0.13),
+    production: scores("1", 0.641, 0.18, 0.47, 0.111),
+    new: scores("2", 0.662, 0.205, 0.5, 0.13),
     auc_improvement: 0.021,
     f1_improvement: 0.025,
     test_set: "batch_3_test",
@@ -131,8 +137,8 @@ export const BATCHES: BatchResult[] = [
     retrained: true,
     deployed: true,
     drift: drift(0.6, ["age", "admission_type_id", "time_in_hospital"], "drift"),
-    production: scores(0.655, 0.19, 0.48, 0.12),
-    new: scores(0.648, 0.186, 0.475, 0.118),
+    production: scores("2", 0.655, 0.19, 0.48, 0.12),
+    new: scores("3", 0.648, 0.186, 0.475, 0.118),
     auc_improvement: -0.007,
     f1_improvement: -0.004,
     test_set: "batch_4_test",
@@ -145,8 +151,8 @@ export const BATCHES: BatchResult[] = [
     retrained: true,
     deployed: false,
     drift: drift(0.45, ["num_medications", "insulin"], "drift"),
-    production: scores(0.63, 0.17, 0.46, 0.1),
-    new: scores(0.58, 0.15, 0.42, 0.09),
+    production: scores("3", 0.63, 0.17, 0.46, 0.1),
+    new: scores("4", 0.58, 0.15, 0.42, 0.09),
     auc_improvement: -0.05,
     f1_improvement: -0.02,
     test_set: "batch_5_test",

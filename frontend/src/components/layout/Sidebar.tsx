@@ -1,6 +1,7 @@
 import { useApi } from "../../api/context";
 import { useRefresh, useReportConfig } from "../../api/queries";
 import { DASH, safeHref } from "../../lib/format";
+import { BreakableText } from "../BreakableText";
 
 /** Where the data comes from, and the few actions a reader can take. Hidden in print. */
 export function Sidebar() {
@@ -23,11 +24,15 @@ export function Sidebar() {
         <dl className="menu__facts">
           <div>
             <dt>MLflow tracking URI</dt>
-            <dd className="mono">{config.data?.mlflow_tracking_uri ?? DASH}</dd>
+            <dd className="mono">
+              <BreakableText text={config.data?.mlflow_tracking_uri ?? DASH} />
+            </dd>
           </div>
           <div>
             <dt>API URL</dt>
-            <dd className="mono">{api.baseUrl}</dd>
+            <dd className="mono">
+              <BreakableText text={api.baseUrl} />
+            </dd>
           </div>
         </dl>
         <button

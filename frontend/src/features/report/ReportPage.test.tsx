@@ -159,6 +159,25 @@ describe("Sidebar", () => {
     expect(within(menu).queryByRole("link", { name: /airflow/i })).toBeNull();
   });
 
+  it("lets a long tracking URI wrap between its parts, never inside a word", async () => {
+    const api = new FixtureApi();
+    api.configData = {
+      ...api.configData,
+      mlflow_tracking_uri: "sqlite:////home/reader/healthpredict/state/mlflow.db",
+    };
+    await renderReport(api);
+    const menu = screen.getByRole("complementary");
+    const uri = await within(menu).findByText(
+      (_, node) =>
+        node?.tagName === "DD" &&
+        node.textContent === "sqlite:////home/reader/healthpredict/state/mlflow.db",
+    );
+    const parts = Array.from(uri.childNodes).map((node) =>
+      node.nodeName === "WBR" ? "|" : node.textContent,
+    );
+    expect(parts.join("")).toBe("sqlite:|/|/|/|/|home/|reader/|healthpredict/|state/|mlflow.|db");
+  });
+
   it("links Airflow when the API names it", async () => {
     const api = new FixtureApi();
     api.configData = { ...api.configData, airflow_ui_url: "http://127.0.0.1:8080" };

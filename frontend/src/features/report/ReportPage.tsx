@@ -31,7 +31,7 @@ export function ReportPage() {
   } else if (batches.data.batches.length === 0 && !summary.data.has_baseline) {
     body = <EmptyState />;
   } else {
-    const { batches: results, drift_threshold: threshold } = batches.data;
+    const results = batches.data.batches;
     body = (
       <>
         {(summary.data.stale || batches.data.stale) && <StaleNotice />}
@@ -39,11 +39,13 @@ export function ReportPage() {
           <h2 id="experiment-summary-heading">Experiment summary</h2>
           <p className="section__lede">
             Each batch&rsquo;s drift share is the fraction of analysed columns whose distribution
-            moved away from the training data. At or above the threshold, the pipeline retrains.
+            moved away from the training data. At or above its run&rsquo;s threshold the pipeline
+            retrains (a retrain can also be forced); the colours show the pipeline&rsquo;s own
+            verdict.
           </p>
           <div className="panel">
             <h3>Drift progression</h3>
-            <DriftChart batches={results} threshold={threshold} describedBy={TABLE_ID} />
+            <DriftChart batches={results} describedBy={TABLE_ID} />
           </div>
           <div className="panel">
             <h3>Metrics by batch</h3>
@@ -56,7 +58,7 @@ export function ReportPage() {
           <div className="batch-list">
             {!summary.data.has_baseline && <BaselineMissing />}
             {results.map((result) => (
-              <BatchCard key={result.batch} result={result} threshold={threshold} />
+              <BatchCard key={result.batch} result={result} />
             ))}
           </div>
         </section>

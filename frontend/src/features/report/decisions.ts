@@ -4,7 +4,7 @@
  */
 import type { Decision } from "../../api/types";
 
-export type DecisionTone = "baseline" | "ok" | "drift" | "kept" | "unknown";
+export type DecisionTone = "baseline" | "ok" | "deploy" | "refresh" | "kept" | "unknown";
 
 export interface DecisionInfo {
   /** Badge text: says in words what the colour says. */
@@ -14,36 +14,40 @@ export interface DecisionInfo {
   meaning: string;
 }
 
+/**
+ * Why retraining happened is the drift run's verdict (shown beside it); these words say only what
+ * the quality gate decided, so they hold for a forced retrain too.
+ */
 export const DECISION_INFO: Record<Decision, DecisionInfo> = {
   BASELINE: {
     label: "Baseline",
     tone: "baseline",
     meaning:
-      "Initial training: the first model was trained on the initial data and became the Production model. Every later batch is compared with it.",
+      "The model in Production when the baseline was captured, scored on the initial test set. Every later batch is compared with it.",
   },
   SKIP_NO_DRIFT: {
-    label: "No Drift",
+    label: "Not retrained · kept Production",
     tone: "ok",
     meaning:
-      "The data stayed close to the reference, so nothing was retrained: the Production model was scored on this batch's test set and kept.",
+      "Retraining was not triggered, so nothing was trained: the Production model was scored on this batch's test set and kept.",
   },
   DEPLOY: {
-    label: "Drift Detected → Retrained",
-    tone: "drift",
+    label: "Retrained → deployed",
+    tone: "deploy",
     meaning:
-      "Enough columns drifted to trigger retraining. The new model scored at least as well as Production on this batch's test set and was deployed.",
+      "A new model was trained. It scored at least as well as Production on this batch's test set, so the quality gate deployed it.",
   },
   DEPLOY_REFRESH: {
-    label: "Drift Detected → Retrained",
-    tone: "drift",
+    label: "Retrained → deployed although slightly worse (fresher data)",
+    tone: "refresh",
     meaning:
-      "Enough columns drifted to trigger retraining. The new model scored slightly below Production, within the tolerated margin, and was deployed anyway because it learned from fresher data.",
+      "A new model was trained. It scored slightly below Production, within the tolerated margin, and was deployed although slightly worse because it learned from fresher data.",
   },
   SKIP: {
-    label: "Retrained → Kept Current Model",
+    label: "Retrained → kept Production",
     tone: "kept",
     meaning:
-      "Enough columns drifted to trigger retraining, but the new model scored clearly below Production, so the quality gate kept the current Production model.",
+      "A new model was trained, but it scored clearly below Production, so the quality gate kept the Production model.",
   },
 };
 

@@ -6,10 +6,14 @@ import { DecisionBadge } from "./DecisionBadge";
 
 const EXPECTED: Array<[Decision | null, string, string]> = [
   ["BASELINE", "Baseline", "badge--baseline"],
-  ["SKIP_NO_DRIFT", "No Drift", "badge--ok"],
-  ["DEPLOY", "Drift Detected → Retrained", "badge--drift"],
-  ["DEPLOY_REFRESH", "Drift Detected → Retrained", "badge--drift"],
-  ["SKIP", "Retrained → Kept Current Model", "badge--kept"],
+  ["SKIP_NO_DRIFT", "Not retrained · kept Production", "badge--ok"],
+  ["DEPLOY", "Retrained → deployed", "badge--deploy"],
+  [
+    "DEPLOY_REFRESH",
+    "Retrained → deployed although slightly worse (fresher data)",
+    "badge--refresh",
+  ],
+  ["SKIP", "Retrained → kept Production", "badge--kept"],
   [null, "No Gate Result", "badge--unknown"],
 ];
 
@@ -20,14 +24,19 @@ describe("DecisionBadge", () => {
     expect(badge).toHaveClass("badge", tone);
   });
 
-  it("gives the gate's SKIP a colour different from a deployment", () => {
+  it.each([
+    ["SKIP", "DEPLOY"],
+    ["DEPLOY_REFRESH", "DEPLOY"],
+    ["DEPLOY_REFRESH", "SKIP"],
+  ] as const)("tells %s apart from %s in words and colour", (first, second) => {
     const { container } = render(
       <>
-        <DecisionBadge decision="SKIP" />
-        <DecisionBadge decision="DEPLOY" />
+        <DecisionBadge decision={first} />
+        <DecisionBadge decision={second} />
       </>,
     );
-    const [skip, deploy] = Array.from(container.querySelectorAll(".badge"));
-    expect(skip?.className).not.toBe(deploy?.className);
+    const [a, b] = Array.from(container.querySelectorAll(".badge"));
+    expect(a?.className).not.toBe(b?.className);
+    expect(a?.textContent).not.toBe(b?.textContent);
   });
 });

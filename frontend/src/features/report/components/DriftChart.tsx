@@ -1,23 +1,24 @@
 import {
   Bar,
-  BarChart,
   CartesianGrid,
   Cell,
+  ComposedChart,
   LabelList,
   ReferenceLine,
+  Scatter,
   XAxis,
   YAxis,
 } from "recharts";
 
 import type { BatchResult } from "../../../api/types";
-import { formatShare } from "../../../lib/format";
 import { chanceBandAreas } from "./evidence/chanceBandAreas";
 import { ChanceBandLegend } from "./evidence/ChanceBandLegend";
 import { ChartFrame } from "../../../components/charts/ChartFrame";
+import { formatShare } from "../../../lib/format";
+import { DRIFT_TONE_LABELS, driftVerdict, measuredShare, type DriftTone } from "../driftVerdict";
 
 interface DriftChartProps {
   batches: BatchResult[];
-  threshold: number;
   /** id of the table that states the same numbers as text. */
   describedBy: string;
 }
@@ -25,33 +26,62 @@ interface DriftChartProps {
 interface DriftPoint {
   batch: string;
   share: number | null;
-  atOrAboveThreshold: boolean;
+  /** The run's own threshold, as the pipeline used it. */
+  threshold: number | null;
+  tone: DriftTone;
 }
 
-/** Batch 0 is the reference itself: its drift share is 0 by definition. */
-function driftPoints(batches: BatchResult[], threshold: number): DriftPoint[] {
-  return batches.map((result) => {
-    const share = result.drift?.share ?? (result.batch === 0 ? 0 : null);
-    return {
-      batch: String(result.batch),
-      share,
-      atOrAboveThreshold: share !== null && share >= threshold,
-    };
-  });
+const TONE_FILL: Record<DriftTone, string> = {
+  drift: "var(--color-drift)",
+  forced: "var(--color-forced)",
+  quiet: "var(--color-ok)",
+  unknown: "var(--color-unknown)",
+};
+
+/** One run's threshold: a dashed tick across its bar, where the runs' thresholds differ. */
+function ThresholdMark({ cx, cy, payload }: { cx?: number; cy?: number; payload?: DriftPoint }) {
+  if (cx === undefined || cy === undefined || payload?.threshold === null) return <g />;
+  return (
+    <line
+      className="drift-threshold__mark"
+      x1={cx - 24}
+      x2={cx + 24}
+      y1={cy}
+      y2={cy}
+      stroke="var(--color-threshold)"
+      strokeDasharray="6 4"
+      strokeWidth={1.5}
+    />
+  );
 }
 
-/** Drift share per batch against the retraining threshold (colours are presentational). */
-export function DriftChart({ batches, threshold, describedBy }: DriftChartProps) {
-  const points = driftPoints(batches, threshold);
-  const thresholdLabel = `threshold ${formatShare(threshold)}`;
+function driftPoints(batches: BatchResult[]): DriftPoint[] {
+  return batches.map((result) => ({
+    batch: String(result.batch),
+    share: measuredShare(result.drift),
+    threshold: result.drift?.threshold ?? null,
+    tone: driftVerdict(result.drift).tone,
+  }));
+}
+
+/** Drift share per batch, coloured by the pipeline's verdict, against each run's threshold. */
+export function DriftChart({ batches, describedBy }: DriftChartProps) {
+  const points = driftPoints(batches);
+  const thresholds = [...new Set(points.flatMap((point) => point.threshold ?? []))];
+  const single = thresholds.length === 1 ? thresholds[0] : undefined;
+  const thresholdLabel =
+    single !== undefined ? `threshold ${formatShare(single)}` : "each run's own threshold";
+  const tones = (Object.keys(DRIFT_TONE_LABELS) as DriftTone[]).filter((tone) =>
+    points.some((point) => point.tone === tone && point.share !== null),
+  );
   return (
     <figure
       className="chart drift-chart"
-      aria-label={`Drift share per batch; dashed line at the ${thresholdLabel}`}
+      aria-label={`Drift share per batch${thresholds.length > 0 ? `; dashed: ${thresholdLabel}` : ""}`}
       aria-describedby={describedBy}
     >
       <ChartFrame height={280}>
-        <BarChart data={points} margin={{ top: 24, right: 16, bottom: 8, left: 0 }}>
+        <ComposedChart data={points} margin={{ top: 24, right: 8, bottom: 8, left: 0 }}>
           <CartesianGrid vertical={false} stroke="var(--chart-grid)" />
           <XAxis
             dataKey="batch"
@@ -72,7 +102,7 @@ export function DriftChart({ batches, threshold, describedBy }: DriftChartProps)
             tickFormatter={(value: number) => value.toFixed(2)}
             tickLine={false}
             axisLine={false}
-            width={44}
+            width={36}
             tick={{ fill: "var(--text-muted)", fontSize: 12 }}
           />
           {chanceBandAreas(batches)}
@@ -87,8 +117,10 @@ export function DriftChart({ batches, threshold, describedBy }: DriftChartProps)
             {points.map((point) => (
               <Cell
                 key={point.batch}
-                className={point.atOrAboveThreshold ? "bar bar--drift" : "bar bar--ok"}
-                fill={point.atOrAboveThreshold ? "var(--color-drift)" : "var(--color-ok)"}
+                className={`bar bar--${point.tone}`}
+                data-tone={point.tone}
+                data-batch={point.batch}
+                fill={TONE_FILL[point.tone]}
               />
             ))}
             <LabelList
@@ -99,33 +131,49 @@ export function DriftChart({ batches, threshold, describedBy }: DriftChartProps)
               fontSize={12}
             />
           </Bar>
-          <ReferenceLine
-            y={threshold}
-            className="drift-threshold"
-            stroke="var(--color-threshold)"
-            strokeDasharray="6 4"
-            strokeWidth={1.5}
-            ifOverflow="extendDomain"
-            label={{
-              value: thresholdLabel,
-              position: "insideBottomLeft",
-              fill: "var(--text)",
-              fontSize: 12,
-            }}
-          />
-        </BarChart>
+          {single !== undefined && (
+            <ReferenceLine
+              y={single}
+              className="drift-threshold"
+              stroke="var(--color-threshold)"
+              strokeDasharray="6 4"
+              strokeWidth={1.5}
+              ifOverflow="extendDomain"
+              label={{
+                value: thresholdLabel,
+                position: "insideBottomLeft",
+                fill: "var(--text)",
+                fontSize: 12,
+              }}
+            />
+          )}
+          {thresholds.length > 1 && (
+            <Scatter
+              dataKey="threshold"
+              name="Threshold"
+              className="drift-threshold"
+              isAnimationActive={false}
+              shape={ThresholdMark}
+            />
+          )}
+        </ComposedChart>
       </ChartFrame>
       <figcaption className="chart__legend">
-        <span className="legend-item">
-          <span className="legend-swatch legend-swatch--ok" aria-hidden="true" /> below threshold
-        </span>
-        <span className="legend-item">
-          <span className="legend-swatch legend-swatch--drift" aria-hidden="true" /> at or above the
-          threshold
-        </span>
-        <span className="legend-item">
-          <span className="legend-swatch legend-swatch--line" aria-hidden="true" /> {thresholdLabel}
-        </span>
+        {tones.map((tone) => (
+          <span className="legend-item" key={tone}>
+            <span className={`legend-swatch legend-swatch--${tone}`} aria-hidden="true" />{" "}
+            {DRIFT_TONE_LABELS[tone]}
+          </span>
+        ))}
+        {thresholds.length > 0 && (
+          <span className="legend-item">
+            <span className="legend-swatch legend-swatch--line" aria-hidden="true" />{" "}
+            {thresholdLabel}
+          </span>
+        )}
+        {points.some((point) => point.share === null) && (
+          <span className="legend-item">no bar: no drift measured (batch 0 is the reference)</span>
+        )}
         <ChanceBandLegend batches={batches} />
       </figcaption>
     </figure>

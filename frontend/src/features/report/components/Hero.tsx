@@ -37,6 +37,12 @@ export function Hero({ summary }: { summary: Summary | undefined }) {
         patient data is checked for drift; when the data has shifted, a new model is trained and a
         quality gate decides whether it replaces the one in Production.
       </p>
+      <p className="hero__note">
+        The target is <strong>any readmission</strong> (<code>readmitted</code> is not
+        &ldquo;NO&rdquo;: within 30 days or later), not the usual 30-day readmission. AUC ranks the
+        predicted risks; F1, precision and recall count a prediction as positive at a 0.5
+        probability cut-off.
+      </p>
       {summary ? (
         <dl className="stats" aria-label="Key figures">
           <StatCard

@@ -1,7 +1,7 @@
 import { render, screen, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 
-import { BATCHES, batchFixture } from "../../../test/fixtures";
+import { BATCHES, batchFixture, drift } from "../../../test/fixtures";
 import { MetricsTable } from "./MetricsTable";
 
 function bodyRows() {
@@ -25,7 +25,7 @@ describe("MetricsTable", () => {
       .getAllByRole("cell")
       .map((cell) => cell.textContent);
     expect(within(row(3)).getByRole("rowheader")).toHaveTextContent("3");
-    expect(deploy.slice(0, 3)).toEqual(["0.35", "Yes", "Drift Detected → Retrained"]);
+    expect(deploy.slice(0, 3)).toEqual(["0.35", "Yes", "Retrained → deployed"]);
     expect(deploy.slice(3)).toEqual([
       "0.641",
       "0.180",
@@ -38,12 +38,18 @@ describe("MetricsTable", () => {
     ]);
   });
 
-  it("shows — for batch 0's Retrained? and for a model that was not trained", () => {
+  it("says a retrain was forced, from the drift run's logged reason", () => {
+    const forced = { ...batchFixture(3), drift: drift(0.02, [], "forced") };
+    render(<MetricsTable batches={[forced]} id="t" />);
+    expect(within(row(0)).getAllByRole("cell")[1]).toHaveTextContent("Yes (forced)");
+  });
+
+  it("shows — for batch 0's drift share and Retrained?, and for a model that was not trained", () => {
     render(<MetricsTable batches={BATCHES} id="t" />);
     const baseline = within(row(0))
       .getAllByRole("cell")
       .map((cell) => cell.textContent);
-    expect(baseline.slice(0, 3)).toEqual(["0.00", "—", "Baseline"]);
+    expect(baseline.slice(0, 3)).toEqual(["—", "—", "Baseline"]);
     expect(baseline.slice(7)).toEqual(["—", "—", "—", "—"]);
     const noDrift = within(row(1))
       .getAllByRole("cell")

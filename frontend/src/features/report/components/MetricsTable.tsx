@@ -1,6 +1,7 @@
 import type { BatchResult, ModelScores } from "../../../api/types";
 import { DASH, formatScore, formatShare, formatYesNo } from "../../../lib/format";
 import { decisionInfo } from "../decisions";
+import { measuredShare } from "../driftVerdict";
 import { SCORES } from "../scores";
 import { AucWithInterval } from "./evidence/AucWithInterval";
 
@@ -29,74 +30,77 @@ function ScoreCells({ scores, group }: { scores: ModelScores | null; group: stri
 /** Every number of the report in one table: also the drift chart's text alternative. */
 export function MetricsTable({ batches, id }: { batches: BatchResult[]; id: string }) {
   return (
-    <div className="table-scroll" tabIndex={0} role="region" aria-labelledby={`${id}-caption`}>
-      <table className="metrics-table" id={id}>
-        <caption id={`${id}-caption`}>
-          Drift share, decision and model scores per batch (Prod = the Production model, New = the
-          retrained candidate, both on the batch&rsquo;s test set)
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col" rowSpan={2}>
-              Batch
-            </th>
-            <th scope="col" rowSpan={2}>
-              Drift Share
-            </th>
-            <th scope="col" rowSpan={2}>
-              Retrained?
-            </th>
-            <th scope="col" rowSpan={2}>
-              Decision
-            </th>
-            <th scope="colgroup" colSpan={4} className="group group-start">
-              Production model
-            </th>
-            <th scope="colgroup" colSpan={4} className="group group-start">
-              New model
-            </th>
-          </tr>
-          <tr>
-            {SCORES.map(([key, label]) => (
-              <th
-                scope="col"
-                key={`prod-${key}`}
-                className={key === "auc" ? "num group-start" : "num"}
-              >
-                <span className="visually-hidden">Prod </span>
-                {label}
+    <>
+      <p className="table-scroll__hint" aria-hidden="true">
+        Scroll sideways for every column →
+      </p>
+      <div className="table-scroll" tabIndex={0} role="region" aria-labelledby={`${id}-caption`}>
+        <table className="metrics-table" id={id}>
+          <caption id={`${id}-caption`}>
+            Drift share, decision and model scores per batch (Prod = the Production model, New = the
+            retrained candidate, both on the batch&rsquo;s test set; F1, precision and recall at a
+            0.5 cut-off; batch 0 is the reference, so no drift is measured)
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col" rowSpan={2}>
+                Batch
               </th>
-            ))}
-            {SCORES.map(([key, label]) => (
-              <th
-                scope="col"
-                key={`new-${key}`}
-                className={key === "auc" ? "num group-start" : "num"}
-              >
-                <span className="visually-hidden">New </span>
-                {label}
+              <th scope="col" rowSpan={2}>
+                Drift Share
               </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {batches.map((result) => {
-            const share = result.drift?.share ?? (result.batch === 0 ? 0 : null);
-            return (
-              <tr key={result.batch}>
-                <th scope="row">{result.batch}</th>
-                <td className="num">{formatShare(share)}</td>
-                <td>{result.batch === 0 ? DASH : formatYesNo(result.retrained)}</td>
-                <td className="decision-cell">
-                  {result.decision ? decisionInfo(result.decision).label : DASH}
-                </td>
-                <ScoreCells scores={result.production} group="Prod" />
-                <ScoreCells scores={result.new} group="New" />
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+              <th scope="col" rowSpan={2}>
+                Retrained?
+              </th>
+              <th scope="col" rowSpan={2}>
+                Decision
+              </th>
+              <th scope="colgroup" colSpan={4} className="group group-start">
+                Production model
+              </th>
+              <th scope="colgroup" colSpan={4} className="group group-start">
+                New model
+              </th>
+            </tr>
+            <tr>
+              {(["Prod", "New"] as const).map((group) =>
+                SCORES.map(([key, label]) => (
+                  <th
+                    scope="col"
+                    key={`${group}-${key}`}
+                    className={key === "auc" ? "num group-start" : "num"}
+                  >
+                    <span className="visually-hidden">{group} </span>
+                    {label}
+                  </th>
+                )),
+              )}
+            </tr>
+          </thead>
+          <tbody>
+            {batches.map((result) => {
+              const forced = result.retrained === true && result.drift?.trigger_reason === "forced";
+              return (
+                <tr key={result.batch}>
+                  <th scope="row">{result.batch}</th>
+                  <td className="num">{formatShare(measuredShare(result.drift))}</td>
+                  <td>
+                    {result.batch === 0 ? DASH : formatYesNo(result.retrained)}
+                    {forced && " (forced)"}
+                  </td>
+                  <td
+                    className={`decision-cell decision-cell--${decisionInfo(result.decision).tone}`}
+                  >
+                    {result.decision ? decisionInfo(result.decision).label : DASH}
+                  </td>
+                  <ScoreCells scores={result.production} group="Prod" />
+                  <ScoreCells scores={result.new} group="New" />
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+    </>
   );
 }

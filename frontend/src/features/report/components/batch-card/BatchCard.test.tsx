@@ -2,41 +2,97 @@ import { screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 
-import { FixtureApi, THRESHOLD, batchFixture } from "../../../../test/fixtures";
+import { FixtureApi, batchFixture, drift } from "../../../../test/fixtures";
 import { renderWithApi } from "../../../../test/render";
 import { BatchCard } from "./BatchCard";
 
 describe("BatchCard", () => {
-  it("explains batch 0 as the baseline, without a drift section", () => {
-    renderWithApi(<BatchCard result={batchFixture(0)} threshold={THRESHOLD} />);
+  it("explains batch 0 as the baseline of the model it captured, without a drift section", () => {
+    renderWithApi(<BatchCard result={batchFixture(0)} />);
     expect(screen.getByRole("heading", { level: 3, name: "Batch 0" })).toBeInTheDocument();
-    expect(screen.getByText("Initial Training — Baseline")).toBeInTheDocument();
+    expect(
+      screen.getByText("Baseline: Production model version 1 on the initial test set"),
+    ).toBeInTheDocument();
+    expect(screen.getByRole("region", { name: "Production model" })).toHaveTextContent(
+      "version 1, on initial_test",
+    );
     expect(screen.getByText("Baseline")).toHaveClass("badge--baseline");
     expect(screen.queryByText("Drift share")).not.toBeInTheDocument();
     expect(screen.queryByRole("region", { name: "New model" })).not.toBeInTheDocument();
   });
 
-  it("shows drift against the threshold and the columns that drifted", () => {
-    renderWithApi(<BatchCard result={batchFixture(3)} threshold={THRESHOLD} />);
+  it("never says 'the first model' when batch 0 captured a later Production version", () => {
+    const result = batchFixture(0);
+    if (!result.production) throw new Error("fixture batch 0 has scores");
+    result.production.version = "4";
+    const { container } = renderWithApi(<BatchCard result={result} />);
+    expect(container).toHaveTextContent("Production model version 4 on the initial test set");
+    expect(container).not.toHaveTextContent(/first model/i);
+  });
+
+  it("names the model version of every score card", () => {
+    renderWithApi(<BatchCard result={batchFixture(4)} />);
+    expect(screen.getByRole("region", { name: "Production model" })).toHaveTextContent(
+      "version 2, on batch_4_test",
+    );
+    expect(screen.getByRole("region", { name: "New model" })).toHaveTextContent(
+      "version 3, on batch_4_test",
+    );
+  });
+
+  it("shows the pipeline's verdict and the columns that drifted", () => {
+    renderWithApi(<BatchCard result={batchFixture(3)} />);
     expect(screen.getByText("0.35")).toBeInTheDocument();
-    expect(screen.getByText("(at or above the threshold of 0.30)")).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        "Retraining triggered by drift (drift share 0.35 at or above the 0.30 threshold).",
+      ),
+    ).toBeInTheDocument();
     expect(screen.getByText("5 of 40")).toBeInTheDocument();
     const chips = screen.getAllByRole("listitem").map((item) => item.textContent);
     expect(chips).toEqual(["age", "race", "gender", "number_inpatient", "num_medications"]);
   });
 
+  it("says a forced retrain was forced, with the share below that run's threshold", () => {
+    const result = {
+      ...batchFixture(3),
+      drift: drift(0.02, ["age"], "forced", 0.4),
+    };
+    const { container } = renderWithApi(<BatchCard result={result} />);
+    const verdict = screen.getByText(
+      "Retraining forced (drift share 0.02 below the 0.40 threshold).",
+    );
+    expect(verdict).toHaveAttribute("data-tone", "forced");
+    expect(container).not.toHaveTextContent(/triggered by drift|enough columns drifted/i);
+  });
+
+  it("follows the API's verdict even where share and threshold would say otherwise", () => {
+    // 0.35 is above 0.30, yet the pipeline logged no retraining: the card must follow the log.
+    const result = { ...batchFixture(3), drift: drift(0.35, ["age"], "none") };
+    renderWithApi(<BatchCard result={result} />);
+    expect(
+      screen.getByText("No retraining (drift share 0.35 below the 0.30 threshold)."),
+    ).toHaveAttribute("data-tone", "quiet");
+  });
+
+  it("says when the verdict was derived by the API for a store that did not log it", () => {
+    const derived = { ...drift(0.35, ["age"], "drift"), trigger_logged: false };
+    renderWithApi(<BatchCard result={{ ...batchFixture(3), drift: derived }} />);
+    expect(screen.getByText(/this run did not log the verdict/i)).toBeInTheDocument();
+  });
+
   it("shows the decision from the API with its meaning, even when metrics look otherwise", () => {
     // AUC improved, yet the API says SKIP: the card must follow the API, not re-derive it.
     const result = { ...batchFixture(5), auc_improvement: 0.05 };
-    renderWithApi(<BatchCard result={result} threshold={THRESHOLD} />);
+    renderWithApi(<BatchCard result={result} />);
     expect(screen.getByText("SKIP")).toBeInTheDocument();
-    expect(screen.getByText("Retrained → Kept Current Model")).toHaveClass("badge--kept");
-    expect(screen.getByText(/kept the current Production model/)).toBeInTheDocument();
+    expect(screen.getByText("Retrained → kept Production")).toHaveClass("badge--kept");
+    expect(screen.getByText(/the quality gate kept the Production model/)).toBeInTheDocument();
     expect(screen.getByText(/Production model unchanged/)).toBeInTheDocument();
   });
 
   it("shows the new model's scores with signed deltas against Production", () => {
-    renderWithApi(<BatchCard result={batchFixture(4)} threshold={THRESHOLD} />);
+    renderWithApi(<BatchCard result={batchFixture(4)} />);
     const candidate = screen.getByRole("region", { name: "New model" });
     const auc = within(candidate).getByText("AUC").closest(".score");
     expect(auc).toHaveTextContent("0.648");
@@ -48,10 +104,7 @@ describe("BatchCard", () => {
 
   it("fetches the ROC curves only when opened, and draws both with AUC in the legend", async () => {
     const api = new FixtureApi();
-    const { container } = renderWithApi(
-      <BatchCard result={batchFixture(3)} threshold={THRESHOLD} />,
-      api,
-    );
+    const { container } = renderWithApi(<BatchCard result={batchFixture(3)} />, api);
     expect(api.count("roc")).toBe(0);
     const toggle = screen.getByRole("button", { name: /show roc curve/i });
     expect(toggle).toHaveAttribute("aria-expanded", "false");
@@ -69,10 +122,7 @@ describe("BatchCard", () => {
     const api = new FixtureApi();
     const fpr = Array.from({ length: 450 }, (_, index) => index / 449);
     api.rocData.set(3, { batch: 3, production: { fpr, tpr: fpr, auc: 0.5 }, new: null });
-    const { container } = renderWithApi(
-      <BatchCard result={batchFixture(3)} threshold={THRESHOLD} />,
-      api,
-    );
+    const { container } = renderWithApi(<BatchCard result={batchFixture(3)} />, api);
     await userEvent.click(screen.getByRole("button", { name: /show roc curve/i }));
     await screen.findByText("Production (AUC 0.500)");
     const path = container.querySelector("path.recharts-line-curve")?.getAttribute("d") ?? "";
@@ -81,7 +131,7 @@ describe("BatchCard", () => {
 
   it("says so when a batch has no ROC curve (404)", async () => {
     const api = new FixtureApi();
-    renderWithApi(<BatchCard result={batchFixture(1)} threshold={THRESHOLD} />, api);
+    renderWithApi(<BatchCard result={batchFixture(1)} />, api);
     await userEvent.click(screen.getByRole("button", { name: /show roc curve/i }));
     expect(await screen.findByText("ROC curve not available for this batch.")).toBeInTheDocument();
   });
@@ -89,7 +139,7 @@ describe("BatchCard", () => {
   it("says so when the curves are empty", async () => {
     const api = new FixtureApi();
     api.rocData.set(2, { batch: 2, production: { fpr: [], tpr: [], auc: null }, new: null });
-    renderWithApi(<BatchCard result={batchFixture(2)} threshold={THRESHOLD} />, api);
+    renderWithApi(<BatchCard result={batchFixture(2)} />, api);
     await userEvent.click(screen.getByRole("button", { name: /show roc curve/i }));
     expect(await screen.findByText("ROC curve not available for this batch.")).toBeInTheDocument();
   });
@@ -102,7 +152,7 @@ describe("BatchCard", () => {
       deployed: null,
       production: null,
     };
-    renderWithApi(<BatchCard result={result} threshold={THRESHOLD} />);
+    renderWithApi(<BatchCard result={result} />);
     expect(screen.getByText("No Gate Result")).toBeInTheDocument();
     const production = screen.getByRole("region", { name: "Production model" });
     expect(within(production).getAllByText("—")).toHaveLength(4);
@@ -122,7 +172,7 @@ describe("BatchCard", () => {
         drifted_columns: [{ column: "<script>window.__xss=1</script>" }],
       },
     };
-    const { container } = renderWithApi(<BatchCard result={result} threshold={THRESHOLD} />);
+    const { container } = renderWithApi(<BatchCard result={result} />);
     expect(screen.getByText(attack)).toBeInTheDocument();
     expect(screen.getByText("<script>window.__xss=1</script>")).toBeInTheDocument();
     expect(container.querySelector("img, script")).toBeNull();
@@ -130,7 +180,7 @@ describe("BatchCard", () => {
   });
 
   it("links the run in MLflow when the API gives an http URL", () => {
-    renderWithApi(<BatchCard result={batchFixture(0)} threshold={THRESHOLD} />);
+    renderWithApi(<BatchCard result={batchFixture(0)} />);
     expect(screen.getByRole("link", { name: /open in mlflow/i })).toHaveAttribute(
       "href",
       "http://127.0.0.1:5000/#/experiments/2/runs/gate-0",

@@ -8,13 +8,18 @@ import { DecisionSection } from "./DecisionSection";
 import { DriftSection } from "./DriftSection";
 import { RunNotes } from "./RunNotes";
 
-interface BatchCardProps {
-  result: BatchResult;
-  threshold: number;
+/** Batch 0 says which model it captured: the Production model of that moment, by version. */
+function BaselineSubtitle({ version }: { version: string | null | undefined }) {
+  return (
+    <p className="batch-card__subtitle">
+      Baseline: {version ? `Production model version ${version}` : "the Production model"} on the
+      initial test set
+    </p>
+  );
 }
 
 /** One batch: what the data did, what the pipeline decided, and how the models scored. */
-export function BatchCard({ result, threshold }: BatchCardProps) {
+export function BatchCard({ result }: { result: BatchResult }) {
   const isBaseline = result.batch === 0;
   const headingId = `batch-${result.batch}-heading`;
   return (
@@ -27,11 +32,11 @@ export function BatchCard({ result, threshold }: BatchCardProps) {
       <header className="batch-card__header">
         <div>
           <h3 id={headingId}>Batch {result.batch}</h3>
-          {isBaseline && <p className="batch-card__subtitle">Initial Training — Baseline</p>}
+          {isBaseline && <BaselineSubtitle version={result.production?.version} />}
         </div>
         <DecisionBadge decision={result.decision} />
       </header>
-      {!isBaseline && <DriftSection drift={result.drift} threshold={threshold} />}
+      {!isBaseline && <DriftSection drift={result.drift} />}
       <DecisionSection result={result} />
       <BatchScores result={result} />
       <BatchEvidence result={result} />

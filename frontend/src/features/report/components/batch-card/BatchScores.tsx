@@ -2,6 +2,11 @@ import type { BatchResult } from "../../../../api/types";
 import { candidateDeltas } from "../../scores";
 import { ScoreCard } from "../ScoreCards";
 
+function subtitle(version: string | null | undefined, testSet: string | null): string {
+  const model = version ? `version ${version}` : "version not recorded";
+  return testSet ? `${model}, on ${testSet}` : model;
+}
+
 /** Production's scores on the batch's test set and, when one was trained, the candidate's. */
 export function BatchScores({ result }: { result: BatchResult }) {
   const retrained = result.retrained === true && result.new !== null;
@@ -13,15 +18,13 @@ export function BatchScores({ result }: { result: BatchResult }) {
     >
       <ScoreCard
         title="Production model"
-        subtitle={result.test_set ? `on ${result.test_set}` : undefined}
+        subtitle={subtitle(result.production?.version, result.test_set)}
         scores={result.production}
       />
       {retrained && (
         <ScoreCard
           title="New model"
-          subtitle={
-            result.model_version ? `version ${result.model_version}` : "retrained candidate"
-          }
+          subtitle={subtitle(result.new?.version ?? result.model_version, result.test_set)}
           scores={result.new}
           deltas={candidateDeltas(result.production, result.new, {
             auc: result.auc_improvement,

@@ -1,5 +1,6 @@
 import type { DriftResult } from "../../../../api/types";
 import { DASH, formatCount, formatShare } from "../../../../lib/format";
+import { driftVerdict, measuredShare } from "../../driftVerdict";
 
 function DriftedColumns({ drift }: { drift: DriftResult }) {
   if (drift.drifted_columns === null || drift.drifted_columns === undefined) {
@@ -26,14 +27,8 @@ function DriftedColumns({ drift }: { drift: DriftResult }) {
   );
 }
 
-/** Drift share against the threshold, in words and numbers. */
-export function DriftSection({
-  drift,
-  threshold,
-}: {
-  drift: DriftResult | null;
-  threshold: number;
-}) {
+/** The drift share, the pipeline's retrain verdict in words, and the columns that drifted. */
+export function DriftSection({ drift }: { drift: DriftResult | null }) {
   if (!drift) {
     return (
       <div className="batch-card__drift">
@@ -41,20 +36,27 @@ export function DriftSection({
       </div>
     );
   }
-  const share = drift.share;
-  const comparison =
-    share === null
-      ? "not measured"
-      : share >= threshold
-        ? `at or above the threshold of ${formatShare(threshold)}`
-        : `below the threshold of ${formatShare(threshold)}`;
+  const verdict = driftVerdict(drift);
   return (
     <div className="batch-card__drift">
+      <p className={`drift-verdict drift-verdict--${verdict.tone}`} data-tone={verdict.tone}>
+        {verdict.words}
+        {verdict.derived && (
+          <span className="muted">
+            {" "}
+            This run did not log the verdict; the report API derived it from the share and the
+            run&rsquo;s threshold.
+          </span>
+        )}
+      </p>
       <dl className="facts">
         <div>
           <dt>Drift share</dt>
           <dd>
-            <strong>{formatShare(share)}</strong> <span className="muted">({comparison})</span>
+            <strong>{formatShare(measuredShare(drift))}</strong>
+            {drift.threshold !== null && drift.threshold !== undefined && (
+              <span className="muted"> (threshold {formatShare(drift.threshold)})</span>
+            )}
           </dd>
         </div>
         <div>
