@@ -28,19 +28,35 @@ import math
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
+from backend import evidence
 from backend.mlflow_reader import RegistryVersion, RunRecord, StoreSnapshot
 from backend.schemas import (
+    AucDifference,
+    AucOnTestSet,
+    AverageEffect,
     BatchesResponse,
     BatchResult,
+    Calibration,
+    ChanceBand,
     DriftedColumn,
     DriftResult,
+    GateComparison,
     ModelScores,
     ProductionModel,
     Summary,
 )
 from pipeline import contract
-from pipeline.contract import Decision, TriggerReason
+from pipeline.contract import (
+    AlarmOutcome,
+    AucChange,
+    Decision,
+    EvidenceMetric,
+    EvidenceParam,
+    TriggerReason,
+)
+from pipeline.contract import EvidenceTag as ETag
 from pipeline.mlflow_store import (
     FINISHED,
     MAX_BATCH_NUMBER,
@@ -53,6 +69,7 @@ from pipeline.mlflow_store import production_of as production_version
 
 __all__ = ["MAX_BATCH_NUMBER", "is_gate_run", "parse_batch_number", "production_version"]
 
+_Verdict = TypeVar("_Verdict", AucChange, AlarmOutcome)
 REPORT_TITLE = "Health Predict: drift-aware retraining report"
 
 
@@ -118,15 +135,119 @@ def run_url(mlflow_ui_url: str | None, run: RunRecord) -> str | None:
     return f"{mlflow_ui_url.rstrip('/')}/#/experiments/{run.experiment_id}/runs/{run.run_id}"
 
 
+def _metric(run: RunRecord, name: str) -> float | None:
+    return finite(run.metrics.get(name))
+
+
+def _calibration(run: RunRecord, prefix: str) -> Calibration | None:
+    calibration = Calibration(
+        brier=_metric(run, contract.brier_metric(prefix)),
+        ece=_metric(run, contract.ece_metric(prefix)),
+        slope=_metric(run, contract.calibration_slope_metric(prefix)),
+        intercept=_metric(run, contract.calibration_intercept_metric(prefix)),
+    )
+    return None if all(v is None for v in calibration.model_dump().values()) else calibration
+
+
 def _scores(
-    run: RunRecord, metric_name: Callable[[str], str], version_param: str | None
+    run: RunRecord, prefix: str, metric_name: Callable[[str], str], version: str | None = None
 ) -> ModelScores:
-    """A model's scores on the gate's test set, and the registered version they belong to."""
-    values: dict[str, object] = {
-        score: finite(run.metrics.get(metric_name(score))) for score in contract.SCORES
-    }
-    values["version"] = run.params.get(version_param) if version_param else None
-    return ModelScores.model_validate(values)
+    """A model's logged scores with the evidence the run has for it (intervals, calibration)."""
+    values = {score: _metric(run, metric_name(score)) for score in contract.SCORES}
+    high = _metric(run, contract.auc_ci_high_metric(prefix))
+    return ModelScores.model_validate(
+        {
+            **values,
+            "version": version,
+            "auc_ci_low": _metric(run, contract.auc_ci_low_metric(prefix)),
+            "auc_ci_high": high,
+            "worse_than_chance": evidence.worse_than_chance(high),
+            "calibration": _calibration(run, prefix),
+        }
+    )
+
+
+def _initial_scores(run: RunRecord) -> ModelScores | None:
+    """The never-retrained model; None when the run did not score it."""
+    if _metric(run, contract.initial_metric("auc")) is None:
+        return None
+    version = run.params.get(EvidenceParam.INITIAL_MODEL_VERSION)
+    return _scores(run, contract.INITIAL_PREFIX, contract.initial_metric, version)
+
+
+def _difference(run: RunRecord, delta: str, low: str, high: str, p: str | None) -> AucDifference:
+    return AucDifference(
+        delta=_metric(run, delta),
+        ci_low=_metric(run, low),
+        ci_high=_metric(run, high),
+        p_value=_metric(run, p) if p is not None else None,
+    )
+
+
+def _recorded(difference: AucDifference) -> AucDifference | None:
+    return difference if difference.ci_low is not None or difference.ci_high is not None else None
+
+
+def _gate_comparison(run: RunRecord) -> GateComparison | None:
+    """Candidate minus Production with the pipeline's verdict; None when not recorded."""
+    difference = _difference(
+        run,
+        contract.Metric.AUC_IMPROVEMENT,
+        EvidenceMetric.AUC_IMPROVEMENT_CI_LOW,
+        EvidenceMetric.AUC_IMPROVEMENT_CI_HIGH,
+        EvidenceMetric.AUC_IMPROVEMENT_P_VALUE,
+    )
+    verdict = _enum(AucChange, run.tags.get(ETag.AUC_CHANGE))
+    if _recorded(difference) is None and verdict is None:
+        return None
+    return GateComparison(**difference.model_dump(), verdict=verdict)
+
+
+def _net_effect(run: RunRecord) -> AucDifference | None:
+    return _recorded(
+        _difference(
+            run,
+            EvidenceMetric.NET_AUC_CHANGE,
+            EvidenceMetric.NET_AUC_CHANGE_CI_LOW,
+            EvidenceMetric.NET_AUC_CHANGE_CI_HIGH,
+            EvidenceMetric.NET_AUC_CHANGE_P_VALUE,
+        )
+    )
+
+
+def _initial_auc_shift(run: RunRecord) -> AucDifference | None:
+    return _recorded(
+        _difference(
+            run,
+            EvidenceMetric.INITIAL_AUC_SHIFT,
+            EvidenceMetric.INITIAL_AUC_SHIFT_CI_LOW,
+            EvidenceMetric.INITIAL_AUC_SHIFT_CI_HIGH,
+            None,
+        )
+    )
+
+
+def _enum(kind: type[_Verdict], raw: str | None) -> _Verdict | None:
+    """A logged verdict; an unknown value reads as not recorded (never guessed)."""
+    if raw is None:
+        return None
+    try:
+        return kind(raw.strip().lower())
+    except ValueError:
+        return None
+
+
+def _chance_band(run: RunRecord) -> ChanceBand | None:
+    band = ChanceBand(
+        p50=_metric(run, EvidenceMetric.DRIFT_SHARE_NULL_P50),
+        p95=_metric(run, EvidenceMetric.DRIFT_SHARE_NULL_P95),
+        samples=_int(parse_float(run.params.get(EvidenceParam.DRIFT_NULL_SAMPLES))),
+    )
+    return None if band.p50 is None and band.p95 is None else band
+
+
+def _int(value: float | None) -> int | None:
+    return round(value) if value is not None else None
 
 
 def _decision(run: RunRecord) -> tuple[Decision | None, str | None]:
@@ -140,8 +261,7 @@ def _decision(run: RunRecord) -> tuple[Decision | None, str | None]:
 
 
 def _int_metric(run: RunRecord, name: str) -> int | None:
-    value = finite(run.metrics.get(name))
-    return round(value) if value is not None else None
+    return _int(finite(run.metrics.get(name)))
 
 
 def drifted_columns(records: object) -> list[DriftedColumn] | None:
@@ -298,6 +418,7 @@ def drift_result(
         trigger_logged=verdict.logged,
         profile=run.params.get(contract.Param.BATCH_PROFILE),
         profile_description=run.params.get(contract.Param.BATCH_DESCRIPTION),
+        chance_band=_chance_band(run),
     )
 
 
@@ -325,7 +446,21 @@ def batch_result(
     retrained = decision in contract.RETRAINED_DECISIONS
     known = decision is not None and decision is not Decision.BASELINE
     deployed = decision in contract.DEPLOYED_DECISIONS
+    production_version_param = (
+        gate.params.get(contract.Param.PRODUCTION_MODEL_VERSION) if gate else None
+    )
     model_version = gate.params.get(contract.Param.MODEL_VERSION) if gate else None
+    production = (
+        _scores(gate, contract.PROD_PREFIX, contract.prod_metric, production_version_param)
+        if gate
+        else None
+    )
+    new = (
+        _scores(gate, contract.NEW_PREFIX, contract.new_metric, model_version if deployed else None)
+        if gate and retrained
+        else None
+    )
+    initial = _initial_scores(gate) if gate is not None else None
     return BatchResult(
         batch=batch,
         decision=decision,
@@ -333,16 +468,8 @@ def batch_result(
         retrained=retrained if known else None,
         deployed=deployed if known else None,
         drift=drift,
-        production=(
-            _scores(gate, contract.prod_metric, contract.Param.PRODUCTION_MODEL_VERSION)
-            if gate is not None
-            else None
-        ),
-        new=(
-            _scores(gate, contract.new_metric, contract.Param.MODEL_VERSION if deployed else None)
-            if gate is not None and retrained
-            else None
-        ),
+        production=production,
+        new=new,
         # No candidate (baseline, no drift): MLflow's 0 improvements mean "none", so null.
         auc_improvement=_candidate_metric(gate, contract.Metric.AUC_IMPROVEMENT, retrained),
         f1_improvement=_candidate_metric(gate, contract.Metric.F1_IMPROVEMENT, retrained),
@@ -352,6 +479,15 @@ def batch_result(
         superseded_runs=drift_runs.superseded + gate_runs.superseded,
         unfinished_newer_runs=drift_runs.unfinished_newer + gate_runs.unfinished_newer,
         mlflow_url=run_url(mlflow_ui_url, gate) if gate else None,
+        evidence_recorded=initial is not None,
+        initial=initial,
+        production_after=new if deployed and new is not None else production,
+        gate_comparison=_gate_comparison(gate) if gate is not None and retrained else None,
+        net_effect=_net_effect(gate) if gate is not None else None,
+        initial_auc_shift=_initial_auc_shift(gate) if gate is not None else None,
+        alarm_outcome=_enum(AlarmOutcome, gate.tags.get(ETag.ALARM_OUTCOME)) if gate else None,
+        positive_rate=_metric(gate, EvidenceMetric.POSITIVE_RATE_TEST) if gate else None,
+        deployed_worse_than_chance=bool(deployed and new is not None and new.worse_than_chance),
     )
 
 
@@ -362,26 +498,23 @@ def assemble_batches(
     mlflow_ui_url: str | None,
 ) -> BatchesResponse:
     batches = sorted(set(selection.drift) | set(selection.gates))
+    baseline_gate = selection.gate_run(0)
     return BatchesResponse(
         drift_threshold=drift_threshold(selection, default_threshold),
         batches=[
             batch_result(b, selection, drift_artifacts, default_threshold, mlflow_ui_url)
             for b in batches
         ],
+        initial_positive_rate=_metric(baseline_gate, EvidenceMetric.POSITIVE_RATE_TEST)
+        if baseline_gate is not None
+        else None,
     )
 
 
-def _auc_after(result: BatchResult) -> float | None:
-    """Production's AUC once the batch is done: the candidate's if it was deployed."""
-    if result.deployed and result.new is not None:
-        return result.new.auc
-    return result.production.auc if result.production is not None else None
-
-
-def production_auc(
+def production_scores(
     version: RegistryVersion, selection: Selection, batches: Sequence[BatchResult]
-) -> float | None:
-    """The AUC of the Production version on the most recent test set a gate run scored it on.
+) -> ModelScores | None:
+    """The AUC of the Production version on the latest test set a gate run scored it on.
 
     Gate runs are walked in the order they ran, not by batch number: a batch re-run after later
     batches (`batch run 3` on a finished experiment) is the most recent word. A gate run scored
@@ -403,17 +536,18 @@ def production_auc(
         _deployed_version(run, result, version) == version.version for run, result in timeline
     )
     current: str | None = None if deployed_anywhere else version.version
-    auc: float | None = None
+    scores: ModelScores | None = None
     for run, result in timeline:
         scored = run.params.get(contract.Param.PRODUCTION_MODEL_VERSION, current)
-        if scored == version.version and result.production is not None:
-            auc = result.production.auc if result.production.auc is not None else auc
+        production = result.production
+        if scored == version.version and production is not None and production.auc is not None:
+            scores = production
         deployed = _deployed_version(run, result, version)
         if deployed is not None:
             current = deployed
             if deployed == version.version and result.new is not None:
-                auc = result.new.auc
-    return auc
+                scores = result.new
+    return scores
 
 
 def _deployed_version(run: RunRecord, result: BatchResult, version: RegistryVersion) -> str | None:
@@ -486,6 +620,46 @@ def _figures_sentence(summary: Summary, last_batch: int | None) -> str:
     return sentence + "."
 
 
+def _on_test_set(result: BatchResult, scores: ModelScores | None) -> AucOnTestSet | None:
+    if scores is None or scores.auc is None:
+        return None
+    return AucOnTestSet(
+        auc=scores.auc,
+        ci_low=scores.auc_ci_low,
+        ci_high=scores.auc_ci_high,
+        worse_than_chance=scores.worse_than_chance,
+        batch=result.batch,
+        test_set=result.test_set,
+    )
+
+
+def net_effect_average(batches: Sequence[BatchResult]) -> evidence.Average | None:
+    """The net effect averaged over the retrained batches that recorded it (variances add)."""
+    effects = [
+        evidence.Effect(b.batch, b.net_effect.delta, b.net_effect.ci_low, b.net_effect.ci_high)
+        for b in batches
+        if b.decision in contract.RETRAINED_DECISIONS
+        and b.net_effect is not None
+        and b.net_effect.delta is not None
+        and b.net_effect.ci_low is not None
+        and b.net_effect.ci_high is not None
+        and b.net_effect.ci_low <= b.net_effect.ci_high
+    ]
+    return evidence.average_effect(effects)
+
+
+def _average_effect(average: evidence.Average | None) -> AverageEffect | None:
+    if average is None:
+        return None
+    return AverageEffect(
+        delta=average.delta,
+        ci_low=average.ci_low,
+        ci_high=average.ci_high,
+        p_value=average.p_value,
+        batches=list(average.batches),
+    )
+
+
 def assemble_summary(selection: Selection, batches: BatchesResponse) -> Summary:
     later = [b for b in batches.batches if b.batch >= 1]
     gated = [b for b in batches.batches if b.quality_gate_run_id is not None]
@@ -493,23 +667,38 @@ def assemble_summary(selection: Selection, batches: BatchesResponse) -> Summary:
     last = gated[-1] if gated else None
     production = None
     if selection.production is not None:
+        scores = production_scores(selection.production, selection, batches.batches)
         production = ProductionModel(
             name=contract.MODEL_NAME,
             version=selection.production.version,
-            auc=production_auc(selection.production, selection, batches.batches),
+            auc=scores.auc if scores is not None else None,
+            auc_ci_low=scores.auc_ci_low if scores is not None else None,
+            auc_ci_high=scores.auc_ci_high if scores is not None else None,
+            worse_than_chance=scores.worse_than_chance if scores is not None else None,
         )
+    after_last = last.production_after if last is not None else None
+    recorded = any(b.evidence_recorded for b in gated)
+    average = net_effect_average(later)
+    retrained = [b.batch for b in later if b.decision in contract.RETRAINED_DECISIONS]
     summary = Summary(
         title=REPORT_TITLE,
         production_model=production,
         batches_processed=sum(1 for b in later if b.quality_gate_run_id is not None),
         total_batches=len(later),
-        retraining_events=sum(1 for b in later if b.decision in contract.RETRAINED_DECISIONS),
+        retraining_events=len(retrained),
         deployments=sum(1 for b in later if b.decision in contract.DEPLOYED_DECISIONS),
         has_baseline=baseline is not None,
         start_auc=baseline.production.auc if baseline and baseline.production else None,
-        end_auc=_auc_after(last) if last is not None else None,
+        end_auc=after_last.auc if after_last is not None else None,
         drift_threshold=batches.drift_threshold,
         takeaway="",
+        evidence_recorded=recorded,
+        start=_on_test_set(baseline, baseline.production) if baseline is not None else None,
+        end_production=_on_test_set(last, after_last) if last is not None else None,
+        end_never_retrained=_on_test_set(last, last.initial) if last is not None else None,
+        net_effect_last=last.net_effect if last is not None and last.batch >= 1 else None,
+        net_effect_average=_average_effect(average),
+        retraining_takeaway=evidence.retraining_takeaway(average, retrained) if recorded else None,
     )
     return summary.model_copy(
         update={

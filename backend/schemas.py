@@ -10,7 +10,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from baseline.result import BaselineResult
-from pipeline.contract import Decision
+from pipeline.contract import AlarmOutcome, AucChange, Decision
 
 
 class _Model(BaseModel):
@@ -25,6 +25,15 @@ class Health(_Model):
     detail: str | None = None
 
 
+class Calibration(_Model):
+    """How well the model's probabilities match observed rates (ECE: 10 equal-width bins)."""
+
+    brier: float | None
+    ece: float | None
+    slope: float | None = Field(description="logistic recalibration slope on the logit (ideal 1)")
+    intercept: float | None = Field(description="calibration-in-the-large (ideal 0)")
+
+
 class ModelScores(_Model):
     """A model's scores on one batch's test set (0.5 probability cut-off)."""
 
@@ -35,6 +44,40 @@ class ModelScores(_Model):
     version: str | None = Field(
         default=None, description="the registered model version these scores belong to, if known"
     )
+    auc_ci_low: float | None = Field(default=None, description="95% interval of the AUC (DeLong)")
+    auc_ci_high: float | None = None
+    worse_than_chance: bool | None = Field(
+        default=None,
+        description="true when the AUC's whole interval lies below 0.5; null without an interval",
+    )
+    calibration: Calibration | None = Field(
+        default=None, description="calibration on this test set; null when not recorded"
+    )
+
+
+class AucDifference(_Model):
+    """A difference of two AUCs with its 95% interval (DeLong; paired on one test set)."""
+
+    delta: float | None
+    ci_low: float | None
+    ci_high: float | None
+    p_value: float | None = None
+
+
+class GateComparison(AucDifference):
+    """The gate's comparison: candidate minus Production on the batch's test split."""
+
+    verdict: AucChange | None = Field(
+        description="the pipeline's verdict: the interval against 0; null when not logged"
+    )
+
+
+class ChanceBand(_Model):
+    """Drift share of held-out reference-period samples of this batch's size: chance alone."""
+
+    p50: float | None
+    p95: float | None
+    samples: int | None = Field(description="how many reference samples were checked")
 
 
 class DriftedColumn(_Model):
@@ -92,6 +135,9 @@ class DriftResult(_Model):
     profile_description: str | None = Field(
         default=None, description="how the profile built the batch, in words"
     )
+    chance_band: ChanceBand | None = Field(
+        default=None, description="drift share expected by chance; null when not recorded"
+    )
 
 
 class BatchResult(_Model):
@@ -126,11 +172,49 @@ class BatchResult(_Model):
         default=0, description="newer runs still running or failed; the last finished one is shown"
     )
     mlflow_url: str | None = None
+    evidence_recorded: bool = Field(
+        default=False,
+        description="whether the gate run logged the evidence (never-retrained model, intervals, "
+        "calibration); false for stores written by the original pipeline",
+    )
+    initial: ModelScores | None = Field(
+        default=None, description="the never-retrained (initial) model on the same test set"
+    )
+    production_after: ModelScores | None = Field(
+        default=None,
+        description="the model in Production once this batch is decided: the candidate if "
+        "deployed, else Production",
+    )
+    gate_comparison: GateComparison | None = Field(
+        default=None, description="candidate minus Production, paired (retrain path only)"
+    )
+    net_effect: AucDifference | None = Field(
+        default=None,
+        description="Production after this batch's decision minus the never-retrained model "
+        "(paired)",
+    )
+    initial_auc_shift: AucDifference | None = Field(
+        default=None,
+        description="the never-retrained model's AUC here minus on initial_test (variances add)",
+    )
+    alarm_outcome: AlarmOutcome | None = Field(
+        default=None, description="the drift verdict crossed with significant harm, as logged"
+    )
+    positive_rate: float | None = Field(
+        default=None, description="share of positive outcomes in this batch's test set"
+    )
+    deployed_worse_than_chance: bool = Field(
+        default=False,
+        description="the deployed candidate's AUC interval lies below 0.5: never a success",
+    )
 
 
 class BatchesResponse(_Model):
     drift_threshold: float
     batches: list[BatchResult]
+    initial_positive_rate: float | None = Field(
+        default=None, description="share of positive outcomes in initial_test (batch 0)"
+    )
     stale: bool = Field(default=False, description="true when served from the last good read")
 
 
@@ -140,6 +224,26 @@ class ProductionModel(_Model):
     auc: float | None = Field(
         description="AUC of this version on the latest test set it was scored on"
     )
+    auc_ci_low: float | None = None
+    auc_ci_high: float | None = None
+    worse_than_chance: bool | None = None
+
+
+class AucOnTestSet(_Model):
+    """One AUC with its interval, and the test set it was measured on."""
+
+    auc: float | None
+    ci_low: float | None
+    ci_high: float | None
+    worse_than_chance: bool | None
+    batch: int
+    test_set: str | None
+
+
+class AverageEffect(AucDifference):
+    """Mean of per-batch effects on independent test sets: the variances add."""
+
+    batches: list[int] = Field(description="the batches averaged")
 
 
 class Summary(_Model):
@@ -155,6 +259,29 @@ class Summary(_Model):
     drift_threshold: float
     takeaway: str
     stale: bool = False
+    evidence_recorded: bool = Field(
+        default=False, description="whether the runs logged the never-retrained model's scores"
+    )
+    start: AucOnTestSet | None = Field(
+        default=None, description="batch 0: Production on initial_test (a different test set)"
+    )
+    end_production: AucOnTestSet | None = Field(
+        default=None, description="the last batch: Production after its decision"
+    )
+    end_never_retrained: AucOnTestSet | None = Field(
+        default=None, description="the last batch: the never-retrained model, same test set"
+    )
+    net_effect_last: AucDifference | None = Field(
+        default=None, description="the last batch's net effect of retraining"
+    )
+    net_effect_average: AverageEffect | None = Field(
+        default=None, description="the net effect averaged over the retrained batches"
+    )
+    retraining_takeaway: str | None = Field(
+        default=None,
+        description="did retraining help, in one sentence with its uncertainty; null when the "
+        "runs did not record the never-retrained model",
+    )
 
 
 class RocCurve(_Model):
@@ -167,6 +294,25 @@ class RocResponse(_Model):
     batch: int
     production: RocCurve | None
     new: RocCurve | None
+
+
+class ReliabilityBin(_Model):
+    mean_predicted: float
+    observed: float
+    count: int
+
+
+class ReliabilityCurve(_Model):
+    bins: list[ReliabilityBin]
+    brier: float | None
+    ece: float | None
+
+
+class CalibrationResponse(_Model):
+    batch: int
+    production: ReliabilityCurve | None
+    new: ReliabilityCurve | None
+    initial: ReliabilityCurve | None
 
 
 class BaselineResponse(BaselineResult, _Model):  # the capture's own record, as an answer

@@ -6,10 +6,18 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from backend import report, roc
+from backend import reliability, report, roc
 from backend.cache import Cached, TtlCache
-from backend.mlflow_reader import MlflowReader
-from backend.schemas import BatchesResponse, Health, RocResponse, Summary
+from backend.mlflow_reader import MlflowReader, RunRecord
+from backend.schemas import (
+    BatchesResponse,
+    BatchResult,
+    CalibrationResponse,
+    Health,
+    ReliabilityCurve,
+    RocResponse,
+    Summary,
+)
 from backend.settings import Settings
 from pipeline import contract
 from pipeline.uris import redact_uri
@@ -108,13 +116,17 @@ class ReportService:
         """`Summary` as JSON, flagged stale like `batches_json`."""
         return _summary_body(self._cache.get())
 
-    def roc(self, batch: int) -> RocResponse:
-        """The ROC curves the batch's gate run logged; `UnknownBatchError` without a gate run."""
+    def _gate(self, batch: int) -> tuple[RunRecord, BatchResult]:
+        """The batch's gate run and result; `UnknownBatchError` without a gate run."""
         current = self._cache.get().value
         gate = current.selection.gate_run(batch)
         if gate is None:
             raise UnknownBatchError(f"batch {batch} has no quality-gate run")
-        result = next(b for b in current.batches.batches if b.batch == batch)
+        return gate, next(b for b in current.batches.batches if b.batch == batch)
+
+    def roc(self, batch: int) -> RocResponse:
+        """The ROC curves the batch's gate run logged; `UnknownBatchError` without a gate run."""
+        gate, result = self._gate(batch)
         production = roc.curve_from_artifact(
             self.reader.read_json_artifact(gate, contract.ROC_PRODUCTION_ARTIFACT)
         )
@@ -124,6 +136,22 @@ class ReportService:
                 self.reader.read_json_artifact(gate, contract.ROC_NEW_ARTIFACT)
             )
         return RocResponse(batch=batch, production=production, new=new)
+
+    def calibration(self, batch: int) -> CalibrationResponse:
+        """The reliability curves the batch's gate run logged; null for those it did not."""
+        gate, result = self._gate(batch)
+
+        def curve(path: str) -> ReliabilityCurve | None:
+            return reliability.curve_from_artifact(self.reader.read_json_artifact(gate, path))
+
+        return CalibrationResponse(
+            batch=batch,
+            production=curve(contract.RELIABILITY_PRODUCTION_ARTIFACT),
+            new=curve(contract.RELIABILITY_NEW_ARTIFACT) if result.retrained else None,
+            initial=curve(contract.RELIABILITY_INITIAL_ARTIFACT)
+            if result.initial is not None
+            else None,
+        )
 
     def health(self) -> Health:
         problem = self.reader.ping()

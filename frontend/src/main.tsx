@@ -6,6 +6,7 @@ import { App } from "./app/App";
 import { AppProviders } from "./app/AppProviders";
 import { createQueryClient } from "./app/queryClient";
 import "./styles/index.css";
+import "./styles/evidence.css";
 
 const root = document.getElementById("root");
 if (!root) throw new Error("index.html has no #root element");

@@ -138,11 +138,12 @@ def test_openapi_has_clean_operation_ids_and_documented_errors() -> None:
         for method, op in methods.items()
     }
     assert set(operations) == {
-        "get_summary", "list_batches", "get_roc", "capture_baseline",
+        "get_summary", "list_batches", "get_roc", "get_calibration", "capture_baseline",
         "health", "get_config", "refresh",
     }  # fmt: skip
-    roc = spec["paths"]["/roc/{batch}"]["get"]["responses"]
-    assert roc["404"]["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorDetail")
+    for path in ("/roc/{batch}", "/calibration/{batch}"):
+        not_found = spec["paths"][path]["get"]["responses"]["404"]
+        assert not_found["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorDetail")
     baseline = spec["paths"]["/baseline"]["post"]["responses"]
     assert {"201", "401", "403", "409"} <= set(baseline)
 

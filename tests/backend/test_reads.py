@@ -184,7 +184,12 @@ def test_empty_store_is_an_empty_report(api) -> None:
     batches = api.get("/batches")
     summary = api.get("/summary")
     assert batches.status_code == 200 and summary.status_code == 200
-    assert batches.json() == {"drift_threshold": 0.3, "batches": [], "stale": False}
+    assert batches.json() == {
+        "drift_threshold": 0.3,
+        "batches": [],
+        "stale": False,
+        "initial_positive_rate": None,
+    }
     body = summary.json()
     assert body["production_model"] is None and body["total_batches"] == 0
     assert body["start_auc"] is None and body["end_auc"] is None

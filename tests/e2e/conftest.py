@@ -19,6 +19,7 @@ import pytest
 from pipeline import config
 from tests.support.servers import mlflow_server
 from tests.support.servers import report_api as run_report_api
+from tests.support.stores import BuiltStore, StoreSpec, build_store
 
 if TYPE_CHECKING:
     from tests.conftest import ExperimentStore
@@ -108,3 +109,22 @@ def forced_retrain_api(
         assert completed.returncode == 0, f"forced retrain failed:\n{completed.stderr[-3000:]}"
         with run_report_api(state, srv.url, str(storage), static_dir=DIST) as url:
             yield url
+
+
+@pytest.fixture(scope="session")
+def evidence_store(tmp_path_factory: pytest.TempPathFactory) -> BuiltStore:
+    """A store written with CONTRACT.md's "Evidence" names (tests.support.stores)."""
+    return build_store(tmp_path_factory.mktemp("evidence") / "store", StoreSpec(evidence=True))
+
+
+@pytest.fixture(scope="session")
+def evidence_report_api(
+    evidence_store: BuiltStore, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """The API and built page over the evidence store."""
+    if not (DIST / "index.html").is_file():
+        pytest.skip("frontend/dist is missing: run `scripts/build-web.sh` first")
+    log_dir = tmp_path_factory.mktemp("e2e-evidence-api")
+    storage = str(tmp_path_factory.mktemp("e2e-evidence-storage"))
+    with run_report_api(log_dir, evidence_store.tracking_uri, storage, static_dir=DIST) as url:
+        yield url

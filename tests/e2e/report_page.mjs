@@ -151,6 +151,24 @@ try {
         ).map((row) => text(row.querySelectorAll("td")[1])),
         chartDescribedBy: chart?.getAttribute("aria-describedby") ?? null,
         finalSummary: text(document.querySelector(".final-summary")),
+        // Every AUC the page shows, with the interval beside it ("" when none was recorded),
+        // and any "AUC 0.xxx" in the visible text that is not followed by its interval.
+        aucs: Array.from(document.querySelectorAll("[data-auc]")).map((node) => ({
+          auc: node.getAttribute("data-auc"),
+          interval: node.getAttribute("data-auc-interval"),
+        })),
+        bareAucs: Array.from(
+          document.querySelector("main")?.innerText.matchAll(/AUC\s+(\d\.\d{3})(?!\s*\(95% CI)/g) ?? [],
+        ).map((match) => match[0]),
+        retrainingTakeaway: text(document.querySelector(".retraining-takeaway")),
+        retrainingChart: Boolean(document.querySelector("figure.retraining-effect svg")),
+        chanceBand: {
+          legend: text(chart?.querySelector("[data-chance-band]")),
+          areas: chart?.querySelectorAll(".chance-band").length ?? 0,
+        },
+        notRecorded: Array.from(document.querySelectorAll("main *"))
+          .filter((node) => node.children.length === 0 && /did not record/.test(node.textContent ?? ""))
+          .length,
       };
     }),
   );

@@ -43,7 +43,12 @@ def test_sections_appear_in_heading_order(page_facts: dict[str, Any]) -> None:
     levels = [heading["level"] for heading in headings]
     assert all(b <= a + 1 for a, b in itertools.pairwise(levels)), levels
     sections = [heading["text"] for heading in headings if heading["level"] == 2]
-    assert sections[:3] == ["Experiment summary", "Batch by batch", "Final summary"]
+    assert sections[:4] == [
+        "Experiment summary",
+        "Did retraining help?",
+        "Batch by batch",
+        "Final summary",
+    ]
     assert "Drift progression" in [heading["text"] for heading in headings]
 
 

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from pipeline import contract
 from tests.hardening.helpers import strict_json
 from tests.support.stores import (
     BATCHES,
@@ -110,8 +111,10 @@ def test_infinite_metric_answers_null(messy_api: TestClient) -> None:
 
 def test_missing_metrics_answer_null(messy_api: TestClient) -> None:
     item = batches_by_number(messy_api)[MISSING_METRICS_BATCH]
-    scores = {name: item["production"][name] for name in ("auc", "f1", "precision", "recall")}
-    assert scores == {"auc": None, "f1": None, "precision": None, "recall": None}
+    production = item["production"]
+    assert {score: production[score] for score in contract.SCORES} == dict.fromkeys(contract.SCORES)
+    assert production["auc_ci_low"] is None and production["worse_than_chance"] is None
+    assert production["calibration"] is None and item["evidence_recorded"] is False
     assert item["auc_improvement"] is None
     drift = item["drift"]
     assert drift["share"] is None and drift["n_drifted_columns"] is None

@@ -44,7 +44,7 @@ FIRST_BATCH_START_MS = 1_760_000_000_000  # fixed: stores are reproducible for a
 NOISE_START_MS = FIRST_BATCH_START_MS + 10 * HOUR_MS  # noise is newer than every real batch
 RUN_SECONDS_MS = 10 * 60_000
 MANIFEST = "manifest.json"
-GENERATOR_VERSION = 4  # bump when the layout changes so cached stores are rebuilt
+GENERATOR_VERSION = 5  # bump when the layout changes so cached stores are rebuilt
 
 # batch_number values that are not batches: a lax parser shows or mixes them in.
 NOISE_BATCH_NUMBERS: tuple[str, ...] = (
@@ -75,6 +75,7 @@ class StoreSpec:
     drifted_column: str | None = None  # an extra drifted column in batch 3's artifact
     odd_decision: str | None = None  # a batch 7 whose gate run's decision tag is this text
     seed: int = 7
+    evidence: bool = False  # the CONTRACT.md "Evidence" names, as this project's pipeline logs
 
     def key(self) -> str:
         text = json.dumps({**asdict(self), "v": GENERATOR_VERSION}, sort_keys=True)
@@ -134,6 +135,140 @@ _PLAN: tuple[_BatchPlan, ...] = (
 BATCHES: tuple[int, ...] = tuple(plan.batch for plan in _PLAN)
 PRODUCTION_TRAINED_AT_BATCH = 4  # DEPLOY_REFRESH deployed batch 4's candidate; batch 5 skipped
 ANALYSED_COLUMNS: tuple[str, ...] = (*NUMERIC_COLUMNS, *CATEGORICAL_COLUMNS)[:40]
+
+
+@dataclass(frozen=True)
+class BatchEvidence:
+    """What an evidence store logs for one batch (CONTRACT.md "Evidence"); tests read it back."""
+
+    initial_auc: float
+    auc_half_width: float  # every AUC's 95% interval is auc +/- this
+    net_auc_change: float
+    net_half_width: float
+    gate_half_width: float  # candidate - Production (retrain path)
+    alarm_outcome: contract.AlarmOutcome
+    positive_rate: float
+    auc_change: contract.AucChange | None
+
+
+EVIDENCE_HALF_WIDTH = 0.025
+CHANCE_BAND = (0.02, 0.07)  # drift share p50, p95 expected by chance
+CHANCE_SAMPLES = 30
+# Production after each batch's decision minus the never-retrained model; the initial model's AUC.
+EVIDENCE: Mapping[int, BatchEvidence] = {
+    0: BatchEvidence(0.681, 0.02, 0.0, 0.0, 0.0, contract.AlarmOutcome.QUIET, 0.40, None),
+    1: BatchEvidence(0.676, 0.025, 0.0, 0.0, 0.0, contract.AlarmOutcome.MISSED_ALARM, 0.42, None),
+    2: BatchEvidence(0.672, 0.025, 0.0, 0.0, 0.0, contract.AlarmOutcome.QUIET, 0.45, None),
+    3: BatchEvidence(
+        0.641,
+        0.025,
+        0.027,
+        0.018,
+        0.017,
+        contract.AlarmOutcome.DRIFT_WITH_HARM,
+        0.48,
+        contract.AucChange.BETTER,
+    ),
+    4: BatchEvidence(
+        0.630,
+        0.025,
+        0.022,
+        0.02,
+        0.017,
+        contract.AlarmOutcome.HARMLESS_ALARM,
+        0.50,
+        contract.AucChange.WITHIN_NOISE,
+    ),
+    5: BatchEvidence(
+        0.600,
+        0.025,
+        0.034,
+        0.03,
+        0.017,
+        contract.AlarmOutcome.DRIFT_WITH_HARM,
+        0.52,
+        contract.AucChange.WORSE,
+    ),
+}
+
+
+def reliability_curve(shift: float) -> dict[str, object]:
+    """Ten equal-width bins whose observed rate is the mean prediction plus `shift`."""
+    bins = [
+        {
+            "mean_predicted": round(0.05 + 0.1 * i, 3),
+            "observed": round(min(1.0, max(0.0, 0.05 + 0.1 * i + shift)), 3),
+            "count": 60 - 5 * i,
+        }
+        for i in range(10)
+    ]
+    return {"bins": bins, "brier": round(0.2 + abs(shift), 4), "ece": round(abs(shift), 4)}
+
+
+def _calibration_metrics(prefix: str, shift: float) -> dict[str, float]:
+    return {
+        contract.brier_metric(prefix): round(0.2 + abs(shift), 4),
+        contract.ece_metric(prefix): round(abs(shift), 4),
+        contract.calibration_slope_metric(prefix): round(1.0 - shift, 4),
+        contract.calibration_intercept_metric(prefix): round(shift / 2, 4),
+    }
+
+
+def _gate_evidence(plan: _BatchPlan) -> tuple[dict[str, float], dict[str, str], dict[str, str]]:
+    """Metrics, tags and artifacts the evidence-logging gate adds for one batch."""
+    ev = EVIDENCE[plan.batch]
+    metrics: dict[str, float] = {
+        contract.initial_metric("auc"): ev.initial_auc,
+        contract.EvidenceMetric.POSITIVE_RATE_TEST: ev.positive_rate,
+        contract.EvidenceMetric.NET_AUC_CHANGE: ev.net_auc_change,
+        contract.EvidenceMetric.NET_AUC_CHANGE_CI_LOW: ev.net_auc_change - ev.net_half_width,
+        contract.EvidenceMetric.NET_AUC_CHANGE_CI_HIGH: ev.net_auc_change + ev.net_half_width,
+        contract.EvidenceMetric.NET_AUC_CHANGE_P_VALUE: 1.0 if ev.net_half_width == 0 else 0.1,
+        contract.EvidenceMetric.INITIAL_AUC_SHIFT: ev.initial_auc - EVIDENCE[0].initial_auc,
+        contract.EvidenceMetric.INITIAL_AUC_SHIFT_CI_LOW: ev.initial_auc
+        - EVIDENCE[0].initial_auc
+        - 0.03,
+        contract.EvidenceMetric.INITIAL_AUC_SHIFT_CI_HIGH: ev.initial_auc
+        - EVIDENCE[0].initial_auc
+        + 0.03,
+    }
+    for score, scale in zip(contract.SCORES[1:], (0.42, 0.51, 0.36), strict=True):
+        metrics[contract.initial_metric(score)] = round(ev.initial_auc * scale, 4)
+    scored = {contract.PROD_PREFIX: plan.prod_auc, contract.INITIAL_PREFIX: ev.initial_auc}
+    artifacts = {
+        contract.RELIABILITY_PRODUCTION_ARTIFACT: json.dumps(reliability_curve(0.02)),
+        contract.RELIABILITY_INITIAL_ARTIFACT: json.dumps(reliability_curve(0.05)),
+    }
+    tags = {contract.EvidenceTag.ALARM_OUTCOME: ev.alarm_outcome.value}
+    if plan.new_auc is not None:
+        scored[contract.NEW_PREFIX] = plan.new_auc
+        artifacts[contract.RELIABILITY_NEW_ARTIFACT] = json.dumps(reliability_curve(0.01))
+        delta = round(plan.new_auc - plan.prod_auc, 4)
+        metrics[contract.EvidenceMetric.AUC_IMPROVEMENT_CI_LOW] = delta - ev.gate_half_width
+        metrics[contract.EvidenceMetric.AUC_IMPROVEMENT_CI_HIGH] = delta + ev.gate_half_width
+        metrics[contract.EvidenceMetric.AUC_IMPROVEMENT_P_VALUE] = 0.3
+        assert ev.auc_change is not None
+        tags[contract.EvidenceTag.AUC_CHANGE] = ev.auc_change.value
+    for index, (prefix, auc) in enumerate(scored.items()):
+        metrics[contract.auc_ci_low_metric(prefix)] = auc - ev.auc_half_width
+        metrics[contract.auc_ci_high_metric(prefix)] = auc + ev.auc_half_width
+        metrics.update(_calibration_metrics(prefix, 0.01 * (index + 1)))
+    return metrics, tags, artifacts
+
+
+def _drift_evidence(plan: _BatchPlan, threshold: float) -> tuple[dict[str, float], dict[str, str]]:
+    metrics = {
+        contract.EvidenceMetric.DRIFT_SHARE_NULL_P50: CHANCE_BAND[0],
+        contract.EvidenceMetric.DRIFT_SHARE_NULL_P95: CHANCE_BAND[1],
+    }
+    triggered = plan.drift_share >= threshold
+    tags = {
+        contract.Tag.RETRAIN_TRIGGERED: str(triggered),
+        contract.Tag.TRIGGER_REASON: (
+            contract.TriggerReason.DRIFT if triggered else contract.TriggerReason.NONE
+        ).value,
+    }
+    return metrics, tags
 
 
 def roc_curve(auc: float, points: int = 120) -> dict[str, object]:
@@ -248,19 +383,24 @@ def _write_batches(writer: _Writer, spec: StoreSpec) -> tuple[dict[int, tuple[st
             n_total = len(records)
             texts[contract.FEATURE_DRIFT_ARTIFACT] = json.dumps(records)
         n_drifted = plan.n_drifted + (1 if spec.drifted_column and plan.batch == 3 else 0)
+        drift_metrics = {
+            contract.Metric.DRIFT_SHARE: plan.drift_share,
+            contract.Metric.N_DRIFTED_COLUMNS: n_drifted,
+            contract.Metric.N_TOTAL_COLUMNS: n_total,
+            contract.Metric.DATASET_DRIFT: float(plan.drift_share >= contract.DATASET_DRIFT_SHARE),
+        }
+        drift_tags: dict[str, str] = {}
+        if spec.evidence and plan.batch > 0:
+            extra_metrics, drift_tags = _drift_evidence(plan, contract.DEFAULT_DRIFT_THRESHOLD)
+            drift_metrics.update(extra_metrics)
+            drift_params[contract.EvidenceParam.DRIFT_NULL_SAMPLES] = str(CHANCE_SAMPLES)
         drift_id = writer.run(
             contract.DRIFT_EXPERIMENT,
             contract.drift_run_name(plan.batch),
             start_time=start,
             params=drift_params,
-            metrics={
-                contract.Metric.DRIFT_SHARE: plan.drift_share,
-                contract.Metric.N_DRIFTED_COLUMNS: n_drifted,
-                contract.Metric.N_TOTAL_COLUMNS: n_total,
-                contract.Metric.DATASET_DRIFT: float(
-                    plan.drift_share >= contract.DATASET_DRIFT_SHARE
-                ),
-            },
+            tags=drift_tags,
+            metrics=drift_metrics,
             texts=texts,
         )
         gate_params = {
@@ -278,16 +418,24 @@ def _write_batches(writer: _Writer, spec: StoreSpec) -> tuple[dict[int, tuple[st
             gate_texts[contract.ROC_NEW_ARTIFACT] = json.dumps(roc_curve(plan.new_auc))
         elif plan.batch > 0:
             gate_params[contract.Param.EVALUATION_TYPE] = contract.EVALUATION_TYPE_PRODUCTION_ONLY
+        gate_tags = {
+            contract.Tag.QUALITY_GATE: contract.Tag.TRUE,
+            contract.Tag.DECISION: plan.decision,
+        }
+        gate_metrics = _gate_metrics(plan)
+        if spec.evidence:
+            extra_metrics, extra_tags, extra_texts = _gate_evidence(plan)
+            gate_metrics.update(extra_metrics)
+            gate_tags.update(extra_tags)
+            gate_texts.update(extra_texts)
+            gate_params[contract.EvidenceParam.INITIAL_MODEL_VERSION] = "1"
         gate_id = writer.run(
             contract.TRAINING_EXPERIMENT,
             contract.quality_gate_run_name(plan.batch),
             start_time=start + 20 * 60_000,
             params=gate_params,
-            tags={
-                contract.Tag.QUALITY_GATE: contract.Tag.TRUE,
-                contract.Tag.DECISION: plan.decision,
-            },
-            metrics=_gate_metrics(plan),
+            tags=gate_tags,
+            metrics=gate_metrics,
             texts=gate_texts,
         )
         run_ids[plan.batch] = (drift_id, gate_id)
@@ -798,11 +946,15 @@ def copy_store(store: BuiltStore, destination: Path) -> BuiltStore:
 
 __all__ = [
     "BATCHES",
+    "CHANCE_BAND",
+    "CHANCE_SAMPLES",
+    "EVIDENCE",
     "MALFORMED_NAN_BATCH",
     "MISSING_METRICS_BATCH",
     "NOISE_BATCH_NUMBERS",
     "ODD_DECISION_BATCH",
     "XSS_TEXT",
+    "BatchEvidence",
     "BuiltStore",
     "ExpectedBatch",
     "StoreSpec",
@@ -810,5 +962,6 @@ __all__ = [
     "cached_store",
     "copy_store",
     "load_store",
+    "reliability_curve",
     "roc_curve",
 ]

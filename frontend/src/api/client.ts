@@ -8,6 +8,7 @@ import type { paths } from "./schema";
 import type {
   BaselineResponse,
   BatchesResponse,
+  CalibrationResponse,
   RefreshResponse,
   ReportConfig,
   RocResponse,
@@ -22,6 +23,8 @@ export interface ReportApi {
   config(): Promise<ReportConfig>;
   /** The ROC curves of one batch, or null when the API has none (404). */
   roc(batch: number): Promise<RocResponse | null>;
+  /** The reliability curves of one batch, or null when the API has none (404). */
+  calibration(batch: number): Promise<CalibrationResponse | null>;
   refresh(): Promise<RefreshResponse>;
   createBaseline(): Promise<BaselineResponse>;
 }
@@ -75,6 +78,16 @@ async function unwrap<T>(what: string, request: Promise<Outcome<T>>): Promise<T>
   return data;
 }
 
+/** A per-batch resource the API does not have (404) is null, not an error. */
+async function orNullWhenMissing<T>(request: Promise<T>): Promise<T | null> {
+  try {
+    return await request;
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return null;
+    throw error;
+  }
+}
+
 export function createHttpApi(baseUrl: string = defaultBaseUrl()): ReportApi {
   const http = createClient<paths>({ baseUrl });
   return {
@@ -82,15 +95,17 @@ export function createHttpApi(baseUrl: string = defaultBaseUrl()): ReportApi {
     summary: () => unwrap("GET /summary", http.GET("/summary")),
     batches: () => unwrap("GET /batches", http.GET("/batches")),
     config: () => unwrap("GET /config", http.GET("/config")),
-    async roc(batch) {
-      const request = http.GET("/roc/{batch}", { params: { path: { batch } } });
-      try {
-        return await unwrap(`GET /roc/${batch}`, request);
-      } catch (error) {
-        if (error instanceof ApiError && error.status === 404) return null;
-        throw error;
-      }
-    },
+    roc: (batch) =>
+      orNullWhenMissing(
+        unwrap(`GET /roc/${batch}`, http.GET("/roc/{batch}", { params: { path: { batch } } })),
+      ),
+    calibration: (batch) =>
+      orNullWhenMissing(
+        unwrap(
+          `GET /calibration/${batch}`,
+          http.GET("/calibration/{batch}", { params: { path: { batch } } }),
+        ),
+      ),
     refresh: () => unwrap("POST /refresh", http.POST("/refresh")),
     createBaseline: () => unwrap("POST /baseline", http.POST("/baseline")),
   };

@@ -60,6 +60,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/calibration/{batch}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Calibration
+         * @description Production's, the candidate's and the never-retrained model's curves, where logged.
+         */
+        get: operations["get_calibration"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/baseline": {
         parameters: {
             query?: never;
@@ -151,6 +171,69 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * AlarmOutcome
+         * @description The drift verdict crossed with significant harm to the never-retrained model.
+         * @enum {string}
+         */
+        AlarmOutcome: "drift_with_harm" | "harmless_alarm" | "missed_alarm" | "quiet";
+        /**
+         * AucChange
+         * @description New minus Production: its 95% interval against 0.
+         * @enum {string}
+         */
+        AucChange: "better" | "worse" | "within_noise";
+        /**
+         * AucDifference
+         * @description A difference of two AUCs with its 95% interval (DeLong; paired on one test set).
+         */
+        AucDifference: {
+            /** Delta */
+            delta: number | null;
+            /** Ci Low */
+            ci_low: number | null;
+            /** Ci High */
+            ci_high: number | null;
+            /** P Value */
+            p_value?: number | null;
+        };
+        /**
+         * AucOnTestSet
+         * @description One AUC with its interval, and the test set it was measured on.
+         */
+        AucOnTestSet: {
+            /** Auc */
+            auc: number | null;
+            /** Ci Low */
+            ci_low: number | null;
+            /** Ci High */
+            ci_high: number | null;
+            /** Worse Than Chance */
+            worse_than_chance: boolean | null;
+            /** Batch */
+            batch: number;
+            /** Test Set */
+            test_set: string | null;
+        };
+        /**
+         * AverageEffect
+         * @description Mean of per-batch effects on independent test sets: the variances add.
+         */
+        AverageEffect: {
+            /** Delta */
+            delta: number | null;
+            /** Ci Low */
+            ci_low: number | null;
+            /** Ci High */
+            ci_high: number | null;
+            /** P Value */
+            p_value?: number | null;
+            /**
+             * Batches
+             * @description the batches averaged
+             */
+            batches: number[];
+        };
         /** BaselineResponse */
         BaselineResponse: {
             /** Quality Gate Run Id */
@@ -222,6 +305,35 @@ export interface components {
             unfinished_newer_runs: number;
             /** Mlflow Url */
             mlflow_url?: string | null;
+            /**
+             * Evidence Recorded
+             * @description whether the gate run logged the evidence (never-retrained model, intervals, calibration); false for stores written by the original pipeline
+             * @default false
+             */
+            evidence_recorded: boolean;
+            /** @description the never-retrained (initial) model on the same test set */
+            initial?: components["schemas"]["ModelScores"] | null;
+            /** @description the model in Production once this batch is decided: the candidate if deployed, else Production */
+            production_after?: components["schemas"]["ModelScores"] | null;
+            /** @description candidate minus Production, paired (retrain path only) */
+            gate_comparison?: components["schemas"]["GateComparison"] | null;
+            /** @description Production after this batch's decision minus the never-retrained model (paired) */
+            net_effect?: components["schemas"]["AucDifference"] | null;
+            /** @description the never-retrained model's AUC here minus on initial_test (variances add) */
+            initial_auc_shift?: components["schemas"]["AucDifference"] | null;
+            /** @description the drift verdict crossed with significant harm, as logged */
+            alarm_outcome?: components["schemas"]["AlarmOutcome"] | null;
+            /**
+             * Positive Rate
+             * @description share of positive outcomes in this batch's test set
+             */
+            positive_rate?: number | null;
+            /**
+             * Deployed Worse Than Chance
+             * @description the deployed candidate's AUC interval lies below 0.5: never a success
+             * @default false
+             */
+            deployed_worse_than_chance: boolean;
         };
         /** BatchesResponse */
         BatchesResponse: {
@@ -230,11 +342,59 @@ export interface components {
             /** Batches */
             batches: components["schemas"]["BatchResult"][];
             /**
+             * Initial Positive Rate
+             * @description share of positive outcomes in initial_test (batch 0)
+             */
+            initial_positive_rate?: number | null;
+            /**
              * Stale
              * @description true when served from the last good read
              * @default false
              */
             stale: boolean;
+        };
+        /**
+         * Calibration
+         * @description How well the model's probabilities match observed rates (ECE: 10 equal-width bins).
+         */
+        Calibration: {
+            /** Brier */
+            brier: number | null;
+            /** Ece */
+            ece: number | null;
+            /**
+             * Slope
+             * @description logistic recalibration slope on the logit (ideal 1)
+             */
+            slope: number | null;
+            /**
+             * Intercept
+             * @description calibration-in-the-large (ideal 0)
+             */
+            intercept: number | null;
+        };
+        /** CalibrationResponse */
+        CalibrationResponse: {
+            /** Batch */
+            batch: number;
+            production: components["schemas"]["ReliabilityCurve"] | null;
+            new: components["schemas"]["ReliabilityCurve"] | null;
+            initial: components["schemas"]["ReliabilityCurve"] | null;
+        };
+        /**
+         * ChanceBand
+         * @description Drift share of held-out reference-period samples of this batch's size: chance alone.
+         */
+        ChanceBand: {
+            /** P50 */
+            p50: number | null;
+            /** P95 */
+            p95: number | null;
+            /**
+             * Samples
+             * @description how many reference samples were checked
+             */
+            samples: number | null;
         };
         /**
          * Decision
@@ -309,6 +469,8 @@ export interface components {
              * @description how the profile built the batch, in words
              */
             profile_description?: string | null;
+            /** @description drift share expected by chance; null when not recorded */
+            chance_band?: components["schemas"]["ChanceBand"] | null;
         };
         /** DriftedColumn */
         DriftedColumn: {
@@ -329,6 +491,22 @@ export interface components {
         ErrorDetail: {
             /** Detail */
             detail: string;
+        };
+        /**
+         * GateComparison
+         * @description The gate's comparison: candidate minus Production on the batch's test split.
+         */
+        GateComparison: {
+            /** Delta */
+            delta: number | null;
+            /** Ci Low */
+            ci_low: number | null;
+            /** Ci High */
+            ci_high: number | null;
+            /** P Value */
+            p_value?: number | null;
+            /** @description the pipeline's verdict: the interval against 0; null when not logged */
+            verdict: components["schemas"]["AucChange"] | null;
         };
         /** HTTPValidationError */
         HTTPValidationError: {
@@ -370,6 +548,20 @@ export interface components {
              * @description the registered model version these scores belong to, if known
              */
             version?: string | null;
+            /**
+             * Auc Ci Low
+             * @description 95% interval of the AUC (DeLong)
+             */
+            auc_ci_low?: number | null;
+            /** Auc Ci High */
+            auc_ci_high?: number | null;
+            /**
+             * Worse Than Chance
+             * @description true when the AUC's whole interval lies below 0.5; null without an interval
+             */
+            worse_than_chance?: boolean | null;
+            /** @description calibration on this test set; null when not recorded */
+            calibration?: components["schemas"]["Calibration"] | null;
         };
         /** ProductionModel */
         ProductionModel: {
@@ -382,11 +574,35 @@ export interface components {
              * @description AUC of this version on the latest test set it was scored on
              */
             auc: number | null;
+            /** Auc Ci Low */
+            auc_ci_low?: number | null;
+            /** Auc Ci High */
+            auc_ci_high?: number | null;
+            /** Worse Than Chance */
+            worse_than_chance?: boolean | null;
         };
         /** RefreshResponse */
         RefreshResponse: {
             /** Refreshed */
             refreshed: boolean;
+        };
+        /** ReliabilityBin */
+        ReliabilityBin: {
+            /** Mean Predicted */
+            mean_predicted: number;
+            /** Observed */
+            observed: number;
+            /** Count */
+            count: number;
+        };
+        /** ReliabilityCurve */
+        ReliabilityCurve: {
+            /** Bins */
+            bins: components["schemas"]["ReliabilityBin"][];
+            /** Brier */
+            brier: number | null;
+            /** Ece */
+            ece: number | null;
         };
         /** ReportConfig */
         ReportConfig: {
@@ -468,6 +684,27 @@ export interface components {
              * @default false
              */
             stale: boolean;
+            /**
+             * Evidence Recorded
+             * @description whether the runs logged the never-retrained model's scores
+             * @default false
+             */
+            evidence_recorded: boolean;
+            /** @description batch 0: Production on initial_test (a different test set) */
+            start?: components["schemas"]["AucOnTestSet"] | null;
+            /** @description the last batch: Production after its decision */
+            end_production?: components["schemas"]["AucOnTestSet"] | null;
+            /** @description the last batch: the never-retrained model, same test set */
+            end_never_retrained?: components["schemas"]["AucOnTestSet"] | null;
+            /** @description the last batch's net effect of retraining */
+            net_effect_last?: components["schemas"]["AucDifference"] | null;
+            /** @description the net effect averaged over the retrained batches */
+            net_effect_average?: components["schemas"]["AverageEffect"] | null;
+            /**
+             * Retraining Takeaway
+             * @description did retraining help, in one sentence with its uncertainty; null when the runs did not record the never-retrained model
+             */
+            retraining_takeaway?: string | null;
         };
         /** ValidationError */
         ValidationError: {
@@ -568,6 +805,56 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RocResponse"];
+                };
+            };
+            /** @description the batch has no quality-gate run */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description MLflow did not answer and no earlier read exists */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+        };
+    };
+    get_calibration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description batch number */
+                batch: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalibrationResponse"];
                 };
             };
             /** @description the batch has no quality-gate run */

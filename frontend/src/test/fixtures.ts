@@ -5,6 +5,7 @@ import type {
   BaselineResponse,
   BatchResult,
   BatchesResponse,
+  CalibrationResponse,
   DriftResult,
   ModelScores,
   ReportConfig,
@@ -40,6 +41,8 @@ function batch(overrides: Partial<BatchResult> & Pick<BatchResult, "batch">): Ba
     superseded_runs: 0,
     unfinished_newer_runs: 0,
     mlflow_url: null,
+    evidence_recorded: false,
+    deployed_worse_than_chance: false,
     ...overrides,
   };
 }
@@ -54,6 +57,7 @@ export function drift(
   threshold = THRESHOLD,
 ): DriftResult {
   return {
+    measured: true,
     share,
     n_drifted_columns: drifted.length,
     n_total_columns: 40,
@@ -73,10 +77,11 @@ export const BATCHES: BatchResult[] = [
     batch: 0,
     decision: "BASELINE",
     drift: {
-      share: 0,
-      n_drifted_columns: 0,
+      measured: false,
+      share: null,
+      n_drifted_columns: null,
       n_total_columns: 0,
-      dataset_drift: false,
+      dataset_drift: null,
       run_id: "drift-0",
       drifted_columns: null,
       threshold: null,
@@ -85,8 +90,8 @@ export const BATCHES: BatchResult[] = [
       trigger_logged: false,
     },
     production: scores("1", 0.681, 0.214, 0.512, 0.135),
-    auc_improvement: 0,
-    f1_improvement: 0,
+    auc_improvement: null,
+    f1_improvement: null,
     test_set: "initial_test",
     quality_gate_run_id: "gate-0",
     model_version: "1",
@@ -177,6 +182,23 @@ export const SUMMARY: Summary = {
   drift_threshold: THRESHOLD,
   takeaway: "Drift triggered retraining in 3 of 5 batches; the gate kept Production once.",
   stale: false,
+  evidence_recorded: false,
+  start: {
+    auc: 0.681,
+    ci_low: null,
+    ci_high: null,
+    worse_than_chance: null,
+    batch: 0,
+    test_set: "initial_test",
+  },
+  end_production: {
+    auc: 0.63,
+    ci_low: null,
+    ci_high: null,
+    worse_than_chance: null,
+    batch: 5,
+    test_set: "batch_5_test",
+  },
 };
 
 export const CONFIG: ReportConfig = {
@@ -204,7 +226,7 @@ export const BASELINE: BaselineResponse = {
   recall: 0.135,
 };
 
-type Call = "summary" | "batches" | "config" | "roc" | "refresh" | "createBaseline";
+type Call = "summary" | "batches" | "config" | "roc" | "calibration" | "refresh" | "createBaseline";
 
 /**
  * A ReportApi answering from fixtures and recording every call, so tests can assert what the
@@ -217,6 +239,7 @@ export class FixtureApi implements ReportApi {
   batchesData: BatchesResponse = BATCHES_RESPONSE;
   configData: ReportConfig = CONFIG;
   rocData: Map<number, RocResponse | null> = new Map([[3, ROC]]);
+  calibrationData: Map<number, CalibrationResponse | null> = new Map();
   failing = new Set<Call>();
 
   count(call: Call): number {
@@ -242,6 +265,9 @@ export class FixtureApi implements ReportApi {
   }
   roc(batchNumber: number) {
     return this.answer("roc", this.rocData.get(batchNumber) ?? null, batchNumber);
+  }
+  calibration(batchNumber: number) {
+    return this.answer("calibration", this.calibrationData.get(batchNumber) ?? null, batchNumber);
   }
   refresh() {
     return this.answer("refresh", { refreshed: true });

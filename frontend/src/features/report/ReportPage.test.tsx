@@ -25,7 +25,13 @@ describe("ReportPage", () => {
       if (index > 0) expect(level).toBeLessThanOrEqual((levels[index - 1] ?? 1) + 1);
     });
     const h2 = headings.filter((h) => h.tagName === "H2").map((h) => h.textContent);
-    expect(h2).toEqual(["Experiment summary", "Batch by batch", "Final summary", "Data sources"]);
+    expect(h2).toEqual([
+      "Experiment summary",
+      "Did retraining help?",
+      "Batch by batch",
+      "Final summary",
+      "Data sources",
+    ]);
     expect(screen.getByRole("heading", { level: 1 })).toHaveTextContent(SUMMARY.title);
     expect(container.querySelectorAll("article.batch-card")).toHaveLength(6);
   });
@@ -56,7 +62,7 @@ describe("ReportPage", () => {
     await renderReport();
     const figures = await screen.findByLabelText("Key figures");
     expect(within(figures).getByText("v3")).toBeInTheDocument();
-    expect(within(figures).getByText("HealthPredictModel · AUC 0.648")).toBeInTheDocument();
+    expect(figures).toHaveTextContent("HealthPredictModel · AUC 0.648 (interval not recorded)");
     expect(within(figures).getByText("Retraining Events").nextElementSibling).toHaveTextContent(
       "3",
     );

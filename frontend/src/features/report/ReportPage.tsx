@@ -4,6 +4,7 @@ import { BatchCard } from "./components/batch-card/BatchCard";
 import { DriftChart } from "./components/DriftChart";
 import { FinalSummary } from "./components/FinalSummary";
 import { Hero } from "./components/Hero";
+import { RetrainingSection } from "./components/evidence/RetrainingSection";
 import { MetricsTable } from "./components/MetricsTable";
 import { EmptyState, ErrorState, ReportSkeleton, StaleNotice } from "./components/States";
 import { useBatches, useSummary } from "./queries";
@@ -51,6 +52,7 @@ export function ReportPage() {
             <MetricsTable batches={results} id={TABLE_ID} />
           </div>
         </section>
+        <RetrainingSection summary={summary.data} batches={results} />
         <section className="section" aria-labelledby="batches-heading">
           <h2 id="batches-heading">Batch by batch</h2>
           <p className="section__lede">

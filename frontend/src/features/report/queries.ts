@@ -7,6 +7,7 @@ export const reportKeys = {
   summary: ["summary"] as const,
   batches: ["batches"] as const,
   roc: (batch: number) => ["roc", batch] as const,
+  calibration: (batch: number) => ["calibration", batch] as const,
 };
 
 export function useSummary() {
@@ -23,6 +24,16 @@ export function useBatches() {
 export function useRoc(batch: number, enabled: boolean) {
   const api = useApi();
   return useQuery({ queryKey: reportKeys.roc(batch), queryFn: () => api.roc(batch), enabled });
+}
+
+/** Reliability curves, like ROC curves, are fetched only once a reader opens them. */
+export function useCalibration(batch: number, enabled: boolean) {
+  const api = useApi();
+  return useQuery({
+    queryKey: reportKeys.calibration(batch),
+    queryFn: () => api.calibration(batch),
+    enabled,
+  });
 }
 
 export function useCreateBaseline() {

@@ -11,6 +11,8 @@ import {
 } from "recharts";
 
 import type { BatchResult } from "../../../api/types";
+import { chanceBandAreas } from "./evidence/chanceBandAreas";
+import { ChanceBandLegend } from "./evidence/ChanceBandLegend";
 import { ChartFrame } from "../../../components/charts/ChartFrame";
 import { formatShare } from "../../../lib/format";
 import { DRIFT_TONE_LABELS, driftVerdict, measuredShare, type DriftTone } from "../driftVerdict";
@@ -104,6 +106,7 @@ export function DriftChart({ batches, describedBy }: DriftChartProps) {
             width={36}
             tick={{ fill: "var(--text-muted)", fontSize: 12 }}
           />
+          {chanceBandAreas(batches)}
           <Bar
             dataKey="share"
             name="Drift share"
@@ -160,7 +163,9 @@ export function DriftChart({ batches, describedBy }: DriftChartProps) {
         tones={tones}
         thresholdLabel={thresholds.length > 0 ? thresholdLabel : null}
         unmeasured={points.some((point) => point.share === null)}
-      />
+      >
+        <ChanceBandLegend batches={batches} />
+      </DriftLegend>
     </figure>
   );
 }

@@ -1,3 +1,5 @@
+import type { ReactNode } from "react";
+
 import { DRIFT_TONE_LABELS, type DriftTone } from "../driftVerdict";
 
 interface DriftLegendProps {
@@ -7,10 +9,12 @@ interface DriftLegendProps {
   thresholdLabel: string | null;
   /** Whether a batch has no bar because nothing was measured (batch 0, the reference). */
   unmeasured: boolean;
+  /** Further legend entries (the band of drift expected by chance). */
+  children?: ReactNode;
 }
 
 /** The drift chart's legend: the verdict colours it uses, the threshold, and the missing bar. */
-export function DriftLegend({ tones, thresholdLabel, unmeasured }: DriftLegendProps) {
+export function DriftLegend({ tones, thresholdLabel, unmeasured, children }: DriftLegendProps) {
   return (
     <figcaption className="chart__legend">
       {tones.map((tone) => (
@@ -27,6 +31,7 @@ export function DriftLegend({ tones, thresholdLabel, unmeasured }: DriftLegendPr
       {unmeasured && (
         <span className="legend-item">no bar: no drift measured (batch 0 is the reference)</span>
       )}
+      {children}
     </figcaption>
   );
 }

@@ -1,31 +1,35 @@
 import type { Summary } from "../../../api/types";
-import { formatCount, formatScore } from "../../../lib/format";
-import { Delta } from "./Delta";
+import { formatCount } from "../../../lib/format";
+import { formatDifference, NOT_RECORDED } from "../evidence";
+import { AucPoint } from "./evidence/AucPoint";
 
-/** Where the experiment started, where it ended, and the API's one-sentence takeaway. */
+/** Where the experiment started, the last batch like with like, and the API's takeaways. */
 export function FinalSummary({ summary }: { summary: Summary }) {
-  const change =
-    summary.start_auc !== null && summary.end_auc !== null
-      ? summary.end_auc - summary.start_auc
-      : null;
+  const last = summary.end_production?.batch;
+  const net = summary.net_effect_last ? formatDifference(summary.net_effect_last) : null;
   return (
     <section className="section final-summary" aria-labelledby="final-summary-heading">
       <h2 id="final-summary-heading">Final summary</h2>
       <div className="final-summary__body">
         <div className="auc-journey">
-          <div className="auc-journey__point">
-            <span className="label">Starting AUC (Batch 0)</span>
-            <span className="auc-journey__value">{formatScore(summary.start_auc)}</span>
-          </div>
-          <span className="auc-journey__arrow" aria-hidden="true">
-            →
-          </span>
-          <div className="auc-journey__point">
-            <span className="label">Final AUC</span>
-            <span className="auc-journey__value">{formatScore(summary.end_auc)}</span>
-          </div>
-          <Delta value={change} against="the starting AUC" />
+          <AucPoint label="Start: batch 0, a different test set" point={summary.start ?? null} />
+          <AucPoint
+            label={`Batch ${last ?? "—"}: Production`}
+            point={summary.end_production ?? null}
+          />
+          {summary.evidence_recorded && (
+            <AucPoint
+              label={`Batch ${last ?? "—"}: never-retrained model`}
+              point={summary.end_never_retrained ?? null}
+            />
+          )}
         </div>
+        <p className="muted">
+          {summary.evidence_recorded
+            ? `Net effect of retraining on batch ${last ?? "—"}: ${net ?? "not recorded"}.`
+            : `${NOT_RECORDED} the never-retrained model, so the last batch cannot be compared with it.`}{" "}
+          Different batches are different test sets: the start is not a before-and-after.
+        </p>
         <p className="final-summary__count">
           <strong>
             {formatCount(summary.retraining_events)} of {formatCount(summary.batches_processed)}
@@ -33,6 +37,9 @@ export function FinalSummary({ summary }: { summary: Summary }) {
           batches triggered retraining.
         </p>
         <p className="final-summary__takeaway">{summary.takeaway}</p>
+        {summary.retraining_takeaway && (
+          <p className="final-summary__takeaway">{summary.retraining_takeaway}</p>
+        )}
       </div>
     </section>
   );

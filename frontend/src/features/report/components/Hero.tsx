@@ -1,9 +1,10 @@
-import { useEffect } from "react";
+import { useEffect, type ReactNode } from "react";
 
 import type { Summary } from "../../../api/types";
-import { DASH, formatCount, formatScore } from "../../../lib/format";
+import { DASH, formatCount } from "../../../lib/format";
+import { ProductionDetail } from "./evidence/ProductionDetail";
 
-function StatCard({ label, value, detail }: { label: string; value: string; detail: string }) {
+function StatCard({ label, value, detail }: { label: string; value: string; detail: ReactNode }) {
   return (
     <div className="stat">
       <dt className="stat__label">{label}</dt>
@@ -47,11 +48,7 @@ export function Hero({ summary }: { summary: Summary | undefined }) {
           <StatCard
             label="Current Production Model"
             value={production ? `v${production.version}` : DASH}
-            detail={
-              production
-                ? `${production.name} · AUC ${formatScore(production.auc)}`
-                : "No model in Production yet"
-            }
+            detail={<ProductionDetail summary={summary} />}
           />
           <StatCard
             label="Batches Processed"

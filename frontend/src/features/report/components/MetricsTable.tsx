@@ -3,6 +3,7 @@ import { DASH, formatScore, formatShare, formatYesNo } from "../../../lib/format
 import { decisionInfo } from "../decisions";
 import { measuredShare } from "../driftVerdict";
 import { SCORES } from "../scores";
+import { AucWithInterval } from "./evidence/AucWithInterval";
 
 function ScoreCells({ scores, group }: { scores: ModelScores | null; group: string }) {
   return SCORES.map(([key, label]) => (
@@ -11,7 +12,17 @@ function ScoreCells({ scores, group }: { scores: ModelScores | null; group: stri
       className={key === "auc" ? "num group-start" : "num"}
       data-label={`${group} ${label}`}
     >
-      {formatScore(scores?.[key])}
+      {key === "auc" ? (
+        <AucWithInterval
+          compact
+          auc={scores?.auc}
+          low={scores?.auc_ci_low}
+          high={scores?.auc_ci_high}
+          worseThanChance={scores?.worse_than_chance}
+        />
+      ) : (
+        formatScore(scores?.[key])
+      )}
     </td>
   ));
 }

@@ -1,8 +1,9 @@
-import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, XAxis, YAxis } from "recharts";
+import { CartesianGrid, Legend, Line, LineChart, XAxis, YAxis } from "recharts";
 
 import type { RocCurve as RocCurveData, RocResponse } from "../../../api/types";
 import { formatScore } from "../../../lib/format";
 import { useRoc } from "../queries";
+import { unitDiagonal } from "../../../components/charts/diagonal";
 import { ChartFrame } from "../../../components/charts/ChartFrame";
 
 interface RocPoint {
@@ -61,14 +62,7 @@ export function RocChart({ roc }: { roc: RocResponse }) {
               fontSize: 12,
             }}
           />
-          <ReferenceLine
-            segment={[
-              { x: 0, y: 0 },
-              { x: 1, y: 1 },
-            ]}
-            stroke="var(--chart-axis)"
-            strokeDasharray="4 4"
-          />
+          {unitDiagonal()}
           {series.map((entry) => (
             <Line
               key={entry.key}

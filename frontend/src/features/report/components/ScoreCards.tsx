@@ -2,6 +2,7 @@ import type { ModelScores } from "../../../api/types";
 import { formatScore } from "../../../lib/format";
 import { SCORES, type Deltas } from "../scores";
 import { Delta } from "./Delta";
+import { AucWithInterval } from "./evidence/AucWithInterval";
 
 interface ScoreCardProps {
   title: string;
@@ -24,7 +25,16 @@ export function ScoreCard({ title, subtitle, scores, deltas }: ScoreCardProps) {
           <div className="score" key={key}>
             <dt>{label}</dt>
             <dd>
-              <span className="score__value">{formatScore(scores?.[key])}</span>
+              {key === "auc" ? (
+                <AucWithInterval
+                  auc={scores?.auc}
+                  low={scores?.auc_ci_low}
+                  high={scores?.auc_ci_high}
+                  worseThanChance={scores?.worse_than_chance}
+                />
+              ) : (
+                <span className="score__value">{formatScore(scores?.[key])}</span>
+              )}
               {deltas && <Delta value={deltas[key]} against="Production" />}
             </dd>
           </div>

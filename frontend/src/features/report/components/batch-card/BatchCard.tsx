@@ -1,6 +1,7 @@
 import type { BatchResult } from "../../../../api/types";
 import { decisionInfo } from "../../decisions";
 import { DecisionBadge } from "../DecisionBadge";
+import { BatchEvidence } from "../evidence/BatchEvidence";
 import { BatchFooter } from "./BatchFooter";
 import { BatchScores } from "./BatchScores";
 import { DecisionSection } from "./DecisionSection";
@@ -26,6 +27,7 @@ export function BatchCard({ result }: { result: BatchResult }) {
       className={`batch-card batch-card--${decisionInfo(result.decision).tone}`}
       aria-labelledby={headingId}
       data-batch={result.batch}
+      data-worse-than-chance={result.deployed_worse_than_chance || undefined}
     >
       <header className="batch-card__header">
         <div>
@@ -45,6 +47,7 @@ export function BatchCard({ result }: { result: BatchResult }) {
       {!isBaseline && <DriftSection drift={result.drift} />}
       <DecisionSection result={result} />
       <BatchScores result={result} />
+      <BatchEvidence result={result} />
       <RunNotes result={result} />
       <BatchFooter batch={result.batch} mlflowUrl={result.mlflow_url ?? null} />
     </article>

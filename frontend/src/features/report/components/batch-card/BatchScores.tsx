@@ -11,7 +11,11 @@ function subtitle(version: string | null | undefined, testSet: string | null): s
 export function BatchScores({ result }: { result: BatchResult }) {
   const retrained = result.retrained === true && result.new !== null;
   return (
-    <div className="score-cards">
+    <div
+      className={
+        result.deployed_worse_than_chance ? "score-cards score-cards--no-success" : "score-cards"
+      }
+    >
       <ScoreCard
         title="Production model"
         subtitle={subtitle(result.production?.version, result.test_set)}

@@ -1,0 +1,23 @@
+import type { BatchResult } from "../../../../api/types";
+import { ALARM_WORDS, formatDifference, NOT_RECORDED } from "../../evidence";
+
+/** Did the drift alarm tell the truth? The pipeline's outcome, in words, with the AUC shift. */
+export function AlarmOutcomeLine({ result }: { result: BatchResult }) {
+  const outcome = result.alarm_outcome;
+  const shift = result.initial_auc_shift ? formatDifference(result.initial_auc_shift) : null;
+  if (!outcome) {
+    return <p className="muted">{NOT_RECORDED} whether the drift alarm told the truth.</p>;
+  }
+  const words = ALARM_WORDS[outcome];
+  return (
+    <p className={`alarm alarm--${outcome}`} data-alarm={outcome}>
+      <strong>{words.title}.</strong> {words.meaning}
+      {shift && (
+        <span className="muted">
+          {" "}
+          Never-retrained AUC here minus on the initial test set: {shift}.
+        </span>
+      )}
+    </p>
+  );
+}

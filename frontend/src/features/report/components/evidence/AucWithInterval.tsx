@@ -1,0 +1,34 @@
+import { formatScore } from "../../../../lib/format";
+import { formatAucInterval, WORSE_THAN_CHANCE } from "../../evidence";
+
+interface AucWithIntervalProps {
+  auc: number | null | undefined;
+  low: number | null | undefined;
+  high: number | null | undefined;
+  /** The backend's flag: the whole interval lies below 0.5. */
+  worseThanChance: boolean | null | undefined;
+  /** Table cells: "0.668 (0.643–0.693)". */
+  compact?: boolean;
+}
+
+/** An AUC, its 95% interval and, when the backend says so, "worse than chance" in words. */
+export function AucWithInterval({
+  auc,
+  low,
+  high,
+  worseThanChance,
+  compact = false,
+}: AucWithIntervalProps) {
+  const interval = formatAucInterval(low, high);
+  const shown = compact && interval ? `${formatScore(low)}–${formatScore(high)}` : interval;
+  if (auc === null || auc === undefined) return <span className="auc">—</span>;
+  return (
+    <span className="auc" data-auc={formatScore(auc)} data-auc-interval={interval ?? ""}>
+      <span className="auc__value">{formatScore(auc)}</span>
+      {(shown || !compact) && (
+        <span className="auc__interval"> ({shown ?? "interval not recorded"})</span>
+      )}
+      {worseThanChance === true && <strong className="auc__chance"> · {WORSE_THAN_CHANCE}</strong>}
+    </span>
+  );
+}

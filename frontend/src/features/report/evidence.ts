@@ -1,0 +1,78 @@
+/**
+ * Words and numbers for the evidence the pipeline logged: intervals, verdicts, alarm outcomes.
+ * Every verdict comes from the API (logged by the pipeline or flagged by the backend); this
+ * module only puts it into words.
+ */
+import type { AlarmOutcome, AucChange, AucDifference } from "../../api/types";
+import { formatScore } from "../../lib/format";
+
+const MINUS = "−";
+
+export const WORSE_THAN_CHANCE = "worse than chance";
+export const NOT_RECORDED = "The run did not record";
+
+function isNumber(value: number | null | undefined): value is number {
+  return typeof value === "number" && Number.isFinite(value);
+}
+
+/** A difference with its sign: "+0.004", "−0.013"; zero without a sign. */
+export function formatSigned(value: number | null | undefined): string {
+  if (!isNumber(value)) return "—";
+  const text = Math.abs(value).toFixed(3);
+  if (Number(text) === 0) return text;
+  return `${value > 0 ? "+" : MINUS}${text}`;
+}
+
+/** "95% CI 0.643 to 0.693" for an AUC, or null when the run logged no interval. */
+export function formatAucInterval(
+  low: number | null | undefined,
+  high: number | null | undefined,
+): string | null {
+  if (!isNumber(low) || !isNumber(high)) return null;
+  return `95% CI ${formatScore(low)} to ${formatScore(high)}`;
+}
+
+export const AUC_CHANGE_WORDS: Record<AucChange, string> = {
+  better: "better",
+  worse: "worse",
+  within_noise: "within noise",
+};
+
+/** "+0.004 (95% CI −0.013 to +0.021)" and, with a verdict, ": within noise". */
+export function formatDifference(
+  difference: AucDifference,
+  verdict?: AucChange | null,
+): string | null {
+  if (!isNumber(difference.delta)) return null;
+  const interval =
+    isNumber(difference.ci_low) && isNumber(difference.ci_high)
+      ? ` (95% CI ${formatSigned(difference.ci_low)} to ${formatSigned(difference.ci_high)})`
+      : " (interval not recorded)";
+  const words = verdict ? `: ${AUC_CHANGE_WORDS[verdict]}` : "";
+  return `${formatSigned(difference.delta)}${interval}${words}`;
+}
+
+export const ALARM_WORDS: Record<AlarmOutcome, { title: string; meaning: string }> = {
+  drift_with_harm: {
+    title: "Drift with harm",
+    meaning: "The data drifted and the never-retrained model measurably lost AUC.",
+  },
+  harmless_alarm: {
+    title: "Harmless alarm",
+    meaning: "The data drifted, but the never-retrained model lost no measurable AUC.",
+  },
+  missed_alarm: {
+    title: "Missed alarm",
+    meaning:
+      "The drift check saw no drift, yet the never-retrained model measurably lost AUC here.",
+  },
+  quiet: {
+    title: "Quiet",
+    meaning: "No drift, and no measurable loss of AUC for the never-retrained model.",
+  },
+};
+
+/** Shares such as the positive rate: one decimal percent. */
+export function formatPercent(value: number | null | undefined): string {
+  return isNumber(value) ? `${(value * 100).toFixed(1)}%` : "—";
+}
