@@ -12,10 +12,11 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import tempfile
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,7 @@ logger = logging.getLogger(__name__)
 SEARCH_PAGE_SIZE = 1000
 REGISTRY_PAGE_SIZE = 1000
 ARTIFACT_CACHE_SIZE = 128
+_RUN_ID = re.compile(r"[0-9a-zA-Z_-]{1,64}")  # safe to quote in a filter
 
 # The API answers within seconds even when MLflow is down: few retries, short waits.
 API_HTTP_LIMITS = {
@@ -124,6 +126,7 @@ class MlflowReader:
         self._client = MlflowClient(tracking_uri=tracking_uri, registry_uri=tracking_uri)
         self._artifacts: OrderedDict[tuple[str, str], Any] = OrderedDict()
         self._artifacts_lock = threading.Lock()
+        self._params: dict[str, Mapping[str, str]] = {}
 
     def _unreachable(self, exc: BaseException) -> TrackingError:
         return TrackingError(
@@ -152,6 +155,30 @@ class MlflowReader:
         except (MlflowException, requests.RequestException, OSError) as exc:
             raise self._unreachable(exc) from exc
         return StoreSnapshot(drift_id, training_id, drift_runs, list(gate_runs.values()), versions)
+
+    def run_params(
+        self, experiment_id: str, run_ids: Sequence[str]
+    ) -> dict[str, Mapping[str, str]]:
+        """The params of these runs of one experiment (one paged search); absent runs are left out.
+
+        Params never change once logged, so the answer is cached by run id.
+        """
+        with self._artifacts_lock:
+            known = {rid: self._params[rid] for rid in run_ids if rid in self._params}
+        wanted = [rid for rid in run_ids if rid not in known and _RUN_ID.fullmatch(rid)]
+        if wanted:
+            quoted = ", ".join(f"'{rid}'" for rid in wanted)
+            try:
+                found = {
+                    run.run_id: run.params
+                    for run in self._search(experiment_id, f"attributes.run_id IN ({quoted})")
+                }
+            except (MlflowException, requests.RequestException, OSError) as exc:
+                raise self._unreachable(exc) from exc
+            with self._artifacts_lock:
+                self._params.update(found)
+            known.update(found)
+        return known
 
     def _experiment_id(self, name: str) -> str | None:
         experiment = self._client.get_experiment_by_name(name)

@@ -22,6 +22,8 @@ API_PREFIXES = (
     "baseline",
     "health",
     "config",
+    "provenance",
+    "export",
     "refresh",
     "docs",
     "openapi.json",

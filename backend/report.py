@@ -192,6 +192,7 @@ class Selection:
     drift: dict[int, BatchRuns]
     gates: dict[int, BatchRuns]
     production: RegistryVersion | None
+    versions: tuple[RegistryVersion, ...] = ()
 
     def chosen_drift_runs(self) -> list[RunRecord]:
         return [runs.chosen for runs in self.drift.values() if runs.chosen is not None]
@@ -206,6 +207,7 @@ def select(snapshot: StoreSnapshot) -> Selection:
         drift=latest_per_batch(snapshot.drift_runs),
         gates=latest_per_batch(run for run in snapshot.gate_runs if is_gate_run(run)),
         production=production_version(snapshot.model_versions),
+        versions=tuple(snapshot.model_versions),
     )
 
 

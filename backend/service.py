@@ -6,10 +6,11 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+from backend import provenance as stamp_rules
 from backend import report, roc
 from backend.cache import TtlCache
 from backend.mlflow_reader import MlflowReader
-from backend.schemas import BatchesResponse, Health, RocResponse, Summary
+from backend.schemas import BatchesResponse, Health, Provenance, RocResponse, Summary
 from backend.settings import Settings
 from pipeline import contract
 from pipeline.uris import redact_uri
@@ -28,6 +29,7 @@ class Report:
     selection: report.Selection
     batches_json: bytes  # rendered once: a warm read only copies bytes
     summary_json: bytes
+    training_experiment_id: str | None = None
 
 
 class UnknownBatchError(LookupError):
@@ -41,6 +43,7 @@ class ReportService:
         self.settings = settings
         self.reader = reader or MlflowReader(settings.tracking_uri)
         self._cache: TtlCache[Report] = TtlCache(self._build, settings.cache_ttl_seconds)
+        self._provenance: tuple[Report, Provenance] | None = None
 
     def _build(self) -> Report:
         snapshot = self.reader.snapshot()
@@ -78,6 +81,7 @@ class ReportService:
             selection,
             batches.model_dump_json().encode(),
             summary.model_dump_json().encode(),
+            snapshot.training_experiment_id,
         )
 
     def fresh_batches_json(self) -> bytes | None:
@@ -120,6 +124,29 @@ class ReportService:
                 self.reader.read_json_artifact(gate, contract.ROC_NEW_ARTIFACT)
             )
         return RocResponse(batch=batch, production=production, new=new)
+
+    def provenance(self) -> Provenance:
+        """The provenance stamp of the current report (the training runs' params read once)."""
+        current = self._cache.get().value
+        stamped = self._provenance
+        if stamped is not None and stamped[0] is current:
+            return stamped[1]
+        selection = current.selection
+        run_ids = stamp_rules.training_run_ids(selection)
+        experiment_id = current.training_experiment_id
+        training_params = (
+            self.reader.run_params(experiment_id, run_ids) if experiment_id and run_ids else {}
+        )
+        stamp = stamp_rules.assemble_provenance(
+            selection,
+            current.batches,
+            training_params,
+            tracking_uri=redact_uri(self.settings.tracking_uri),
+            mlflow_ui_url=self.settings.mlflow_ui_url,
+            revision=stamp_rules.project_revision(),
+        )
+        self._provenance = (current, stamp)
+        return stamp
 
     def health(self) -> Health:
         problem = self.reader.ping()

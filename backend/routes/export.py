@@ -1,0 +1,35 @@
+"""GET /export: the whole report as one self-contained HTML file, offered as a download."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, Request, Response
+
+from backend.deps import SettingsDep
+from backend.export import EXPORT_FILENAME, ExportError, export_html
+from backend.schemas import ErrorDetail
+
+router = APIRouter(tags=["report"])
+
+
+@router.get(
+    "/export",
+    response_class=Response,
+    responses={
+        200: {"content": {"text/html": {}}, "description": "the report as one HTML file"},
+        503: {
+            "model": ErrorDetail,
+            "description": "the page is not built, or MLflow did not answer",
+        },
+    },
+)
+async def export_report(request: Request, settings: SettingsDep) -> Response:
+    """Every section, batch card and chart with its data inlined: opens offline, from file://."""
+    try:
+        body = await export_html(request.app, settings.static_dir)
+    except ExportError as exc:
+        raise HTTPException(exc.status_code, detail=str(exc)) from exc
+    return Response(
+        body,
+        media_type="text/html; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{EXPORT_FILENAME}"'},
+    )
