@@ -221,15 +221,21 @@ def _data_uri(path: Path) -> str:
     return f"data:{kind};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
 
 
-def inline_page(static_dir: Path, data_json: str) -> str:
-    """dist/index.html with its script, stylesheet and icon inlined and the data element added."""
-    root = static_dir.resolve()
-    index = root / "index.html"
+def built_page(static_dir: Path) -> Path:
+    """The built page's index.html; `PageNotBuiltError` when there is no build."""
+    index = static_dir.resolve() / "index.html"
     if not index.is_file():
         raise PageNotBuiltError(
             f"the report page is not built ({index} is missing): run `make build` "
             "(or `npm ci && npm run build` in frontend/), or set HEALTHPREDICT_STATIC_DIR"
         )
+    return index
+
+
+def inline_page(static_dir: Path, data_json: str) -> str:
+    """dist/index.html with its script, stylesheet and icon inlined and the data element added."""
+    index = built_page(static_dir)
+    root = index.parent
     html = index.read_text(encoding="utf-8")
 
     def script(match: re.Match[str]) -> str:
@@ -262,7 +268,6 @@ def inline_page(static_dir: Path, data_json: str) -> str:
 
 async def export_html(app: FastAPI, static_dir: Path, generated_at: str | None = None) -> bytes:
     """The whole file, as bytes (UTF-8)."""
-    if not (static_dir / "index.html").is_file():
-        inline_page(static_dir, "")  # raises PageNotBuiltError before MLflow is read
+    built_page(static_dir)  # before MLflow is read
     responses = await collect_responses(app)
     return inline_page(static_dir, embedded_json(responses, generated_at)).encode("utf-8")

@@ -4,10 +4,12 @@
  */
 import createClient from "openapi-fetch";
 
+import { embeddedFetch, type EmbeddedReport } from "./embedded";
 import type { paths } from "./schema";
 import type {
   BaselineResponse,
   BatchesResponse,
+  Provenance,
   RefreshResponse,
   ReportConfig,
   RocResponse,
@@ -17,9 +19,15 @@ import type {
 export interface ReportApi {
   /** Where the API lives, shown in the menu. */
   readonly baseUrl: string;
+  /** Set when the page answers from data embedded in an exported file (no API behind it). */
+  readonly embedded?: { readonly generatedAt: string | null };
+  /** Where the live API offers the report as one HTML file; unset for an exported file. */
+  readonly exportUrl?: string;
   summary(): Promise<Summary>;
   batches(): Promise<BatchesResponse>;
   config(): Promise<ReportConfig>;
+  /** Where the numbers come from: store, runs, model versions, data, code. */
+  provenance(): Promise<Provenance>;
   /** The ROC curves of one batch, or null when the API has none (404). */
   roc(batch: number): Promise<RocResponse | null>;
   refresh(): Promise<RefreshResponse>;
@@ -75,13 +83,16 @@ async function unwrap<T>(what: string, request: Promise<Outcome<T>>): Promise<T>
   return data;
 }
 
-export function createHttpApi(baseUrl: string = defaultBaseUrl()): ReportApi {
-  const http = createClient<paths>({ baseUrl });
+type Fetch = (request: Request) => Promise<Response>;
+
+function createTypedApi(baseUrl: string, fetch?: Fetch): ReportApi {
+  const http = createClient<paths>(fetch ? { baseUrl, fetch } : { baseUrl });
   return {
     baseUrl,
     summary: () => unwrap("GET /summary", http.GET("/summary")),
     batches: () => unwrap("GET /batches", http.GET("/batches")),
     config: () => unwrap("GET /config", http.GET("/config")),
+    provenance: () => unwrap("GET /provenance", http.GET("/provenance")),
     async roc(batch) {
       const request = http.GET("/roc/{batch}", { params: { path: { batch } } });
       try {
@@ -93,5 +104,21 @@ export function createHttpApi(baseUrl: string = defaultBaseUrl()): ReportApi {
     },
     refresh: () => unwrap("POST /refresh", http.POST("/refresh")),
     createBaseline: () => unwrap("POST /baseline", http.POST("/baseline")),
+  };
+}
+
+/** The live API over HTTP; it also offers the report as a file at `/export`. */
+export function createHttpApi(baseUrl: string = defaultBaseUrl()): ReportApi {
+  return { ...createTypedApi(baseUrl), exportUrl: `${baseUrl}/export` };
+}
+
+/** Never contacted: the embedded fetch answers every request (`.invalid` never resolves). */
+export const EMBEDDED_BASE_URL = "http://exported-report.invalid";
+
+/** The same typed client, answered from the data embedded in an exported file. */
+export function createEmbeddedApi(report: EmbeddedReport): ReportApi {
+  return {
+    ...createTypedApi(EMBEDDED_BASE_URL, embeddedFetch(report)),
+    embedded: { generatedAt: report.generatedAt },
   };
 }

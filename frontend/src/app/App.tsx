@@ -1,4 +1,5 @@
 import { ReportPage } from "../features/report/ReportPage";
+import { ProvenanceFooter } from "../features/report/components/ProvenanceFooter";
 import { Sidebar } from "../features/report/components/Sidebar";
 
 /** Page layout: the report, and the menu beside it (after it in reading order). */
@@ -7,6 +8,7 @@ export function App() {
     <div className="layout">
       <main className="layout__main" id="report">
         <ReportPage />
+        <ProvenanceFooter />
       </main>
       <Sidebar />
     </div>

@@ -7,6 +7,7 @@ export const reportKeys = {
   summary: ["summary"] as const,
   batches: ["batches"] as const,
   config: ["config"] as const,
+  provenance: ["provenance"] as const,
   roc: (batch: number) => ["roc", batch] as const,
 };
 
@@ -23,6 +24,11 @@ export function useBatches() {
 export function useReportConfig() {
   const api = useApi();
   return useQuery({ queryKey: reportKeys.config, queryFn: () => api.config() });
+}
+
+export function useProvenance() {
+  const api = useApi();
+  return useQuery({ queryKey: reportKeys.provenance, queryFn: () => api.provenance() });
 }
 
 /** ROC curves are fetched only once a reader opens them. */

@@ -1,5 +1,6 @@
 import { useId, useState } from "react";
 
+import { useApi } from "../../../api/context";
 import type { BatchResult, DriftResult } from "../../../api/types";
 import { decisionInfo } from "../decisions";
 import { candidateDeltas } from "../deltas";
@@ -79,7 +80,9 @@ function DriftSection({ drift, threshold }: { drift: DriftResult | null; thresho
 
 /** One batch: what the data did, what the pipeline decided, and how the models scored. */
 export function BatchCard({ result, threshold }: BatchCardProps) {
-  const [rocOpen, setRocOpen] = useState(false);
+  // An exported report shows every curve: it is read (and printed) without an API to ask.
+  const api = useApi();
+  const [rocOpen, setRocOpen] = useState(api.embedded !== undefined);
   const rocId = useId();
   const isBaseline = result.batch === 0;
   const info = decisionInfo(result.decision);

@@ -27,17 +27,26 @@ export function Sidebar() {
           </div>
           <div>
             <dt>API URL</dt>
-            <dd className="mono">{api.baseUrl}</dd>
+            <dd className="mono">
+              {api.embedded ? "none: data embedded in this file" : api.baseUrl}
+            </dd>
           </div>
         </dl>
-        <button
-          type="button"
-          className="button button--primary"
-          onClick={() => refresh.mutate()}
-          disabled={refresh.isPending}
-        >
-          {refresh.isPending ? "Refreshing…" : "Refresh data"}
-        </button>
+        {!api.embedded && (
+          <button
+            type="button"
+            className="button button--primary"
+            onClick={() => refresh.mutate()}
+            disabled={refresh.isPending}
+          >
+            {refresh.isPending ? "Refreshing…" : "Refresh data"}
+          </button>
+        )}
+        {api.exportUrl && (
+          <a className="button button--ghost menu__download" href={api.exportUrl} download>
+            Download report
+          </a>
+        )}
         <p className="menu__status" role="status">
           {refresh.isError
             ? `Refresh failed: ${refresh.error.message}`
