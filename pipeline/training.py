@@ -187,6 +187,8 @@ def search(
     settings: TrainingSettings,
 ) -> SearchResult:
     """Run every trial (pure computation: nothing is written to MLflow here)."""
+    for name, prepared in (("training", train_prepared), ("validation", validation_prepared)):
+        features.require_both_outcomes(prepared[features.TARGET], f"the {name} data")
     preprocessor, train, validation = encode(train_prepared, validation_prepared)
     trials = [
         fit_trial(number, params, train, validation, settings)
