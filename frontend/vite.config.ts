@@ -3,7 +3,17 @@ import react from "@vitejs/plugin-react";
 import { defineConfig } from "vite";
 
 /** API paths the dev server forwards to a local `python -m backend`. */
-const API_PATHS = ["/health", "/summary", "/batches", "/roc", "/config", "/refresh", "/baseline"];
+const API_PATHS = [
+  "/health",
+  "/summary",
+  "/batches",
+  "/roc",
+  "/provenance",
+  "/export",
+  "/config",
+  "/refresh",
+  "/baseline",
+];
 const API_TARGET = "http://127.0.0.1:8000";
 
 export default defineConfig({
