@@ -54,7 +54,10 @@ class ExportError(HealthPredictError):
 
 
 class PageNotBuiltError(ExportError):
-    """frontend/dist has no built page to export."""
+    """frontend/dist has no built page to export: nothing to export (404) until it is built."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, 404)
 
 
 # --- Collecting the API's answers -------------------------------------------------------------

@@ -6,6 +6,7 @@ from fastapi import APIRouter, HTTPException, Request, Response
 
 from backend.deps import SettingsDep
 from backend.export import EXPORT_FILENAME, ExportError, export_html
+from backend.routes.errors import MLFLOW_UNREACHABLE
 from backend.schemas import ErrorDetail
 
 router = APIRouter(tags=["report"])
@@ -16,10 +17,8 @@ router = APIRouter(tags=["report"])
     response_class=Response,
     responses={
         200: {"content": {"text/html": {}}, "description": "the report as one HTML file"},
-        503: {
-            "model": ErrorDetail,
-            "description": "the page is not built, or MLflow did not answer",
-        },
+        404: {"model": ErrorDetail, "description": "the page is not built; the detail says how"},
+        **MLFLOW_UNREACHABLE,
     },
 )
 async def export_report(request: Request, settings: SettingsDep) -> Response:

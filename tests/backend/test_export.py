@@ -302,6 +302,6 @@ def test_without_a_built_page_the_export_says_how_to_build_it(
     settings = api_settings(hostile_store.tracking_uri, tmp_path)  # static_dir: no build
     with TestClient(create_app(settings)) as client:
         response = client.get("/export")
-    assert response.status_code == 503
+    assert response.status_code == 404
     assert "the report page is not built" in response.json()["detail"]
     assert "make build" in response.json()["detail"]

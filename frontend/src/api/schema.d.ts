@@ -741,7 +741,16 @@ export interface operations {
                     "text/html": unknown;
                 };
             };
-            /** @description the page is not built, or MLflow did not answer */
+            /** @description the page is not built; the detail says how */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description MLflow did not answer and no earlier read exists */
             503: {
                 headers: {
                     [name: string]: unknown;
