@@ -25,6 +25,7 @@ from fastapi.testclient import TestClient
 
 from backend.main import create_app
 from tests.support.api import api_settings
+from tests.support.browser import CHROMIUM, browser_node
 from tests.support.stores import StoreSpec, build_store
 
 if TYPE_CHECKING:
@@ -35,7 +36,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.timeout(1800)]
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DIST = REPO_ROOT / "frontend" / "dist"
-CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 SCRIPT = REPO_ROOT / "tests" / "e2e" / "export_page.mjs"
 OUTPUT = REPO_ROOT / "test-output" / "export"
 MAX_BYTES = 2_000_000
@@ -49,14 +49,7 @@ def _require_tools() -> str:
     """Skip (with the reason) before anything slow when a tool is missing."""
     if not (DIST / "index.html").is_file():
         pytest.skip("frontend/dist is missing: run `make build` first")
-    if not CHROMIUM.is_file():
-        pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's `chromium` package")
-    node = shutil.which("node")
-    if node is None:
-        pytest.skip("node is not installed")
-    if not (REPO_ROOT / "frontend" / "node_modules" / "playwright-core").is_dir():
-        pytest.skip("frontend/node_modules is missing: run `npm ci` in frontend/")
-    return node
+    return browser_node()
 
 
 def _open_offline(node: str, html: Path, batches: int, text: str = "") -> dict[str, Any]:

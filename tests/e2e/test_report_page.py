@@ -12,11 +12,12 @@ from typing import Any
 
 import pytest
 
+from tests.support.browser import CHROMIUM, browser_node
+
 # The first test here may pay for the session's experiment run (`experiment_store`).
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(1800)]
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 SCRIPT = REPO_ROOT / "tests" / "e2e" / "report_page.mjs"
 OUTPUT = REPO_ROOT / "test-output" / "e2e"
 README_SCREENSHOT = REPO_ROOT / "docs" / "screenshot.png"
@@ -30,13 +31,7 @@ def page_facts(request: pytest.FixtureRequest) -> dict[str, Any]:
 
     The tools are checked first, so a machine without them skips before the experiment runs.
     """
-    if not CHROMIUM.is_file():
-        pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's `chromium` package")
-    node = shutil.which("node")
-    if node is None:
-        pytest.skip("node is not installed")
-    if not (REPO_ROOT / "frontend" / "node_modules" / "playwright-core").is_dir():
-        pytest.skip("frontend/node_modules is missing: run `npm ci` in frontend/")
+    node = browser_node()
     report_api: str = request.getfixturevalue("report_api")
     completed = subprocess.run(
         [node, str(SCRIPT), "--url", f"{report_api}/", "--out", str(OUTPUT),
