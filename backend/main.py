@@ -11,7 +11,16 @@ from fastapi.routing import APIRoute
 from backend.docs import add_docs_routes
 from backend.middleware import HeadAsGetMiddleware, SecurityHeadersMiddleware
 from backend.page import add_page_routes
-from backend.routes import baseline, batches, calibration, meta, roc, summary
+from backend.routes import (
+    baseline,
+    batches,
+    calibration,
+    export,
+    meta,
+    provenance,
+    roc,
+    summary,
+)
 from backend.service import ReportService
 from backend.settings import Settings, load_settings
 from pipeline.errors import TrackingError
@@ -52,7 +61,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(HeadAsGetMiddleware)
-    for module in (summary, batches, roc, calibration, baseline, meta):
+    for module in (summary, batches, roc, calibration, provenance, export, baseline, meta):
         app.include_router(module.router)
     add_docs_routes(app)
     add_page_routes(app, settings.static_dir)

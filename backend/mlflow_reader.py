@@ -14,9 +14,11 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import tempfile
 import threading
 from collections import OrderedDict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,6 +39,7 @@ __all__ = ["MlflowReader", "RegistryVersion", "RunRecord", "StoreSnapshot", "lim
 logger = logging.getLogger(__name__)
 
 ARTIFACT_CACHE_SIZE = 128
+_RUN_ID = re.compile(r"[0-9a-zA-Z_-]{1,64}")  # safe to quote in a filter
 
 # The API answers within seconds even when MLflow is down: few retries, short waits.
 API_HTTP_LIMITS = {
@@ -72,6 +75,7 @@ class MlflowReader:
         self._client_lock = threading.Lock()
         self._artifacts: OrderedDict[tuple[str, str], Any] = OrderedDict()
         self._artifacts_lock = threading.Lock()
+        self._params: dict[str, Mapping[str, str]] = {}
 
     @property
     def _client(self) -> MlflowClient:
@@ -112,6 +116,32 @@ class MlflowReader:
         except (MlflowException, requests.RequestException, OSError) as exc:
             raise self._unreachable(exc) from exc
         return StoreSnapshot(drift_id, training_id, drift_runs, gate_runs, versions)
+
+    def run_params(
+        self, experiment_id: str, run_ids: Sequence[str]
+    ) -> dict[str, Mapping[str, str]]:
+        """The params of these runs of one experiment (one paged search); absent runs are left out.
+
+        Params never change once logged, so the answer is cached by run id.
+        """
+        with self._artifacts_lock:
+            known = {rid: self._params[rid] for rid in run_ids if rid in self._params}
+        wanted = [rid for rid in run_ids if rid not in known and _RUN_ID.fullmatch(rid)]
+        if wanted:
+            quoted = ", ".join(f"'{rid}'" for rid in wanted)
+            try:
+                found = {
+                    run.run_id: run.params
+                    for run in mlflow_store.search_runs(
+                        self._client, experiment_id, f"attributes.run_id IN ({quoted})"
+                    )
+                }
+            except (MlflowException, requests.RequestException, OSError) as exc:
+                raise self._unreachable(exc) from exc
+            with self._artifacts_lock:
+                self._params.update(found)
+            known.update(found)
+        return known
 
     def read_json_artifact(self, run: RunRecord, path: str) -> Any | None:
         """A run's JSON artifact, or None when the run has none at that path.

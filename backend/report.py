@@ -296,6 +296,7 @@ class Selection:
     drift: dict[int, BatchRuns]
     gates: dict[int, BatchRuns]
     production: RegistryVersion | None
+    versions: tuple[RegistryVersion, ...] = ()
 
     def chosen_drift_runs(self) -> list[RunRecord]:
         return [runs.chosen for runs in self.drift.values() if runs.chosen is not None]
@@ -331,6 +332,7 @@ def select(snapshot: StoreSnapshot) -> Selection:
         drift=latest_per_batch(snapshot.drift_runs, is_result),
         gates=latest_per_batch(gate_runs, is_result),
         production=production_version(snapshot.model_versions),
+        versions=tuple(snapshot.model_versions),
     )
 
 

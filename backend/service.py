@@ -6,6 +6,7 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+from backend import provenance as stamp_rules
 from backend import reliability, report, roc
 from backend.cache import Cached, TtlCache
 from backend.mlflow_reader import MlflowReader, RunRecord
@@ -14,6 +15,7 @@ from backend.schemas import (
     BatchResult,
     CalibrationResponse,
     Health,
+    Provenance,
     ReliabilityCurve,
     RocResponse,
     Summary,
@@ -42,6 +44,7 @@ class Report:
     summary_json: bytes
     stale_batches_json: bytes  # the same, flagged stale (served while MLflow does not answer)
     stale_summary_json: bytes
+    training_experiment_id: str | None = None
 
 
 class UnknownBatchError(LookupError):
@@ -57,6 +60,7 @@ class ReportService:
         self._cache: TtlCache[Report] = TtlCache(
             self._build, settings.cache_ttl_seconds, REFRESH_MIN_INTERVAL_SECONDS
         )
+        self._provenance: tuple[Report, Provenance] | None = None
 
     def _build(self) -> Report:
         snapshot = self.reader.snapshot()
@@ -96,6 +100,7 @@ class ReportService:
             summary.model_dump_json().encode(),
             batches.model_copy(update={"stale": True}).model_dump_json().encode(),
             summary.model_copy(update={"stale": True}).model_dump_json().encode(),
+            snapshot.training_experiment_id,
         )
 
     def ready_batches_json(self) -> bytes | None:
@@ -152,6 +157,29 @@ class ReportService:
             if result.initial is not None
             else None,
         )
+
+    def provenance(self) -> Provenance:
+        """The provenance stamp of the current report (the training runs' params read once)."""
+        current = self._cache.get().value
+        stamped = self._provenance
+        if stamped is not None and stamped[0] is current:
+            return stamped[1]
+        selection = current.selection
+        run_ids = stamp_rules.training_run_ids(selection)
+        experiment_id = current.training_experiment_id
+        training_params = (
+            self.reader.run_params(experiment_id, run_ids) if experiment_id and run_ids else {}
+        )
+        stamp = stamp_rules.assemble_provenance(
+            selection,
+            current.batches,
+            training_params,
+            tracking_uri=redact_uri(self.settings.tracking_uri),
+            mlflow_ui_url=self.settings.mlflow_ui_url,
+            revision=stamp_rules.project_revision(),
+        )
+        self._provenance = (current, stamp)
+        return stamp
 
     def health(self) -> Health:
         problem = self.reader.ping()

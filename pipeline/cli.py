@@ -18,6 +18,7 @@ import argparse
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from pipeline import config
@@ -40,6 +41,7 @@ PROG: Final = "healthpredict"
 DEFAULT_HPO_TRIALS: Final = 4  # mirrors training.DEFAULT_N_TRIALS without importing XGBoost
 DEFAULT_BATCH_SIZE: Final = 2000  # mirrors batches.DEFAULT_BATCH_SIZE
 PIPED_WIDTH: Final = 120
+DEFAULT_REPORT_FILE: Final = "report.html"
 NOISY_LOGGERS: Final = ("mlflow", "alembic", "urllib3", "botocore", "httpx")
 Command = Callable[[argparse.Namespace], int]
 
@@ -279,6 +281,48 @@ def _add_serve(commands: Subcommands) -> None:
     )
 
 
+def _add_report(commands: Subcommands) -> None:
+    report = commands.add_parser(
+        "report", help="the experiment report as a file", description="The report as a file."
+    )
+    export = _subcommands(report, "report_command").add_parser(
+        "export",
+        help="one self-contained HTML file (and a PDF) that opens offline",
+        description="Write the report, read from MLflow the way `serve` reads it, as one HTML "
+        "file with every section, chart and its data inside; it opens from file:// without "
+        "network. The same store gives the same bytes.",
+    )
+    export.add_argument(
+        "--out",
+        type=Path,
+        default=Path(DEFAULT_REPORT_FILE),
+        metavar="FILE",
+        help="the HTML file to write (default: %(default)s)",
+    )
+    export.add_argument(
+        "--pdf",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="also print the report to this PDF (A4) with headless Chromium",
+    )
+    export.add_argument(
+        "--generated-at",
+        default=None,
+        metavar="ISO-TIME",
+        help="a generation time to stamp into the file, e.g. 2026-11-27T10:00:00Z "
+        "(default: none; the file holds no clock)",
+    )
+    export.add_argument(
+        "--tracking-uri",
+        default=None,
+        metavar="URI",
+        help="the MLflow store to read (default: $MLFLOW_TRACKING_URI, else SQLite in the "
+        "state folder $HEALTHPREDICT_HOME, as `serve` reads it)",
+    )
+    export.set_defaults(handler=_report_export)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(
         prog=PROG, description="Health Predict: the drift-aware readmission experiment."
@@ -289,6 +333,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_batch(commands)
     _add_baseline(commands)
     _add_serve(commands)
+    _add_report(commands)
     return parser
 
 
@@ -406,6 +451,27 @@ def _serve(args: argparse.Namespace) -> int:
     from backend.server import serve
 
     serve(args.host, args.port)
+    return 0
+
+
+def _report_export(args: argparse.Namespace) -> int:
+    tracking_uri = _tracking_uri(args)
+    if not _store_exists(tracking_uri):
+        raise HealthPredictError(
+            f"no MLflow store at {redact_uri(tracking_uri)}: run `healthpredict experiment run` "
+            "first, or pass --tracking-uri"
+        )
+    from backend.export_files import write_report
+    from backend.settings import load_settings
+
+    exported = write_report(
+        load_settings(tracking_uri=tracking_uri), args.out, args.pdf, args.generated_at
+    )
+    pdf = f" and {exported.pdf}" if exported.pdf else ""
+    sys.stdout.write(
+        f"wrote {exported.html} ({exported.html_bytes / 1e6:.2f} MB){pdf} "
+        f"in {exported.seconds:.1f} s\n"
+    )
     return 0
 
 

@@ -5,7 +5,6 @@ that experiment in which batch 1 (a quiet batch) was re-run with `--force-retrai
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import sqlite3
 import subprocess
@@ -17,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from pipeline import config
+from tests.support.browser import CHROMIUM, browser_node
 from tests.support.servers import mlflow_server
 from tests.support.servers import report_api as run_report_api
 from tests.support.stores import BuiltStore, StoreSpec, build_store
@@ -26,19 +26,13 @@ if TYPE_CHECKING:
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DIST = REPO_ROOT / "frontend" / "dist"
-CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 SCRIPT = REPO_ROOT / "tests" / "e2e" / "report_page.mjs"
 FORCED_BATCH = 1  # quiet in the real experiment (drift share 0.02, SKIP_NO_DRIFT)
 
 
 def require_browser_tools() -> None:
     """Skip (before any expensive fixture) when Chromium, node or playwright-core is missing."""
-    if not CHROMIUM.is_file():
-        pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's `chromium` package")
-    if shutil.which("node") is None:
-        pytest.skip("node is not installed")
-    if not (REPO_ROOT / "frontend" / "node_modules" / "playwright-core").is_dir():
-        pytest.skip("frontend/node_modules is missing: run `npm ci` in frontend/")
+    browser_node()
 
 
 def browse(base_url: str, out: Path) -> dict[str, Any]:

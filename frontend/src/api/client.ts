@@ -4,11 +4,13 @@
  */
 import createClient from "openapi-fetch";
 
+import { embeddedFetch, type EmbeddedReport } from "./embedded";
 import type { paths } from "./schema";
 import type {
   BaselineResponse,
   BatchesResponse,
   CalibrationResponse,
+  Provenance,
   RefreshResponse,
   ReportConfig,
   RocResponse,
@@ -18,9 +20,15 @@ import type {
 export interface ReportApi {
   /** Where the API lives, shown in the menu. */
   readonly baseUrl: string;
+  /** Set when the page answers from data embedded in an exported file (no API behind it). */
+  readonly embedded?: { readonly generatedAt: string | null };
+  /** Where the live API offers the report as one HTML file; unset for an exported file. */
+  readonly exportUrl?: string;
   summary(): Promise<Summary>;
   batches(): Promise<BatchesResponse>;
   config(): Promise<ReportConfig>;
+  /** Where the numbers come from: store, runs, model versions, data, code. */
+  provenance(): Promise<Provenance>;
   /** The ROC curves of one batch, or null when the API has none (404). */
   roc(batch: number): Promise<RocResponse | null>;
   /** The reliability curves of one batch, or null when the API has none (404). */
@@ -88,13 +96,16 @@ async function orNullWhenMissing<T>(request: Promise<T>): Promise<T | null> {
   }
 }
 
-export function createHttpApi(baseUrl: string = defaultBaseUrl()): ReportApi {
-  const http = createClient<paths>({ baseUrl });
+type Fetch = (request: Request) => Promise<Response>;
+
+function createTypedApi(baseUrl: string, fetch?: Fetch): ReportApi {
+  const http = createClient<paths>(fetch ? { baseUrl, fetch } : { baseUrl });
   return {
     baseUrl,
     summary: () => unwrap("GET /summary", http.GET("/summary")),
     batches: () => unwrap("GET /batches", http.GET("/batches")),
     config: () => unwrap("GET /config", http.GET("/config")),
+    provenance: () => unwrap("GET /provenance", http.GET("/provenance")),
     roc: (batch) =>
       orNullWhenMissing(
         unwrap(`GET /roc/${batch}`, http.GET("/roc/{batch}", { params: { path: { batch } } })),
@@ -108,5 +119,21 @@ export function createHttpApi(baseUrl: string = defaultBaseUrl()): ReportApi {
       ),
     refresh: () => unwrap("POST /refresh", http.POST("/refresh")),
     createBaseline: () => unwrap("POST /baseline", http.POST("/baseline")),
+  };
+}
+
+/** The live API over HTTP; it also offers the report as a file at `/export`. */
+export function createHttpApi(baseUrl: string = defaultBaseUrl()): ReportApi {
+  return { ...createTypedApi(baseUrl), exportUrl: `${baseUrl}/export` };
+}
+
+/** Never contacted: the embedded fetch answers every request (`.invalid` never resolves). */
+export const EMBEDDED_BASE_URL = "http://exported-report.invalid";
+
+/** The same typed client, answered from the data embedded in an exported file. */
+export function createEmbeddedApi(report: EmbeddedReport): ReportApi {
+  return {
+    ...createTypedApi(EMBEDDED_BASE_URL, embeddedFetch(report)),
+    embedded: { generatedAt: report.generatedAt },
   };
 }

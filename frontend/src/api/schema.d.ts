@@ -80,6 +80,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/provenance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Provenance
+         * @description Tracking URI without credentials, run ids per batch, model versions, data, seed, code.
+         */
+        get: operations["get_provenance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Report
+         * @description Every section, batch card and chart with its data inlined: opens offline, from file://.
+         */
+        get: operations["export_report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/baseline": {
         parameters: {
             query?: never;
@@ -563,6 +603,17 @@ export interface components {
             /** @description calibration on this test set; null when not recorded */
             calibration?: components["schemas"]["Calibration"] | null;
         };
+        /** ModelVersionProvenance */
+        ModelVersionProvenance: {
+            /** Version */
+            version: string;
+            /** Run Id */
+            run_id: string | null;
+            /** Stage */
+            stage: string | null;
+            /** Aliases */
+            aliases: string[];
+        };
         /** ProductionModel */
         ProductionModel: {
             /** Name */
@@ -580,6 +631,52 @@ export interface components {
             auc_ci_high?: number | null;
             /** Worse Than Chance */
             worse_than_chance?: boolean | null;
+        };
+        /**
+         * Provenance
+         * @description Where every number of the report comes from: the stamp on the page and in the export.
+         */
+        Provenance: {
+            /**
+             * Tracking Uri
+             * @description the MLflow tracking URI, credentials removed
+             */
+            tracking_uri: string;
+            /** Mlflow Ui Url */
+            mlflow_ui_url: string | null;
+            /** Model Name */
+            model_name: string;
+            /** Production Version */
+            production_version: string | null;
+            /**
+             * Model Versions
+             * @description every registered version, ascending
+             */
+            model_versions: components["schemas"]["ModelVersionProvenance"][];
+            /** Batches */
+            batches: components["schemas"]["RunProvenance"][];
+            /**
+             * Data Sha256
+             * @description distinct data sha256 values the shown runs logged (one when all agree)
+             */
+            data_sha256: string[];
+            /**
+             * Seeds
+             * @description distinct seeds the training runs behind the models logged
+             */
+            seeds: number[];
+            /** Project Version */
+            project_version: string | null;
+            /**
+             * Git Commit
+             * @description the commit the API runs from, when known
+             */
+            git_commit: string | null;
+            /**
+             * Superseded Runs
+             * @description runs the latest-run rule skipped over all batches (older or unfinished)
+             */
+            superseded_runs: number;
         };
         /** RefreshResponse */
         RefreshResponse: {
@@ -637,6 +734,40 @@ export interface components {
             batch: number;
             production: components["schemas"]["RocCurve"] | null;
             new: components["schemas"]["RocCurve"] | null;
+        };
+        /**
+         * RunProvenance
+         * @description Which MLflow runs one batch's figures come from.
+         */
+        RunProvenance: {
+            /** Batch */
+            batch: number;
+            /** Drift Run Id */
+            drift_run_id: string | null;
+            /**
+             * Drift Run Url
+             * @description the run in the MLflow UI, when MLFLOW_UI_URL is set
+             */
+            drift_run_url: string | null;
+            /** Quality Gate Run Id */
+            quality_gate_run_id: string | null;
+            /** Quality Gate Run Url */
+            quality_gate_run_url: string | null;
+            /**
+             * Training Run Id
+             * @description the run that trained the candidate (retrain path)
+             */
+            training_run_id: string | null;
+            /**
+             * Model Version
+             * @description the Production version after this batch's gate
+             */
+            model_version: string | null;
+            /**
+             * Superseded Runs
+             * @description older or unfinished runs the latest-run rule skipped
+             */
+            superseded_runs: number;
         };
         /** Summary */
         Summary: {
@@ -873,6 +1004,73 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description MLflow did not answer and no earlier read exists */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+        };
+    };
+    get_provenance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Provenance"];
+                };
+            };
+            /** @description MLflow did not answer and no earlier read exists */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+        };
+    };
+    export_report: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the report as one HTML file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": unknown;
+                };
+            };
+            /** @description the page is not built; the detail says how */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
                 };
             };
             /** @description MLflow did not answer and no earlier read exists */

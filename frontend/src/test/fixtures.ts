@@ -8,6 +8,7 @@ import type {
   CalibrationResponse,
   DriftResult,
   ModelScores,
+  Provenance,
   ReportConfig,
   RocResponse,
   Summary,
@@ -226,7 +227,44 @@ export const BASELINE: BaselineResponse = {
   recall: 0.135,
 };
 
-type Call = "summary" | "batches" | "config" | "roc" | "calibration" | "refresh" | "createBaseline";
+/** The stamp for the fixtures' six batches: run ids match `BATCHES`. */
+export const PROVENANCE: Provenance = {
+  tracking_uri: "http://mlflow:5000",
+  mlflow_ui_url: "http://127.0.0.1:5000",
+  model_name: "HealthPredictModel",
+  production_version: "3",
+  model_versions: ["1", "2", "3"].map((version) => ({
+    version,
+    run_id: `train-${version}`,
+    stage: version === "3" ? "Production" : "Archived",
+    aliases: version === "3" ? ["production"] : [],
+  })),
+  batches: BATCHES.map((result) => ({
+    batch: result.batch,
+    drift_run_id: result.drift?.run_id ?? null,
+    drift_run_url: null,
+    quality_gate_run_id: result.quality_gate_run_id,
+    quality_gate_run_url: result.mlflow_url ?? null,
+    training_run_id: null,
+    model_version: result.model_version ?? null,
+    superseded_runs: result.superseded_runs,
+  })),
+  data_sha256: ["0689e7ec031237dc63031b938805c48377748761a3b0e0b8e3e1d2c7b3f4a5b6"],
+  seeds: [42],
+  project_version: "0.1.0",
+  git_commit: "0123456789abcdef0123456789abcdef01234567",
+  superseded_runs: 0,
+};
+
+type Call =
+  | "summary"
+  | "batches"
+  | "config"
+  | "provenance"
+  | "roc"
+  | "calibration"
+  | "refresh"
+  | "createBaseline";
 
 /**
  * A ReportApi answering from fixtures and recording every call, so tests can assert what the
@@ -234,10 +272,12 @@ type Call = "summary" | "batches" | "config" | "roc" | "calibration" | "refresh"
  */
 export class FixtureApi implements ReportApi {
   readonly baseUrl = "http://127.0.0.1:8000";
+  readonly exportUrl = "http://127.0.0.1:8000/export";
   readonly calls: Array<{ call: Call; batch?: number }> = [];
   summaryData: Summary = SUMMARY;
   batchesData: BatchesResponse = BATCHES_RESPONSE;
   configData: ReportConfig = CONFIG;
+  provenanceData: Provenance = PROVENANCE;
   rocData: Map<number, RocResponse | null> = new Map([[3, ROC]]);
   calibrationData: Map<number, CalibrationResponse | null> = new Map();
   failing = new Set<Call>();
@@ -262,6 +302,9 @@ export class FixtureApi implements ReportApi {
   }
   config() {
     return this.answer("config", this.configData);
+  }
+  provenance() {
+    return this.answer("provenance", this.provenanceData);
   }
   roc(batchNumber: number) {
     return this.answer("roc", this.rocData.get(batchNumber) ?? null, batchNumber);

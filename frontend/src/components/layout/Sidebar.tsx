@@ -31,18 +31,29 @@ export function Sidebar() {
           <div>
             <dt>API URL</dt>
             <dd className="mono">
-              <BreakableText text={api.baseUrl} />
+              {api.embedded ? (
+                "none: data embedded in this file"
+              ) : (
+                <BreakableText text={api.baseUrl} />
+              )}
             </dd>
           </div>
         </dl>
-        <button
-          type="button"
-          className="button button--primary"
-          onClick={() => refresh.mutate()}
-          disabled={refresh.isPending}
-        >
-          {refresh.isPending ? "Refreshing…" : "Refresh data"}
-        </button>
+        {!api.embedded && (
+          <button
+            type="button"
+            className="button button--primary"
+            onClick={() => refresh.mutate()}
+            disabled={refresh.isPending}
+          >
+            {refresh.isPending ? "Refreshing…" : "Refresh data"}
+          </button>
+        )}
+        {api.exportUrl && (
+          <a className="button button--ghost menu__download" href={api.exportUrl} download>
+            Download report
+          </a>
+        )}
         <p className="menu__status" role="status">
           {refresh.isError
             ? `Refresh failed: ${refresh.error.message}`

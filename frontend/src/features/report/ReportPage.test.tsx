@@ -30,6 +30,7 @@ describe("ReportPage", () => {
       "Did retraining help?",
       "Batch by batch",
       "Final summary",
+      "Provenance",
       "Data sources",
     ]);
     expect(screen.getByRole("heading", { level: 1 })).toHaveTextContent(SUMMARY.title);

@@ -6,6 +6,7 @@ import { useApi } from "../../api/context";
 export const reportKeys = {
   summary: ["summary"] as const,
   batches: ["batches"] as const,
+  provenance: ["provenance"] as const,
   roc: (batch: number) => ["roc", batch] as const,
   calibration: (batch: number) => ["calibration", batch] as const,
 };
@@ -20,6 +21,10 @@ export function useBatches() {
   return useQuery({ queryKey: reportKeys.batches, queryFn: () => api.batches() });
 }
 
+export function useProvenance() {
+  const api = useApi();
+  return useQuery({ queryKey: reportKeys.provenance, queryFn: () => api.provenance() });
+}
 /** ROC curves are fetched only once a reader opens them. */
 export function useRoc(batch: number, enabled: boolean) {
   const api = useApi();

@@ -1,11 +1,14 @@
 import { useId, useState } from "react";
 
+import { useApi } from "../../../../api/context";
 import { safeHref } from "../../../../lib/format";
 import { RocPanel } from "../RocCurve";
 
 /** The ROC toggle (curves are fetched only once opened) and the link to the run in MLflow. */
 export function BatchFooter({ batch, mlflowUrl }: { batch: number; mlflowUrl: string | null }) {
-  const [rocOpen, setRocOpen] = useState(false);
+  // An exported report shows every curve: it is read (and printed) without an API to ask.
+  const api = useApi();
+  const [rocOpen, setRocOpen] = useState(api.embedded !== undefined);
   const rocId = useId();
   const mlflowHref = safeHref(mlflowUrl);
   return (

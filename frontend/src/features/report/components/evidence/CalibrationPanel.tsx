@@ -1,5 +1,6 @@
 import { useId, useState } from "react";
 
+import { useApi } from "../../../../api/context";
 import type { BatchResult, ModelScores } from "../../../../api/types";
 import { formatScore } from "../../../../lib/format";
 import { NOT_RECORDED } from "../../evidence";
@@ -15,7 +16,9 @@ function rows(result: BatchResult): Array<[string, ModelScores | null | undefine
 
 /** Brier score, ECE and calibration slope per model, with the reliability diagram on demand. */
 export function CalibrationPanel({ result }: { result: BatchResult }) {
-  const [open, setOpen] = useState(false);
+  // An exported report shows every diagram: it is read (and printed) without an API to ask.
+  const api = useApi();
+  const [open, setOpen] = useState(api.embedded !== undefined);
   const regionId = useId();
   const recorded = rows(result).filter(([, scores]) => scores?.calibration);
   if (recorded.length === 0) {

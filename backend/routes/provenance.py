@@ -1,0 +1,17 @@
+"""GET /provenance: where the report's numbers come from (the page's footer and the export)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from backend.deps import ReportDep
+from backend.routes.errors import MLFLOW_UNREACHABLE
+from backend.schemas import Provenance
+
+router = APIRouter(tags=["report"])
+
+
+@router.get("/provenance", response_model=Provenance, responses=MLFLOW_UNREACHABLE)
+def get_provenance(report: ReportDep) -> Provenance:
+    """Tracking URI without credentials, run ids per batch, model versions, data, seed, code."""
+    return report.provenance()

@@ -1,0 +1,307 @@
+"""The shareable report without a browser: its data, its safety, its bytes, its errors.
+
+One synthetic store (tests.support.stores) with superseded and unfinished runs, and a drifted
+column and a decision tag that are `</script>` plus HTML. The browser half (offline file://,
+PDF) is tests/e2e/test_export_offline.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from backend.export import DATA_ELEMENT_ID, export_html, inline_page
+from backend.main import create_app
+from backend.settings import Settings
+from tests.support.api import api_settings
+from tests.support.stores import BuiltStore, StoreSpec, build_store
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DIST = REPO_ROOT / "frontend" / "dist"
+HOSTILE = '</script><img src=x onerror="alert(1)"><!-- &amp;'
+SPEC = StoreSpec(other_runs=100, drifted_column=HOSTILE, odd_decision=HOSTILE)
+MLFLOW_UI = "http://mlflow.example:5000"
+
+
+@pytest.fixture(scope="module")
+def hostile_store(tmp_path_factory: pytest.TempPathFactory) -> BuiltStore:
+    return build_store(tmp_path_factory.mktemp("export") / "store", SPEC)
+
+
+@pytest.fixture(scope="module")
+def settings(hostile_store: BuiltStore, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    if not (DIST / "index.html").is_file():
+        pytest.skip("frontend/dist is missing: run `make build` first")
+    return api_settings(
+        hostile_store.tracking_uri,
+        tmp_path_factory.mktemp("export-api"),
+        static_dir=DIST,
+        mlflow_ui_url=MLFLOW_UI,
+    )
+
+
+@pytest.fixture(scope="module")
+def export_api(settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(settings)) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def exported(export_api: TestClient) -> bytes:
+    response = export_api.get("/export")
+    assert response.status_code == 200, response.text
+    return response.content
+
+
+class _Elements(HTMLParser):
+    """The elements a browser would build from the file, and each script's text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.scripts: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+        if tag == "script":
+            self._in_script = True
+            self.scripts.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script":
+            self._in_script = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_script:
+            self.scripts[-1] += data
+
+
+def parse(html: bytes) -> _Elements:
+    parser = _Elements()
+    parser.feed(html.decode("utf-8"))
+    return parser
+
+
+def embedded(html: bytes) -> dict[str, Any]:
+    elements = parse(html)
+    index = next(
+        i
+        for i, (tag, attrs) in enumerate(t for t in elements.tags if t[0] == "script")
+        if attrs.get("id") == DATA_ELEMENT_ID
+    )
+    document: dict[str, Any] = json.loads(elements.scripts[index])
+    return document
+
+
+def test_the_download_is_one_html_file(export_api: TestClient, exported: bytes) -> None:
+    response = export_api.get("/export")
+    assert response.headers["content-type"] == "text/html; charset=utf-8"
+    assert response.headers["content-disposition"] == (
+        'attachment; filename="healthpredict-report.html"'
+    )
+    elements = parse(exported)
+    # The page's own script and the data, nothing loaded from anywhere else.
+    scripts = [attrs for tag, attrs in elements.tags if tag == "script"]
+    assert [a.get("type") for a in scripts] == ["module", "application/json"]
+    assert all("src" not in attrs for attrs in scripts)
+    links = [attrs for tag, attrs in elements.tags if tag == "link"]
+    assert [a.get("rel") for a in links] == ["icon"]
+    assert all((a.get("href") or "").startswith("data:") for a in links)
+    assert not any(tag in ("img", "iframe", "object", "embed") for tag, _ in elements.tags)
+
+
+def test_hostile_names_cannot_leave_the_data_element(exported: bytes) -> None:
+    elements = parse(exported)
+    # A `</script>` inside the data would have ended the element early and made an <img>.
+    assert len(elements.scripts) == 2
+    assert not any(tag == "img" for tag, _ in elements.tags)
+    data_text = elements.scripts[1]
+    assert not re.search(r"[<>&]", data_text)
+    document = json.loads(data_text)
+    batches = {b["batch"]: b for b in document["responses"]["/batches"]["batches"]}
+    columns = [c["column"] for c in batches[3]["drift"]["drifted_columns"]]
+    assert HOSTILE in columns  # read back exactly, to be shown as text
+    assert batches[7]["raw_decision"] == HOSTILE
+
+
+def test_the_data_is_what_the_api_answers(export_api: TestClient, exported: bytes) -> None:
+    api = export_api
+    document = embedded(exported)
+    responses = document["responses"]
+    assert document["format"] == 1
+    assert document["generated_at"] is None
+    batches = api.get("/batches").json()["batches"]
+    with_gate = [b["batch"] for b in batches if b["quality_gate_run_id"] is not None]
+    paths = {"/summary", "/batches", "/config", "/provenance"} | {f"/roc/{n}" for n in with_gate}
+    assert set(responses) == paths
+    for path in sorted(paths - {"/config"}):
+        assert responses[path] == api.get(path).json(), path
+    # The file is not a client on this machine: it offers no baseline capture.
+    config = api.get("/config").json()
+    assert responses["/config"] == {**config, "baseline_allowed": False}
+
+
+def test_same_store_same_bytes_and_the_time_only_when_given(
+    settings: Settings, exported: bytes
+) -> None:
+    again = asyncio.run(export_html(create_app(settings), DIST))
+    assert again == exported
+    stamped = asyncio.run(export_html(create_app(settings), DIST, "2026-11-27T10:00:00+00:00"))
+    assert embedded(stamped)["generated_at"] == "2026-11-27T10:00:00+00:00"
+    assert embedded(stamped)["responses"] == embedded(exported)["responses"]
+
+
+def test_provenance_names_every_run_version_and_skipped_run(
+    export_api: TestClient, hostile_store: BuiltStore
+) -> None:
+    stamp = export_api.get("/provenance").json()
+    assert stamp["tracking_uri"] == hostile_store.tracking_uri  # nothing secret in a file path
+    assert stamp["production_version"] == hostile_store.production_version
+    assert [v["version"] for v in stamp["model_versions"]] == sorted(
+        (v["version"] for v in stamp["model_versions"]), key=int
+    )
+    rows = {row["batch"]: row for row in stamp["batches"]}
+    for expected in hostile_store.expected:
+        row = rows[expected.batch]
+        assert row["drift_run_id"] == expected.drift_run_id
+        assert row["quality_gate_run_id"] == expected.gate_run_id
+        assert row["quality_gate_run_url"].startswith(f"{MLFLOW_UI}/#/experiments/")
+        assert row["quality_gate_run_url"].endswith(f"/runs/{expected.gate_run_id}")
+        assert row["drift_run_url"].endswith(f"/runs/{expected.drift_run_id}")
+        assert row["superseded_runs"] == expected.superseded_runs
+    skipped = sum(b.superseded_runs for b in hostile_store.expected)
+    assert skipped > 0
+    assert stamp["superseded_runs"] == skipped
+    assert stamp["project_version"] == "0.1.0"
+    commit = subprocess.run(
+        ["git", "-C", str(REPO_ROOT), "rev-parse", "HEAD"], capture_output=True, text=True
+    ).stdout.strip()
+    assert stamp["git_commit"] == (commit or None)
+
+
+def test_provenance_shows_the_tracking_uri_without_credentials(
+    mlflow_server: Any, make_client: Any
+) -> None:
+    secret = "Pa55w0rd"
+    host = mlflow_server.url.removeprefix("http://")
+    response = make_client(f"http://alice:{secret}@{host}").get("/provenance")
+    assert response.status_code == 200, response.text
+    assert response.json()["tracking_uri"] == f"http://***@{host}"
+    assert secret not in response.text
+
+
+def _fake_build(root: Path, head: str) -> Path:
+    (root / "assets").mkdir(parents=True)
+    (root / "assets" / "app.js").write_text('console.log("</script>")', encoding="utf-8")
+    (root / "index.html").write_text(
+        f'<!doctype html><html><head>{head}</head><body><div id="root"></div></body></html>',
+        encoding="utf-8",
+    )
+    return root
+
+
+def test_the_inliner_keeps_script_text_inside_its_element(tmp_path: Path) -> None:
+    build = _fake_build(tmp_path / "dist", '<script type="module" src="/assets/app.js"></script>')
+    html = inline_page(build, "{}")
+    elements = parse(html.encode())
+    assert elements.scripts[0] == 'console.log("<\\/script>")'  # same string for JavaScript
+    assert len(elements.scripts) == 2
+
+
+@pytest.mark.parametrize(
+    ("head", "problem"),
+    [
+        ('<script src="https://cdn.example/app.js"></script>', "offline file cannot load"),
+        ('<link rel="modulepreload" href="/assets/app.js">', "cannot inline"),
+        ('<script src="/assets/missing.js"></script>', "missing"),
+    ],
+)
+def test_the_inliner_refuses_what_a_file_could_not_load(
+    tmp_path: Path, head: str, problem: str
+) -> None:
+    from backend.export import ExportError
+
+    build = _fake_build(tmp_path / "dist", head)
+    with pytest.raises(ExportError, match=problem):
+        inline_page(build, "{}")
+
+
+def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline", "report", "export", *args],
+        capture_output=True, text=True, timeout=300, check=False, cwd=REPO_ROOT,
+        env={**os.environ, **(env or {})},
+    )  # fmt: skip
+
+
+def _one_error_line(completed: subprocess.CompletedProcess[str]) -> str:
+    assert completed.returncode != 0
+    errors = [line for line in completed.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1, completed.stderr
+    return errors[0]
+
+
+def test_cli_writes_the_same_file_as_the_api(
+    hostile_store: BuiltStore, exported: bytes, tmp_path: Path
+) -> None:
+    out = tmp_path / "shared" / "report.html"
+    env = {"MLFLOW_UI_URL": MLFLOW_UI, "HEALTHPREDICT_STATIC_DIR": str(DIST)}
+    completed = _cli("--out", str(out), "--tracking-uri", hostile_store.tracking_uri, env=env)
+    assert completed.returncode == 0, completed.stderr
+    assert f"wrote {out}" in completed.stdout
+    assert out.read_bytes() == exported
+    assert [p.name for p in out.parent.iterdir()] == ["report.html"]  # no partial file left
+
+
+def test_cli_pdf_without_chromium_fails_first_with_how_to_install(
+    hostile_store: BuiltStore, tmp_path: Path
+) -> None:
+    out = tmp_path / "report.html"
+    no_chromium = tmp_path / "bin"
+    no_chromium.mkdir()
+    completed = _cli("--out", str(out), "--pdf", str(tmp_path / "report.pdf"),
+                     "--tracking-uri", hostile_store.tracking_uri,
+                     env={"PATH": str(no_chromium)})  # fmt: skip
+    line = _one_error_line(completed)
+    assert "--pdf needs Chromium" in line and "apt-get install chromium" in line
+    assert not out.exists() and not (tmp_path / "report.pdf").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "problem"),
+    [
+        (["--generated-at", "yesterday"], "--generated-at must be an ISO 8601"),
+        (["--tracking-uri", "sqlite:////nonexistent/mlflow.db"], "no MLflow store at"),
+    ],
+)
+def test_cli_bad_input_is_one_line_and_no_file(
+    hostile_store: BuiltStore, tmp_path: Path, args: list[str], problem: str
+) -> None:
+    out = tmp_path / "report.html"
+    defaults = ["--tracking-uri", hostile_store.tracking_uri]
+    completed = _cli("--out", str(out), *defaults, *args)
+    assert problem in _one_error_line(completed)
+    assert not out.exists()
+
+
+def test_without_a_built_page_the_export_says_how_to_build_it(
+    hostile_store: BuiltStore, tmp_path: Path
+) -> None:
+    settings = api_settings(hostile_store.tracking_uri, tmp_path)  # static_dir: no build
+    with TestClient(create_app(settings)) as client:
+        response = client.get("/export")
+    assert response.status_code == 404
+    assert "the report page is not built" in response.json()["detail"]
+    assert "make build" in response.json()["detail"]
