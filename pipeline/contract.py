@@ -26,6 +26,7 @@ def model_version_uri(version: int | str) -> str:
 # --- Experiments ----------------------------------------------------------------------------
 DRIFT_EXPERIMENT: Final = "HealthPredict_Drift_Monitoring"
 TRAINING_EXPERIMENT: Final = "HealthPredict_Training_HPO_Airflow"
+POLICY_REPLAY_EXPERIMENT: Final = "HealthPredict_Policy_Replay"
 
 
 def drift_run_name(batch: int) -> str:
@@ -34,6 +35,11 @@ def drift_run_name(batch: int) -> str:
 
 def quality_gate_run_name(batch: int) -> str:
     return f"quality_gate_batch_{batch}"
+
+
+def replay_run_name(trigger: str, training_policy: str) -> str:
+    """One run per replayed policy: ``replay_{trigger}_{training_policy}``."""
+    return f"replay_{trigger}_{training_policy}"
 
 
 def training_run_name(batch: int) -> str:
@@ -52,6 +58,14 @@ class Param:
     MODEL_VERSION: Final = "model_version"
     DATA_SHA256: Final = "data_sha256"
     SEED: Final = "seed"
+    # Policy replay runs (and the training policy of a training run).
+    TRIGGER: Final = "trigger"
+    TRAINING_POLICY: Final = "training_policy"
+    VALIDATION_DATA: Final = "validation_data"
+    FIXED_HYPERPARAMETERS: Final = "fixed_hyperparameters"
+    NEWEST_BATCH_WEIGHT: Final = "newest_batch_weight"
+    # Extension (docs/policies.md): the replay's gate, `standard` or `above_chance`.
+    REPLAY_GATE: Final = "replay_gate"
 
 
 class Tag:
@@ -60,6 +74,9 @@ class Tag:
     HPO_TRIAL: Final = "hpo_trial"
     # Shared by the two runs of one baseline capture, so a half-logged pair is detectable.
     CAPTURE_ID: Final = "capture_id"
+    # Shared by all runs of one policy replay; `configured` marks the policy the pipeline ran.
+    REPLAY_ID: Final = "replay_id"
+    CONFIGURED: Final = "configured"
     TRUE: Final = "True"
 
 
@@ -70,6 +87,25 @@ class Metric:
     DATASET_DRIFT: Final = "dataset_drift"
     AUC_IMPROVEMENT: Final = "auc_improvement"
     F1_IMPROVEMENT: Final = "f1_improvement"
+
+
+class ReplayMetric:
+    """Policy replay: per batch (``step`` = batch) and per policy."""
+
+    AUC_TEST: Final = "auc_test"
+    AUC_CI_LOW: Final = "auc_ci_low"
+    AUC_CI_HIGH: Final = "auc_ci_high"
+    RETRAINED: Final = "retrained"
+    DEPLOYED: Final = "deployed"
+    N_RETRAINS: Final = "n_retrains"
+    N_DEPLOYS: Final = "n_deploys"
+    MEAN_AUC: Final = "mean_auc"
+    WORST_AUC: Final = "worst_auc"
+    TRAINING_SECONDS: Final = "training_seconds"
+
+
+REPLAY_GATE_STANDARD: Final = "standard"
+REPLAY_GATE_ABOVE_CHANCE: Final = "above_chance"  # never deploy a candidate whose interval < 0.5
 
 
 # The four model-quality scores, in display order. F1, precision and recall use the 0.5 cut-off.

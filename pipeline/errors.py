@@ -39,3 +39,7 @@ class CaptureInProgressError(HealthPredictError):
     """Another baseline capture holds the lock."""
 
     exit_code = 3
+
+
+class PolicyError(HealthPredictError):
+    """An unknown trigger, training policy or validation choice, or a policy that cannot run."""
