@@ -189,3 +189,99 @@ def batch_test_key(batch: int) -> str:
 
 def cumulative_data_key(batch: int) -> str:
     return f"drift_monitoring/cumulative_data/cumulative_through_batch_{batch}.csv"
+
+
+# --- Evidence (CONTRACT.md "Evidence"; written by this project, optional for readers) --------
+# A store written by the original pipeline has none of these: readers show them as null.
+class EvidenceParam:
+    INITIAL_MODEL_VERSION: Final = "initial_model_version"  # gate run: the never-retrained model
+    DRIFT_NULL_SAMPLES: Final = "drift_null_samples"  # drift run: size of the chance band's draw
+
+
+class EvidenceTag:
+    RETRAIN_TRIGGERED: Final = "retrain_triggered"  # drift run
+    TRIGGER_REASON: Final = "trigger_reason"  # drift run
+    AUC_CHANGE: Final = "auc_change"  # gate run, retrain path
+    ALARM_OUTCOME: Final = "alarm_outcome"  # gate run
+
+
+class EvidenceMetric:
+    DRIFT_SHARE_NULL_P50: Final = "drift_share_null_p50"
+    DRIFT_SHARE_NULL_P95: Final = "drift_share_null_p95"
+    AUC_IMPROVEMENT_CI_LOW: Final = "auc_improvement_ci_low"
+    AUC_IMPROVEMENT_CI_HIGH: Final = "auc_improvement_ci_high"
+    AUC_IMPROVEMENT_P_VALUE: Final = "auc_improvement_p_value"
+    NET_AUC_CHANGE: Final = "net_auc_change"
+    NET_AUC_CHANGE_CI_LOW: Final = "net_auc_change_ci_low"
+    NET_AUC_CHANGE_CI_HIGH: Final = "net_auc_change_ci_high"
+    NET_AUC_CHANGE_P_VALUE: Final = "net_auc_change_p_value"
+    INITIAL_AUC_SHIFT: Final = "initial_auc_shift"
+    INITIAL_AUC_SHIFT_CI_LOW: Final = "initial_auc_shift_ci_low"
+    INITIAL_AUC_SHIFT_CI_HIGH: Final = "initial_auc_shift_ci_high"
+    POSITIVE_RATE_TEST: Final = "positive_rate_test"
+
+
+class TriggerReason(StrEnum):
+    DRIFT = "drift"
+    FORCED = "forced"
+    NONE = "none"
+
+
+class AucChange(StrEnum):
+    """New minus Production: its 95% interval against 0."""
+
+    BETTER = "better"
+    WORSE = "worse"
+    WITHIN_NOISE = "within_noise"
+
+
+class AlarmOutcome(StrEnum):
+    """The drift verdict crossed with significant harm to the never-retrained model."""
+
+    DRIFT_WITH_HARM = "drift_with_harm"
+    HARMLESS_ALARM = "harmless_alarm"
+    MISSED_ALARM = "missed_alarm"
+    QUIET = "quiet"
+
+
+# Metric prefixes of the scored models; `initial` is the never-retrained model.
+PROD_PREFIX: Final = "prod"
+NEW_PREFIX: Final = "new"
+INITIAL_PREFIX: Final = "initial"
+
+
+def initial_metric(score: str) -> str:
+    """``initial_auc_test`` etc.: the never-retrained model on the same test set."""
+    return f"{INITIAL_PREFIX}_{score}_test"
+
+
+def auc_ci_low_metric(prefix: str) -> str:
+    return f"{prefix}_auc_ci_low"
+
+
+def auc_ci_high_metric(prefix: str) -> str:
+    return f"{prefix}_auc_ci_high"
+
+
+def brier_metric(prefix: str) -> str:
+    return f"{prefix}_brier_test"
+
+
+def ece_metric(prefix: str) -> str:
+    return f"{prefix}_ece_test"
+
+
+def calibration_slope_metric(prefix: str) -> str:
+    return f"{prefix}_calibration_slope"
+
+
+def calibration_intercept_metric(prefix: str) -> str:
+    return f"{prefix}_calibration_intercept"
+
+
+CALIBRATION_DIR: Final = "calibration"
+RELIABILITY_PRODUCTION_ARTIFACT: Final = f"{CALIBRATION_DIR}/reliability_production.json"
+RELIABILITY_NEW_ARTIFACT: Final = f"{CALIBRATION_DIR}/reliability_new.json"
+RELIABILITY_INITIAL_ARTIFACT: Final = f"{CALIBRATION_DIR}/reliability_initial.json"
+# The fields of each bin of a reliability artifact (`{"bins": [...], "brier": ..., "ece": ...}`).
+RELIABILITY_BIN_FIELDS: Final = ("mean_predicted", "observed", "count")
