@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Final
+
 
 class HealthPredictError(Exception):
     """Base class: the CLI prints the message on one line and exits non-zero."""
@@ -43,3 +45,13 @@ class CaptureInProgressError(HealthPredictError):
 
 class PolicyError(HealthPredictError):
     """An unknown trigger, training policy or validation choice, or a policy that cannot run."""
+
+
+ONE_LINE_LIMIT: Final = 300
+
+
+def one_line(error: BaseException) -> str:
+    """The first line of an exception's message (its type name when empty), at most 300 chars."""
+    lines = str(error).strip().splitlines()
+    text = " ".join(lines[0].split()) if lines else type(error).__name__
+    return text if len(text) <= ONE_LINE_LIMIT else text[: ONE_LINE_LIMIT - 3] + "..."

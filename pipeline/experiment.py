@@ -34,6 +34,7 @@ from pipeline import (
     evaluation,
     features,
     gate,
+    mlflow_store,
     registry,
     tracking,
     training,
@@ -453,27 +454,11 @@ def run_all(
 
 
 def finished_gate_batches(client: MlflowClient) -> set[int]:
-    """Batches with a FINISHED quality-gate run, read page by page."""
-    experiment = client.get_experiment_by_name(contract.TRAINING_EXPERIMENT)
-    if experiment is None:
+    """Batches with a FINISHED quality-gate run, by the report's own reading rules."""
+    experiment_id = mlflow_store.experiment_id(client, contract.TRAINING_EXPERIMENT)
+    if experiment_id is None:
         return set()
-    found: set[int] = set()
-    page_token: str | None = None
-    while True:
-        page = client.search_runs(
-            [experiment.experiment_id],
-            filter_string=f"tags.{contract.Tag.QUALITY_GATE} = '{contract.Tag.TRUE}' "
-            "and attributes.status = 'FINISHED'",
-            max_results=500,
-            page_token=page_token,
-        )
-        for run in page:
-            number = run.data.params.get(contract.Param.BATCH_NUMBER, "")
-            if number.isdigit():
-                found.add(int(number))
-        page_token = page.token
-        if not page_token:
-            return found
+    return mlflow_store.finished_gate_batches(mlflow_store.search_gate_runs(client, experiment_id))
 
 
 def is_complete(client: MlflowClient, storage: Storage) -> bool:
