@@ -12,6 +12,7 @@ import argparse
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Final
 
 from pipeline import config
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from pipeline.experiment import BatchOutcome, ExperimentResult, TrainingOptions
+    from pipeline.replay import ReplayResult
     from pipeline.storage import Storage
 
 logger = logging.getLogger(__name__)
@@ -118,6 +120,12 @@ def build_parser() -> argparse.ArgumentParser:
     _add_storage(run)
     _add_trials(run)
     run.add_argument(
+        "--no-replay",
+        dest="replay",
+        action="store_false",
+        help="skip the policy replay at the end (see `healthpredict replay`)",
+    )
+    run.add_argument(
         "--if-missing",
         action="store_true",
         help="do nothing when the store already holds a complete run-through",
@@ -155,6 +163,41 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_baseline_arguments(baseline_parser)
     baseline_parser.set_defaults(handler=_baseline)
+
+    replay = commands.add_parser(
+        "replay",
+        help="replay batches 1-5 under other retraining policies (results to MLflow)",
+        description="Replay batches 1-5 from storage under each retraining policy, starting "
+        "from the initial model. By default the initial search's best hyper-parameters are "
+        "fixed (early-stopped, no refit) to stay fast; --exact uses the pipeline's own search.",
+    )
+    replay.add_argument(
+        "--policies",
+        default=None,
+        help="comma-separated trigger[:training_policy[:validation]], e.g. "
+        "never,drift:all_data:initial,drift:window:newest (default: the standard set). "
+        "Triggers: never, always, drift, performance; training policies: all_data, "
+        "recent_weighted, window; validation: initial, newest",
+    )
+    replay.add_argument(
+        "--seed", type=int, default=None, help="training seed (default: the prepared seed)"
+    )
+    replay.add_argument(
+        "--exact",
+        action="store_true",
+        help="replay the configured policy with the pipeline's own training settings and "
+        "compare with the decisions and AUCs it logged",
+    )
+    replay.add_argument(
+        "--gate",
+        choices=("standard", "above_chance"),
+        default="standard",
+        help="above_chance also refuses a candidate whose AUC interval lies below 0.5",
+    )
+    _add_tracking(replay)
+    _add_storage(replay)
+    _add_trials(replay)
+    replay.set_defaults(handler=_replay)
 
     serve = commands.add_parser("serve", help="serve the report (API + page)")
     serve.add_argument("--host", default=DEFAULT_HOST, help="%(default)s")
@@ -197,8 +240,59 @@ def _experiment_run(args: argparse.Namespace) -> int:
         seed=args.seed,
         batch_size=args.batch_size,
         options=_training_options(args),
+        replay=args.replay,
     )
     _print_experiment_table(result)
+    if result.replay is not None:
+        _print_replay(result.replay)
+    return 0
+
+
+def _replay(args: argparse.Namespace) -> int:
+    from pipeline import policies, tracking
+
+    chosen = (
+        None
+        if args.policies is None
+        else [policies.Policy.parse(text) for text in args.policies.split(",") if text.strip()]
+    )
+    if chosen is not None:
+        policies.check_unique(chosen)
+    storage = _open_storage(args)
+    client = tracking.configure(_tracking_uri(args))
+    from pipeline import experiment, replay
+
+    manifest = experiment.read_manifest(storage)
+    options = _training_options(args)
+    exact = options.settings(manifest) if args.exact else None
+    if exact is not None and args.seed is not None:
+        exact = replace(exact, seed=args.seed)
+    if chosen is None and args.exact:
+        chosen = [options.policy]
+    result = replay.run_replay(
+        client,
+        storage,
+        chosen,
+        exact_settings=exact,
+        configured=options.policy,
+        gate=args.gate,
+        seed=args.seed,
+    )
+    _print_replay(result)
+    if args.exact:
+        configured = [r for r in result.results if r.configured]
+        if not configured:
+            sys.stdout.write("the configured policy was not replayed: nothing to compare\n")
+            return 0
+        fidelity = replay.compare_with_pipeline(client, configured[0])
+        sys.stdout.write(
+            f"exact replay of {configured[0].policy.label} against the logged run: "
+            f"{fidelity.batches - len(fidelity.decision_mismatches)}/{fidelity.batches} "
+            f"decisions match, largest AUC difference {fidelity.max_auc_difference:.2e}\n"
+        )
+        for line in fidelity.decision_mismatches:
+            sys.stdout.write(f"  {line}\n")
+        return 0 if fidelity.reproduced else 1
     return 0
 
 
@@ -329,6 +423,51 @@ def _print_experiment_table(result: ExperimentResult) -> None:
     )
     _console().print(
         f"initial model validation AUC {result.initial.training.validation_auc:.4f}; steps: {steps}"
+    )
+
+
+def _print_replay(result: ReplayResult) -> None:
+    from rich.table import Table
+
+    batches = [step.batch for step in result.results[0].steps] if result.results else []
+    table = Table(
+        "policy",
+        *(f"batch {b}" for b in batches),
+        "retrains",
+        "deploys",
+        "mean AUC",
+        "worst AUC",
+        "training s",
+        title=f"What other policies would have done (replay {result.replay_id[:8]}, "
+        f"seed {result.seed})",
+    )
+    marks = {"DEPLOY": "+", "DEPLOY_REFRESH": "+", "SKIP": "x"}
+    for policy_result in result.results:
+        label = policy_result.policy.label + (" *" if policy_result.configured else "")
+        cells = [f"{s.auc.auc:.3f}{marks.get(str(s.decision), '')}" for s in policy_result.steps]
+        table.add_row(
+            label,
+            *cells,
+            str(policy_result.n_retrains),
+            str(policy_result.n_deploys),
+            _fmt(policy_result.mean_auc),
+            _fmt(policy_result.worst_auc),
+            _fmt(policy_result.training_seconds, 1),
+        )
+    console = _console()
+    console.print(table)
+    fixed = result.fixed_hyperparameters
+    how = (
+        "the pipeline's own search"
+        if fixed is None
+        else "hyper-parameters fixed to the initial search's best ("
+        + ", ".join(f"{k} {v}" for k, v in fixed.items())
+        + "), early-stopped on each policy's validation data, no refit"
+    )
+    console.print(
+        f"AUC of the model in Production after each batch, on that batch's test split; "
+        f"+ retrained and deployed, x retrained but kept Production; * the configured policy. "
+        f"Training: {how}. Replay {result.seconds:.1f} s."
     )
 
 

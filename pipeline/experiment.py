@@ -20,7 +20,7 @@ from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import pandas as pd
 from mlflow import MlflowClient
@@ -35,6 +35,7 @@ from pipeline import (
     features,
     gate,
     mlflow_store,
+    policies,
     registry,
     tracking,
     training,
@@ -46,6 +47,9 @@ from pipeline.errors import BatchError, DataError
 from pipeline.gate import GateOutcome
 from pipeline.storage import Storage
 from pipeline.training import TrainingResult, TrainingSettings
+
+if TYPE_CHECKING:
+    from pipeline.replay import ReplayResult
 
 logger = logging.getLogger(__name__)
 
@@ -133,6 +137,15 @@ class TrainingOptions:
 
     n_trials: int = training.DEFAULT_N_TRIALS
     refit_on_validation: bool = True
+    training_policy: str = policies.CONFIGURED_POLICY.training_policy
+    validation_data: str = policies.CONFIGURED_POLICY.validation
+
+    @property
+    def policy(self) -> policies.Policy:
+        """The policy the pipeline runs: the drift trigger with this training policy."""
+        return policies.Policy(
+            policies.CONFIGURED_POLICY.trigger, self.training_policy, self.validation_data
+        )
 
     def settings(self, manifest: Manifest) -> TrainingSettings:
         return TrainingSettings(
@@ -185,6 +198,7 @@ class ExperimentResult:
     baseline: BaselineOutcome
     batches: list[BatchOutcome]
     timings: Timings
+    replay: ReplayResult | None = None
 
 
 @contextmanager
@@ -272,11 +286,16 @@ def split_batch(
 
 def cumulative_training_data(storage: Storage, manifest: Manifest, batch: int) -> pd.DataFrame:
     """Initial train rows plus the training part of every batch up to and including ``batch``."""
+    return pd.concat(_training_parts(storage, manifest, batch), ignore_index=True)
+
+
+def _training_parts(storage: Storage, manifest: Manifest, batch: int) -> list[pd.DataFrame]:
+    """Raw rows: the initial training split, then each batch's training part up to ``batch``."""
     parts = [storage.read_csv(contract.INITIAL_TRAIN_KEY)]
     for earlier in range(1, batch + 1):
         batch_raw = storage.read_csv(contract.batch_data_key(earlier))
         parts.append(split_batch(batch_raw, manifest.seed, earlier)[0])
-    return pd.concat(parts, ignore_index=True)
+    return parts
 
 
 def check_drift(
@@ -337,18 +356,36 @@ def retrain(
     batch: int,
     options: TrainingOptions,
 ) -> TrainingResult:
-    """Train a candidate on the cumulative data, validated on the initial validation split."""
-    cumulative = cumulative_training_data(storage, manifest, batch)
-    storage.write_csv(contract.cumulative_data_key(batch), cumulative)
+    """Train a candidate on the rows the configured training policy picks (all_data: the
+    cumulative data, validated on the initial validation split)."""
+    parts = _training_parts(storage, manifest, batch)
+    storage.write_csv(contract.cumulative_data_key(batch), pd.concat(parts, ignore_index=True))
+    history = policies.History(
+        batch,
+        manifest.seed,
+        features.prepare(parts[0]),
+        features.prepare(storage.read_csv(contract.INITIAL_VALIDATION_KEY)),
+        {number: features.prepare(part) for number, part in enumerate(parts[1:], start=1)},
+    )
+    chosen = policies.get_training_policy(options.training_policy)
+    training_set = chosen.build(history, policies.check_validation(options.validation_data))
+    policy_params: dict[str, object] = {
+        contract.Param.TRAINING_POLICY: chosen.name,
+        contract.Param.VALIDATION_DATA: options.validation_data,
+    }
+    if training_set.newest_batch_weight is not None:
+        policy_params[contract.Param.NEWEST_BATCH_WEIGHT] = training_set.newest_batch_weight
     experiment_id = tracking.ensure_experiment(client, contract.TRAINING_EXPERIMENT)
     return training.train(
         client,
         experiment_id,
         batch,
-        features.prepare(cumulative),
-        features.prepare(storage.read_csv(contract.INITIAL_VALIDATION_KEY)),
+        training_set.train,
+        training_set.validation,
         options.settings(manifest),
         manifest.data_sha256,
+        weights=training.SampleWeights(training_set.train_weight, training_set.refit_weight),
+        policy_params=policy_params,
     )
 
 
@@ -431,8 +468,10 @@ def run_all(
     batch_size: int = batches.DEFAULT_BATCH_SIZE,
     options: TrainingOptions | None = None,
     on_batch: Callable[[BatchOutcome], None] | None = None,
+    replay: bool = True,
 ) -> ExperimentResult:
-    """The whole experiment: prepare, initial model, baseline (batch 0), every batch in order."""
+    """The whole experiment: prepare, initial model, baseline (batch 0), every batch in order,
+    then (unless ``replay`` is off) the default policy replay."""
     client = tracking.configure(tracking_uri)
     timings: Timings = {}
     start = time.perf_counter()
@@ -449,8 +488,34 @@ def run_all(
         outcomes.append(outcome)
         if on_batch is not None:
             on_batch(outcome)
+    replayed = None
+    if replay:
+        with timed("replay", timings):
+            replayed = _replay_defaults(client, storage, initial, outcomes, options)
     timings["total"] = time.perf_counter() - start
-    return ExperimentResult(manifest, initial, baseline_outcome, outcomes, timings)
+    return ExperimentResult(manifest, initial, baseline_outcome, outcomes, timings, replayed)
+
+
+def _replay_defaults(
+    client: MlflowClient,
+    storage: Storage,
+    initial: InitialOutcome,
+    outcomes: list[BatchOutcome],
+    options: TrainingOptions | None,
+) -> ReplayResult:
+    """The default replay, from what this run already holds: the initial model, drift shares."""
+    from pipeline import replay as policy_replay
+
+    model = policy_replay.ScoringModel(
+        policy_replay.INITIAL_MODEL_KEY, initial.training.model, initial.training.preprocessor
+    )
+    return policy_replay.run_replay(
+        client,
+        storage,
+        configured=(options or TrainingOptions()).policy,
+        drift_shares={outcome.batch: outcome.drift_share for outcome in outcomes},
+        initial=(model, initial.training.params),
+    )
 
 
 def finished_gate_batches(client: MlflowClient) -> set[int]:

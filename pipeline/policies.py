@@ -300,9 +300,10 @@ class Policy:
 
     @property
     def label(self) -> str:
+        """As ``--policies`` spells it: ``drift:all_data:initial``, or ``never``."""
         if self.trigger == NeverTrigger.name:
             return self.trigger
-        return f"{self.trigger} x {self.training_policy} ({self.validation} validation)"
+        return f"{self.trigger}:{self.training_policy}:{self.validation}"
 
     @classmethod
     def parse(cls, text: str) -> Policy:

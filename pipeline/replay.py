@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Final
 
 import numpy as np
@@ -32,9 +33,20 @@ import pandas as pd
 from mlflow import MlflowClient
 from mlflow.entities import Metric as MlflowMetric
 
-from pipeline import contract, drift, evaluation, experiment, features, policies, tracking, training
+from pipeline import (
+    contract,
+    drift,
+    evaluation,
+    experiment,
+    features,
+    mlflow_store,
+    policies,
+    tracking,
+    training,
+)
 from pipeline.contract import Decision, ReplayMetric
 from pipeline.errors import PolicyError
+from pipeline.mlflow_store import RunRecord
 from pipeline.policies import BatchEvidence, History, Policy
 from pipeline.stats import AucEstimate, auc_with_ci, independent_auc_difference
 from pipeline.storage import Storage
@@ -311,6 +323,16 @@ def replay(
     )
 
 
+def with_configured(chosen: Sequence[Policy], configured: Policy) -> list[Policy]:
+    """The chosen policies, with the configured one in place of its namesake (or added)."""
+    if configured in chosen:
+        return list(chosen)
+    names = [policy.run_name for policy in chosen]
+    if configured.run_name in names:
+        return [configured if p.run_name == configured.run_name else p for p in chosen]
+    return [*chosen, configured]
+
+
 def fast_settings(seed: int) -> training.TrainingSettings:
     """The default replay's training: one fit per candidate, early-stopped, no refit."""
     return training.TrainingSettings(seed=seed, n_trials=1, refit_on_validation=False)
@@ -374,32 +396,21 @@ def _metrics(result: PolicyResult, now_ms: int) -> list[MlflowMetric]:
 
 
 # --- Against a store ------------------------------------------------------------------------
-def _search_all(client: MlflowClient, experiment_name: str, filter_string: str) -> list[Any]:
-    """Every run matching the filter, page by page."""
-    found = client.get_experiment_by_name(experiment_name)
+def _finished_runs(
+    client: MlflowClient, experiment_name: str, filter_string: str
+) -> list[RunRecord]:
+    found = mlflow_store.experiment_id(client, experiment_name)
     if found is None:
         return []
-    runs: list[Any] = []
-    page_token: str | None = None
-    while True:
-        page = client.search_runs(
-            [found.experiment_id],
-            filter_string=filter_string,
-            max_results=500,
-            page_token=page_token,
-        )
-        runs.extend(page)
-        page_token = page.token
-        if not page_token:
-            return runs
+    return [
+        run
+        for run in mlflow_store.search_runs(client, found, filter_string)
+        if run.status == mlflow_store.FINISHED
+    ]
 
 
-def _latest(runs: Sequence[Any]) -> Any | None:
-    return max(
-        runs,
-        key=lambda r: (r.info.start_time or 0, r.info.end_time or 0, r.info.run_id),
-        default=None,
-    )
+def _latest(runs: Sequence[RunRecord]) -> RunRecord | None:
+    return max(runs, key=lambda r: (r.start_time or 0, r.end_time or 0, r.run_id), default=None)
 
 
 def best_params(run_params: Mapping[str, str]) -> dict[str, float | int]:
@@ -419,23 +430,23 @@ def initial_model_from_store(client: MlflowClient) -> tuple[ScoringModel, dict[s
     from pipeline import registry
 
     run = _latest(
-        _search_all(
+        _finished_runs(
             client,
             contract.TRAINING_EXPERIMENT,
-            f"attributes.run_name = '{contract.training_run_name(0)}' "
-            "and attributes.status = 'FINISHED'",
+            f"attributes.run_name = '{contract.training_run_name(0)}'",
         )
     )
     if run is None:
         raise PolicyError(
             "the store has no finished initial training run — run `healthpredict train-initial`"
         )
-    versions = client.search_model_versions(f"run_id = '{run.info.run_id}'")
+    versions = [v for v in mlflow_store.registry_versions(client) if v.run_id == run.run_id]
     if not versions:
-        raise PolicyError(f"the initial training run {run.info.run_id} has no registered model")
-    version = min(versions, key=lambda v: int(v.version))
+        raise PolicyError(f"the initial training run {run.run_id} has no registered model")
+    number = min(int(v.version) for v in versions)
+    version = client.get_model_version(contract.MODEL_NAME, str(number))
     model, preprocessor = registry.load_scoring_pair(client, version)
-    return ScoringModel(INITIAL_MODEL_KEY, model, preprocessor), best_params(run.data.params)
+    return ScoringModel(INITIAL_MODEL_KEY, model, preprocessor), best_params(run.params)
 
 
 @dataclass(frozen=True)
@@ -454,17 +465,17 @@ class Fidelity:
 def compare_with_pipeline(client: MlflowClient, result: PolicyResult) -> Fidelity:
     """Per batch: the logged decision, and the AUC of the model Production after it
     (``new_auc_test`` when deployed, else ``prod_auc_test``), against the replay's."""
-    gates = _search_all(
-        client,
-        contract.TRAINING_EXPERIMENT,
-        f"tags.{contract.Tag.QUALITY_GATE} = '{contract.Tag.TRUE}' "
-        "and attributes.status = 'FINISHED'",
-    )
-    by_batch: dict[int, list[Any]] = {}
+    training_id = mlflow_store.experiment_id(client, contract.TRAINING_EXPERIMENT)
+    gates = [] if training_id is None else mlflow_store.search_gate_runs(client, training_id)
+    by_batch: dict[int, list[RunRecord]] = {}
     for run in gates:
-        number = run.data.params.get(contract.Param.BATCH_NUMBER, "")
-        if number.isdigit():
-            by_batch.setdefault(int(number), []).append(run)
+        number = mlflow_store.parse_batch_number(run.params.get(contract.Param.BATCH_NUMBER))
+        if (
+            run.status == mlflow_store.FINISHED
+            and mlflow_store.is_gate_run(run)
+            and number is not None
+        ):
+            by_batch.setdefault(number, []).append(run)
     mismatches: list[str] = []
     worst = 0.0
     for step in result.steps:
@@ -472,19 +483,19 @@ def compare_with_pipeline(client: MlflowClient, result: PolicyResult) -> Fidelit
         if logged is None:
             mismatches.append(f"batch {step.batch}: no finished quality-gate run")
             continue
-        decision = logged.data.tags.get(contract.Tag.DECISION)
+        decision = logged.tags.get(contract.Tag.DECISION)
         if decision != str(step.decision):
             mismatches.append(f"batch {step.batch}: logged {decision}, replayed {step.decision}")
         deployed = decision in {str(d) for d in contract.DEPLOYED_DECISIONS}
         name = contract.new_metric("auc") if deployed else contract.prod_metric("auc")
-        worst = max(worst, abs(logged.data.metrics.get(name, float("nan")) - step.auc.auc))
+        worst = max(worst, abs(logged.metrics.get(name, math.inf) - step.auc.auc))
     return Fidelity(len(result.steps), mismatches, worst)
 
 
 def run_replay(
     client: MlflowClient,
     storage: Storage,
-    chosen: Sequence[Policy] = policies.DEFAULT_REPLAY,
+    chosen: Sequence[Policy] | None = None,
     *,
     exact_settings: training.TrainingSettings | None = None,
     configured: Policy = policies.CONFIGURED_POLICY,
@@ -493,14 +504,20 @@ def run_replay(
     drift_shares: Mapping[int, float] | None = None,
     initial: tuple[ScoringModel, Mapping[str, float | int]] | None = None,
     on_policy: Callable[[PolicyResult], None] | None = None,
+    seed: int | None = None,
 ) -> ReplayResult:
     """Replay from storage, starting from the initial model, and log the runs.
 
     ``exact_settings`` replays with the pipeline's own search (``--exact``); otherwise the
     initial search's best hyper-parameters are fixed. ``initial`` and ``drift_shares`` skip
-    reading what the caller already holds (``experiment run`` passes them).
+    reading what the caller already holds (``experiment run`` passes them). ``seed`` (default:
+    the prepared seed) seeds the candidates' fits and the newest batch's held-out rows.
     """
+    if chosen is None:  # the default set, with the configured policy among them
+        chosen = with_configured(policies.DEFAULT_REPLAY, configured)
     data = load_data(storage, drift_threshold=drift_threshold, drift_shares=drift_shares)
+    if seed is not None:
+        data = replace(data, seed=seed)
     model, best = initial if initial is not None else initial_model_from_store(client)
     result = replay(
         data,
@@ -512,5 +529,4 @@ def run_replay(
         gate=gate,
         on_policy=on_policy,
     )
-    run_ids = log_replay(client, result)
-    return ReplayResult(**{**result.__dict__, "run_ids": run_ids})
+    return replace(result, run_ids=log_replay(client, result))
