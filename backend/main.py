@@ -8,7 +8,7 @@ from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 
 from backend.page import add_page_routes
-from backend.routes import baseline, batches, meta, roc, summary
+from backend.routes import baseline, batches, meta, policies, roc, summary
 from backend.service import ReportService
 from backend.settings import Settings, load_settings
 from pipeline.errors import TrackingError
@@ -44,7 +44,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_methods=["GET", "POST"],
             allow_headers=["Authorization", "Content-Type"],
         )
-    for module in (summary, batches, roc, baseline, meta):
+    for module in (summary, batches, roc, policies, baseline, meta):
         app.include_router(module.router)
     add_page_routes(app, settings.static_dir)
     return app

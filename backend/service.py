@@ -6,9 +6,11 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+from backend import policies as policy_report
 from backend import report, roc
 from backend.cache import TtlCache
 from backend.mlflow_reader import MlflowReader
+from backend.policy_schemas import PoliciesResponse
 from backend.schemas import BatchesResponse, Health, RocResponse, Summary
 from backend.settings import Settings
 from pipeline import contract
@@ -40,6 +42,9 @@ class ReportService:
         self.settings = settings
         self.reader = reader or MlflowReader(settings.tracking_uri)
         self._cache: TtlCache[Report] = TtlCache(self._build, settings.cache_ttl_seconds)
+        self._policies: TtlCache[PoliciesResponse] = TtlCache(
+            self._build_policies, settings.cache_ttl_seconds
+        )
 
     def _build(self) -> Report:
         snapshot = self.reader.snapshot()
@@ -120,6 +125,23 @@ class ReportService:
             )
         return RocResponse(batch=batch, production=production, new=new)
 
+    def policies(self) -> PoliciesResponse:
+        """The latest finished policy replay; cached like the report, stale when MLflow fails."""
+        cached = self._policies.get()
+        return cached.value.model_copy(update={"stale": True}) if cached.stale else cached.value
+
+    def _build_policies(self) -> PoliciesResponse:
+        runs = self.reader.replay_runs()
+        chosen = policy_report.latest_finished_replay(runs)
+        wanted = [(run, key) for run in chosen for key in policy_report.PER_BATCH_METRICS]
+        histories: dict[str, dict[str, dict[int, float]]] = {}
+        if wanted:  # a few small reads, cached per finished run: side by side
+            with ThreadPoolExecutor(max_workers=ARTIFACT_READERS) as pool:
+                values = pool.map(lambda item: self.reader.metric_history(*item), wanted)
+                for (run, key), history in zip(wanted, values, strict=True):
+                    histories.setdefault(run.run_id, {})[key] = history
+        return policy_report.assemble(chosen, histories, self.settings.mlflow_ui_url)
+
     def health(self) -> Health:
         problem = self.reader.ping()
         return Health(
@@ -131,3 +153,4 @@ class ReportService:
 
     def refresh(self) -> None:
         self._cache.clear()
+        self._policies.clear()
