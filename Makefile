@@ -82,9 +82,7 @@ endif
 
 demo: install build ## Run the experiment (once) into .healthpredict/ and serve the report on http://127.0.0.1:8000
 	HEALTHPREDICT_HOME="$(HEALTHPREDICT_HOME)" $(BIN)/healthpredict experiment run --if-missing $(if $(DATA),--data "$(DATA)")
-	@echo
-	@echo "Health Predict report: http://$(HOST):$(PORT)   (Ctrl-C stops the server)"
-	@echo
+	@# `serve` prints the report's URL once the server listens.
 	HEALTHPREDICT_HOME="$(HEALTHPREDICT_HOME)" $(BIN)/healthpredict serve --host $(HOST) --port $(PORT)
 
 bench: install build ## Measure the experiment, the API, the page and load; results in bench-results/

@@ -5,14 +5,16 @@ from __future__ import annotations
 import argparse
 import sys
 
-from backend.server import DEFAULT_HOST, DEFAULT_PORT, serve
+from backend.server import DEFAULT_HOST, DEFAULT_PORT, port_number, serve
 from pipeline.errors import HealthPredictError
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m backend", description=__doc__)
-    parser.add_argument("--host", default=DEFAULT_HOST)
-    parser.add_argument("--port", type=int, default=DEFAULT_PORT)
+    parser.add_argument("--host", default=DEFAULT_HOST, help="address to listen on (%(default)s)")
+    parser.add_argument(
+        "--port", type=port_number, default=DEFAULT_PORT, help="TCP port, 1-65535 (%(default)s)"
+    )
     args = parser.parse_args(argv)
     try:
         serve(args.host, args.port)

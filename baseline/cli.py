@@ -19,6 +19,8 @@ from pipeline.storage import S3_SCHEME
 
 logger = logging.getLogger(__name__)
 
+DESCRIPTION = "Capture Batch 0: score the Production model on initial_test and log it."
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
@@ -85,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m baseline",
-        description="Capture Batch 0: score the Production model on initial_test and log it.",
+        description=DESCRIPTION,
     )
     add_arguments(parser)
     args = parser.parse_args(argv)

@@ -3,7 +3,13 @@
 Progress goes to stderr as log lines with step names and timings; results go to stdout. Expected
 failures (``HealthPredictError``: bad data, unreachable MLflow, missing bucket, a batch outside the
 prepared range...) print one ``error: ...`` line and exit with the error's code, no traceback.
-Heavy modules (MLflow, XGBoost) are imported inside the commands so ``--help`` answers at once.
+
+Start-up is kept light: building the parser imports no pandas, MLflow, scikit-learn, boto3,
+XGBoost or uvicorn, so ``--help``, usage errors and the checks that need no data (the tracking
+URI's scheme, the data file, a batch outside the prepared range of a local storage) answer at
+once. Each command imports what it needs inside its handler. To add a subcommand, write an
+``_add_<name>(commands)`` that builds its parser and sets ``handler``, and call it from
+``build_parser``; ``tests/unit/test_cli.py`` checks that ``--help`` stays light.
 """
 
 from __future__ import annotations
@@ -19,17 +25,19 @@ from pipeline import config
 from pipeline.errors import HealthPredictError
 
 if TYPE_CHECKING:
+    from typing import TypeAlias
+
     from rich.console import Console
 
     from pipeline.experiment import BatchOutcome, ExperimentResult, TrainingOptions
     from pipeline.replay import ReplayResult
     from pipeline.storage import Storage
 
+    Subcommands: TypeAlias = argparse._SubParsersAction[argparse.ArgumentParser]
+
 logger = logging.getLogger(__name__)
 
 PROG: Final = "healthpredict"
-DEFAULT_HOST: Final = "127.0.0.1"
-DEFAULT_PORT: Final = 8000
 DEFAULT_HPO_TRIALS: Final = 4  # mirrors training.DEFAULT_N_TRIALS without importing XGBoost
 DEFAULT_BATCH_SIZE: Final = 2000  # mirrors batches.DEFAULT_BATCH_SIZE
 PIPED_WIDTH: Final = 120
@@ -37,19 +45,46 @@ NOISY_LOGGERS: Final = ("mlflow", "alembic", "urllib3", "botocore", "httpx")
 Command = Callable[[argparse.Namespace], int]
 
 
+class Parser(argparse.ArgumentParser):
+    """An ``ArgumentParser`` whose subcommands report unknown options with their own usage.
+
+    Plain argparse hands a subcommand's unrecognised arguments back to the top-level parser,
+    which prints the top-level usage; here the parser that saw them refuses them.
+    """
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        parsed, extras = super().parse_known_args(args, namespace)
+        if extras:
+            self.error(f"unrecognized arguments: {' '.join(extras)}")
+        return parsed, extras
+
+
 # --- Arguments ------------------------------------------------------------------------------
 def _positive_int(text: str) -> int:
-    value = int(text)
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
     return value
+
+
+def _batch_number(text: str) -> int:
+    if text.strip() == "0":
+        raise argparse.ArgumentTypeError("batch 0 is the baseline: run `healthpredict baseline`")
+    return _positive_int(text)
 
 
 def _add_tracking(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--tracking-uri",
         default=None,
-        help="MLflow tracking URI (default: $MLFLOW_TRACKING_URI or the state folder's SQLite)",
+        metavar="URI",
+        help="the MLflow store to log to: http(s)://host:port, sqlite:///file.db, postgresql://... "
+        "(default: $MLFLOW_TRACKING_URI, else SQLite in the state folder $HEALTHPREDICT_HOME)",
     )
 
 
@@ -57,13 +92,16 @@ def _add_storage(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--storage",
         default=None,
-        help="local folder or s3://bucket[/prefix] (default: $HEALTHPREDICT_STORAGE "
-        "or the state folder's storage/)",
+        metavar="DIR|s3://BUCKET[/PREFIX]",
+        help="where the data splits and batches are kept: a local folder or an S3 bucket "
+        "(default: $HEALTHPREDICT_STORAGE, else storage/ in the state folder)",
     )
     parser.add_argument(
         "--s3-endpoint-url",
         default=None,
-        help="S3-compatible endpoint such as MinIO (default: $MLFLOW_S3_ENDPOINT_URL)",
+        metavar="URL",
+        help="S3-compatible endpoint such as MinIO, for s3:// storage "
+        "(default: $MLFLOW_S3_ENDPOINT_URL, else AWS)",
     )
 
 
@@ -71,12 +109,24 @@ def _add_data(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--data",
         default=None,
-        help="the raw data: diabetic_data.csv or the distributed zip "
-        "(default: $HEALTHPREDICT_DATA, then the cache, then the official download)",
+        metavar="PATH",
+        help="the raw data set: diabetic_data.csv or the zip as distributed by UCI "
+        "(default: $HEALTHPREDICT_DATA, then the cache, then a one-time download)",
     )
-    parser.add_argument("--seed", type=int, default=config.DEFAULT_SEED, help="%(default)s")
     parser.add_argument(
-        "--batch-size", type=_positive_int, default=DEFAULT_BATCH_SIZE, help="%(default)s rows"
+        "--seed",
+        type=int,
+        default=config.DEFAULT_SEED,
+        metavar="N",
+        help="random seed for cutting the batches and for training; the same seed gives the "
+        "same batches and models (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--batch-size",
+        type=_positive_int,
+        default=DEFAULT_BATCH_SIZE,
+        metavar="ROWS",
+        help="encounters per drift batch (default: %(default)s)",
     )
 
 
@@ -85,16 +135,16 @@ def _add_trials(parser: argparse.ArgumentParser) -> None:
         "--hpo-trials",
         type=_positive_int,
         default=DEFAULT_HPO_TRIALS,
-        help="hyper-parameter trials per training (default: %(default)s)",
+        metavar="N",
+        help="hyper-parameter settings tried per training; more is slower and rarely better "
+        "(default: %(default)s)",
     )
     parser.add_argument(
         "--refit-on-validation",
         action=argparse.BooleanOptionalAction,
         default=True,
-        help=(
-            "after early stopping picks the best trial on validation, refit its params on "
-            "train + validation (default: %(default)s)"
-        ),
+        help="after early stopping picks the best trial on validation, refit its params on "
+        "train + validation (default: %(default)s)",
     )
 
 
@@ -104,16 +154,22 @@ def _training_options(args: argparse.Namespace) -> TrainingOptions:
     return TrainingOptions(n_trials=args.hpo_trials, refit_on_validation=args.refit_on_validation)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog=PROG, description="Health Predict: the drift-aware readmission experiment."
-    )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+def _subcommands(parser: argparse.ArgumentParser, dest: str) -> Subcommands:
+    return parser.add_subparsers(dest=dest, required=True, metavar="COMMAND")
 
-    experiment = commands.add_parser("experiment", help="run the whole experiment, or prepare")
-    experiment_commands = experiment.add_subparsers(dest="experiment_command", required=True)
-    run = experiment_commands.add_parser(
-        "run", help="prepare, train, baseline and batches 1-5, then print the table"
+
+def _add_experiment(commands: Subcommands) -> None:
+    experiment = commands.add_parser(
+        "experiment",
+        help="run the whole experiment, or only prepare its data",
+        description="Run the whole experiment, or only prepare its data.",
+    )
+    steps = _subcommands(experiment, "experiment_command")
+    run = steps.add_parser(
+        "run",
+        help="prepare, train, baseline and batches 1-5, then print the table",
+        description="Prepare the data, train and promote the initial model, capture the "
+        "baseline, run batches 1-5, then print the table.",
     )
     _add_data(run)
     _add_tracking(run)
@@ -131,39 +187,93 @@ def build_parser() -> argparse.ArgumentParser:
         help="do nothing when the store already holds a complete run-through",
     )
     run.set_defaults(handler=_experiment_run)
-    prepare = experiment_commands.add_parser(
-        "prepare", help="split the data and cut the batches into the storage"
+    prepare = steps.add_parser(
+        "prepare",
+        help="split the data and cut the batches into the storage",
+        description="Split the raw data (initial train/validation/test, future) and cut "
+        "batches 1-5 into the storage, with a manifest.",
     )
     _add_data(prepare)
     _add_storage(prepare)
     prepare.set_defaults(handler=_experiment_prepare)
 
-    train = commands.add_parser("train-initial", help="train, register and promote version 1")
+
+def _add_train_initial(commands: Subcommands) -> None:
+    train = commands.add_parser(
+        "train-initial",
+        help="train, register and promote the initial model",
+        description="Train on the initial split (hyper-parameter search over XGBoost), register "
+        "the model and make it Production.",
+    )
     _add_tracking(train)
     _add_storage(train)
     _add_trials(train)
     train.set_defaults(handler=_train_initial)
 
-    batch = commands.add_parser("batch", help="run one batch")
-    batch_commands = batch.add_subparsers(dest="batch_command", required=True)
-    batch_run = batch_commands.add_parser("run", help="drift check, retraining if needed, gate")
-    batch_run.add_argument("number", type=int, help="batch number (1-5 as prepared)")
+
+def _add_batch(commands: Subcommands) -> None:
+    batch = commands.add_parser(
+        "batch", help="run one batch", description="Run one prepared batch."
+    )
+    batch_commands = _subcommands(batch, "batch_command")
+    batch_run = batch_commands.add_parser(
+        "run",
+        help="drift check, retraining if needed, quality gate",
+        description="Check the batch for drift, retrain when the drift share reaches the "
+        "threshold (or when forced), and run the quality gate.",
+    )
     batch_run.add_argument(
-        "--force-retrain", action="store_true", help="retrain even without drift"
+        "number",
+        type=_batch_number,
+        help="the batch, 1 to the last prepared one (batch 0 is `healthpredict baseline`)",
+    )
+    batch_run.add_argument(
+        "--force-retrain",
+        action="store_true",
+        help="train a candidate and run the gate even when the batch shows no drift",
     )
     _add_tracking(batch_run)
     _add_storage(batch_run)
     _add_trials(batch_run)
     batch_run.set_defaults(handler=_batch_run)
 
-    baseline_parser = commands.add_parser(
-        "baseline", help="capture batch 0: the Production model on initial_test"
-    )
+
+def _add_baseline(commands: Subcommands) -> None:
+    from baseline.cli import DESCRIPTION
     from baseline.cli import add_arguments as add_baseline_arguments
 
+    baseline_parser = commands.add_parser(
+        "baseline",
+        help="capture batch 0: the Production model on initial_test",
+        description=DESCRIPTION,
+    )
     add_baseline_arguments(baseline_parser)
     baseline_parser.set_defaults(handler=_baseline)
 
+
+def _add_serve(commands: Subcommands) -> None:
+    from backend.server import DEFAULT_HOST, DEFAULT_PORT, port_number
+
+    serve = commands.add_parser(
+        "serve",
+        help="serve the report (API + page)",
+        description="Serve the report API and page; the URL is printed once it listens.",
+    )
+    serve.add_argument(
+        "--host",
+        default=DEFAULT_HOST,
+        help="address to listen on; 0.0.0.0 for every interface (default: %(default)s)",
+    )
+    serve.add_argument(
+        "--port",
+        type=port_number,
+        default=DEFAULT_PORT,
+        help="TCP port to listen on, 1-65535 (default: %(default)s)",
+    )
+    serve.set_defaults(handler=_serve)
+
+
+def _add_replay(commands: Subcommands) -> None:
     replay = commands.add_parser(
         "replay",
         help="replay batches 1-5 under other retraining policies (results to MLflow)",
@@ -199,16 +309,25 @@ def build_parser() -> argparse.ArgumentParser:
     _add_trials(replay)
     replay.set_defaults(handler=_replay)
 
-    serve = commands.add_parser("serve", help="serve the report (API + page)")
-    serve.add_argument("--host", default=DEFAULT_HOST, help="%(default)s")
-    serve.add_argument("--port", type=int, default=DEFAULT_PORT, help="%(default)s")
-    serve.set_defaults(handler=_serve)
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = Parser(
+        prog=PROG, description="Health Predict: the drift-aware readmission experiment."
+    )
+    commands = _subcommands(parser, "command")
+    _add_experiment(commands)
+    _add_train_initial(commands)
+    _add_batch(commands)
+    _add_baseline(commands)
+    _add_replay(commands)
+    _add_serve(commands)
     return parser
 
 
 # --- Commands -------------------------------------------------------------------------------
 def _tracking_uri(args: argparse.Namespace) -> str:
-    return str(args.tracking_uri or config.default_tracking_uri())
+    """The store's URI, its scheme checked before MLflow loads."""
+    return config.check_tracking_uri(str(args.tracking_uri or config.default_tracking_uri()))
 
 
 def _open_storage(args: argparse.Namespace) -> Storage:
@@ -219,22 +338,33 @@ def _open_storage(args: argparse.Namespace) -> Storage:
     )
 
 
+def _store_exists(tracking_uri: str) -> bool:
+    """False for a SQLite store whose file does not exist yet (nothing to find in it)."""
+    database = config.sqlite_path(tracking_uri)
+    return database is None or database.is_file()
+
+
 def _experiment_run(args: argparse.Namespace) -> int:
-    from pipeline import tracking
-
     tracking_uri = _tracking_uri(args)
-    client = tracking.configure(tracking_uri)  # first: an unreachable server fails fast
-    from pipeline import experiment
-
     storage = _open_storage(args)
-    if args.if_missing and experiment.is_complete(client, storage):
-        sys.stdout.write(
-            f"already there: {storage.describe()} and {tracking_uri} hold a complete "
-            "run-through; nothing to do\n"
-        )
-        return 0
+    if args.if_missing and _store_exists(tracking_uri):
+        from pipeline import experiment, tracking
+
+        client = tracking.configure(tracking_uri)  # first: an unreachable server fails fast
+        if experiment.is_complete(client, storage):
+            sys.stdout.write(
+                f"already there: {storage.describe()} and {tracking_uri} hold a complete "
+                "run-through; nothing to do\n"
+            )
+            return 0
+    from pipeline import data
+
+    data_file = data.locate(args.data)  # before any store is created: no data, no state
+    from pipeline import experiment, tracking
+
+    tracking.configure(tracking_uri)  # an unreachable server fails before the long part
     result = experiment.run_all(
-        args.data,
+        data_file,
         tracking_uri,
         storage,
         seed=args.seed,
@@ -297,10 +427,13 @@ def _replay(args: argparse.Namespace) -> int:
 
 
 def _experiment_prepare(args: argparse.Namespace) -> int:
+    storage = _open_storage(args)
+    from pipeline import data
+
+    data_file = data.locate(args.data)
     from pipeline import experiment
 
-    storage = _open_storage(args)
-    manifest = experiment.prepare(args.data, storage, args.seed, args.batch_size)
+    manifest = experiment.prepare(data_file, storage, args.seed, args.batch_size)
     lines = [f"prepared {storage.describe()} (seed {manifest.seed})"]
     lines += [f"  batch {b.number}: {b.rows} rows, {b.profile}" for b in manifest.batches]
     sys.stdout.write("\n".join(lines) + "\n")
@@ -308,12 +441,15 @@ def _experiment_prepare(args: argparse.Namespace) -> int:
 
 
 def _train_initial(args: argparse.Namespace) -> int:
-    from pipeline import contract, tracking
+    tracking_uri = _tracking_uri(args)
+    storage = _open_storage(args)
+    from pipeline.manifest import read_manifest
 
-    client = tracking.configure(_tracking_uri(args))  # first: an unreachable server fails fast
-    from pipeline import experiment
+    read_manifest(storage)  # refuse early, before MLflow: nothing to train on
+    from pipeline import contract, experiment, tracking
 
-    outcome = experiment.train_initial(client, _open_storage(args), _training_options(args))
+    client = tracking.configure(tracking_uri)  # an unreachable server fails fast
+    outcome = experiment.train_initial(client, storage, _training_options(args))
     sys.stdout.write(
         f"{contract.model_version_uri(outcome.model_version)} is Production "
         f"(validation AUC {outcome.training.validation_auc:.4f}, "
@@ -323,11 +459,15 @@ def _train_initial(args: argparse.Namespace) -> int:
 
 
 def _batch_run(args: argparse.Namespace) -> int:
+    tracking_uri = _tracking_uri(args)
+    storage = _open_storage(args)
+    from pipeline.manifest import read_manifest
+
+    # The range is known only once the data is prepared: read it from the manifest, before MLflow.
+    read_manifest(storage).info(args.number)
     from pipeline import experiment, tracking
 
-    storage = _open_storage(args)
-    experiment.read_manifest(storage).info(args.number)  # refuse early, before MLflow
-    client = tracking.configure(_tracking_uri(args))
+    client = tracking.configure(tracking_uri)
     outcome = experiment.run_batch(
         client,
         storage,

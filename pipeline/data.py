@@ -7,6 +7,11 @@ the frame is validated (50 columns, 101,766 rows) and identified by the sha256 o
 
 Only a download populates the cache: an explicit path or ``$HEALTHPREDICT_DATA`` is read in
 place, so the project never keeps a second copy of data the user already points at.
+
+``locate`` finds (or downloads) the file and checks it cheaply, without pandas: the CLI calls it
+before it creates any MLflow store, so a missing file or a failed download costs nothing and
+says how to pass a local copy. ``$HEALTHPREDICT_DATA_URL`` replaces the official URL (a mirror).
+The initial split refuses data with a single outcome: no model or AUC can come of it.
 """
 
 from __future__ import annotations
@@ -21,12 +26,13 @@ import urllib.request
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
-import pandas as pd
-
-from pipeline import config, features
+from pipeline import config
 from pipeline.errors import DataError, one_line
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +41,9 @@ EXPECTED_ROWS: Final = 101_766
 OFFICIAL_URL: Final = (
     "https://archive.ics.uci.edu/static/public/296/"
     "diabetes+130-us+hospitals+for+years+1999-2008.zip"
+)
+LOCAL_COPY_HINT: Final = (
+    f"pass a local copy with --data PATH, {config.DATA_ENV}=PATH or `make demo DATA=PATH`"
 )
 DOWNLOAD_TIMEOUT_SECONDS: Final = 60
 _CHUNK_BYTES: Final = 1 << 20
@@ -65,16 +74,47 @@ class InitialSplit:
 
 def load_raw(path: str | Path | None = None) -> RawData:
     """Find, read and validate the raw table (path, then env, then cache, then download)."""
+    return _load_file(locate(path))
+
+
+def locate(path: str | Path | None = None) -> Path:
+    """The raw data's file: ``path``, ``$HEALTHPREDICT_DATA``, the cache, else a fresh download.
+
+    A given file must exist and, when it is a zip, hold ``diabetic_data.csv``; ``DataError``
+    otherwise. Reads no table, so it answers at once.
+    """
     if path is not None:
-        return _load_file(Path(path))
+        return _checked(Path(path), "--data")
     from_env = os.environ.get(config.DATA_ENV)
     if from_env:
-        return _load_file(Path(from_env))
+        return _checked(Path(from_env), f"${config.DATA_ENV}")
     cached = config.cache_dir() / CSV_NAME
     if cached.is_file():
-        return _load_file(cached)
-    download_to_cache(cached)
-    return _load_file(cached)
+        return cached
+    logger.info(
+        "no local copy of the data (--data, $%s, cache %s): downloading it",
+        config.DATA_ENV,
+        cached.parent,
+    )
+    return download_to_cache(cached, data_url())
+
+
+def data_url() -> str:
+    return os.environ.get(config.DATA_URL_ENV) or OFFICIAL_URL
+
+
+def _checked(path: Path, given_by: str) -> Path:
+    if not path.is_file():
+        raise DataError(f"data file {path} not found (given by {given_by})")
+    if path.suffix.lower() == ".zip" or zipfile.is_zipfile(path):
+        try:
+            with zipfile.ZipFile(path) as bundle:
+                found = any(Path(name).name == CSV_NAME for name in bundle.namelist())
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError) as exc:
+            raise DataError(f"data file {path} is not a valid zip archive ({exc})") from exc
+        if not found:
+            raise DataError(f"data archive {path} contains no {CSV_NAME}")
+    return path
 
 
 def split_initial(frame: pd.DataFrame, initial_fraction: float = INITIAL_FRACTION) -> InitialSplit:
@@ -95,6 +135,18 @@ def split_initial(frame: pd.DataFrame, initial_fraction: float = INITIAL_FRACTIO
     )
 
 
+def check_outcomes(split: InitialSplit) -> None:
+    """``DataError`` when a part of the initial split holds one outcome only (nothing to learn)."""
+    from pipeline import features
+
+    for name, part in (
+        ("training", split.train),
+        ("validation", split.validation),
+        ("test", split.test),
+    ):
+        features.require_both_outcomes(features.outcome(part), f"the initial {name} split")
+
+
 def download_to_cache(target: Path, url: str = OFFICIAL_URL) -> Path:
     """Fetch the official archive and store its ``diabetic_data.csv`` at ``target`` atomically."""
     logger.info("downloading the UCI diabetes data set from %s", url)
@@ -105,8 +157,8 @@ def download_to_cache(target: Path, url: str = OFFICIAL_URL) -> Path:
             while chunk := response.read(_CHUNK_BYTES):
                 buffer.write(chunk)
                 _log_progress(buffer.tell(), total)
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        raise DataError(f"download of {url} failed: {exc}") from exc
+    except (urllib.error.URLError, TimeoutError, OSError, ValueError) as exc:
+        raise DataError(f"download of {url} failed ({exc}); {LOCAL_COPY_HINT}") from exc
     csv_bytes = _csv_from_zip(buffer.getvalue(), url)
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(dir=target.parent, prefix=".download-", delete=False) as tmp:
@@ -124,8 +176,6 @@ def _log_progress(done: int, total: int) -> None:
 
 
 def _load_file(path: Path) -> RawData:
-    if not path.is_file():
-        raise DataError(f"data file {path} not found")
     data = path.read_bytes()
     if zipfile.is_zipfile(io.BytesIO(data)) or path.suffix.lower() == ".zip":
         data = _csv_from_zip(data, str(path))
@@ -146,6 +196,10 @@ def _csv_from_zip(archive: bytes, label: str) -> bytes:
 
 
 def _parse(data: bytes, label: str) -> pd.DataFrame:
+    import pandas as pd
+
+    from pipeline import features
+
     try:
         frame = features.read_raw_csv(io.BytesIO(data))
     except (ValueError, pd.errors.ParserError, UnicodeDecodeError) as exc:

@@ -5,10 +5,9 @@ can be re-run on its own from the CLI. Everything a batch needs is derived deter
 the stored batch CSVs and the prepared seed, so ``batch run 4`` works without batches 1-3 having
 run in this process (their training parts are re-split, not remembered).
 
-The prepared data carries a manifest, ``drift_monitoring/manifest.csv``: one row per batch with
-its profile and size, and the seed and data sha256 of the preparation. It is a CSV because the
-storage API speaks CSV; it is what refuses a batch outside the prepared range or a batch run
-before ``prepare``.
+The prepared data carries a manifest (``pipeline.manifest``): one row per batch with its profile
+and size, and the seed and data sha256 of the preparation; it is what refuses a batch outside the
+prepared range or a batch run before ``prepare``.
 """
 
 from __future__ import annotations
@@ -16,11 +15,11 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Final
 
 import pandas as pd
 from mlflow import MlflowClient
@@ -43,8 +42,8 @@ from pipeline import (
 from pipeline.config import DEFAULT_SEED
 from pipeline.contract import Decision
 from pipeline.drift import DriftReport
-from pipeline.errors import BatchError, DataError
 from pipeline.gate import GateOutcome
+from pipeline.manifest import MANIFEST_KEY, BatchInfo, Manifest, read_manifest
 from pipeline.storage import Storage
 from pipeline.training import TrainingResult, TrainingSettings
 
@@ -53,82 +52,9 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-MANIFEST_KEY: Final = "drift_monitoring/manifest.csv"
 BATCH_TEST_FRACTION: Final = 0.30
-PREPARE_HINT: Final = "run `healthpredict experiment prepare` first"
 
 Timings = dict[str, float]
-
-
-# --- Manifest -------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class BatchInfo:
-    number: int
-    profile: str
-    description: str
-    rows: int
-
-
-@dataclass(frozen=True)
-class Manifest:
-    """What ``prepare`` stored: the seed and data it used and the batches it cut."""
-
-    seed: int
-    data_sha256: str
-    batch_size: int
-    batches: tuple[BatchInfo, ...]
-
-    @property
-    def batch_numbers(self) -> list[int]:
-        return [info.number for info in self.batches]
-
-    def info(self, batch: int) -> BatchInfo:
-        """The batch's row, or ``BatchError`` naming the prepared range."""
-        for info in self.batches:
-            if info.number == batch:
-                return info
-        numbers = self.batch_numbers
-        raise BatchError(
-            f"batch {batch} is outside the prepared range {min(numbers)}-{max(numbers)}"
-        )
-
-    def to_frame(self) -> pd.DataFrame:
-        return pd.DataFrame(
-            {
-                "batch": info.number,
-                "profile": info.profile,
-                "description": info.description,
-                "rows": info.rows,
-                "seed": self.seed,
-                "data_sha256": self.data_sha256,
-                "batch_size": self.batch_size,
-            }
-            for info in self.batches
-        )
-
-    @classmethod
-    def from_frame(cls, frame: pd.DataFrame, where: str) -> Manifest:
-        try:
-            rows: list[dict[Hashable, Any]] = frame.sort_values("batch").to_dict("records")
-            batch_infos = tuple(
-                BatchInfo(int(r["batch"]), str(r["profile"]), str(r["description"]), int(r["rows"]))
-                for r in rows
-            )
-            first = rows[0]
-            return cls(
-                int(first["seed"]), str(first["data_sha256"]), int(first["batch_size"]), batch_infos
-            )
-        except (KeyError, IndexError, ValueError, TypeError, AttributeError) as error:
-            raise DataError(
-                f"{MANIFEST_KEY} in {where} is unreadable ({error}) — {PREPARE_HINT}"
-            ) from error
-
-
-def read_manifest(storage: Storage) -> Manifest:
-    """The prepared data's manifest; ``BatchError`` when ``prepare`` has not run on this storage."""
-    if not storage.exists(MANIFEST_KEY):
-        raise BatchError(f"storage {storage.describe()} has no prepared data — {PREPARE_HINT}")
-    return Manifest.from_frame(storage.read_csv(MANIFEST_KEY), storage.describe())
 
 
 @dataclass(frozen=True)
@@ -221,6 +147,7 @@ def prepare(
     """Split the raw table, cut the batches and store it all (raw rows) with a manifest."""
     raw = data.load_raw(data_path)
     split = data.split_initial(raw.frame)
+    data.check_outcomes(split)
     made = batches.make_batches(split.future, split.train, seed=seed, size=batch_size)
     for key, frame in (
         (contract.INITIAL_TRAIN_KEY, split.train),
@@ -274,7 +201,7 @@ def split_batch(
     batch_raw: pd.DataFrame, seed: int, batch: int
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """70/30 split stratified on the outcome, seeded per batch: the same rows on every re-run."""
-    readmitted = (batch_raw[features.RAW_TARGET] != "NO").astype(int)
+    readmitted = features.outcome(batch_raw)
     train_part, test_part = train_test_split(
         batch_raw,
         test_size=BATCH_TEST_FRACTION,

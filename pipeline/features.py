@@ -16,9 +16,10 @@ from sklearn.impute import SimpleImputer
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder
 
-from pipeline.errors import FeatureMismatchError
+from pipeline.errors import DataError, FeatureMismatchError
 
 RAW_TARGET: Final = "readmitted"
+NOT_READMITTED: Final = "NO"
 TARGET: Final = "readmitted_binary"
 MISSING_MARKER: Final = "?"
 MISSING_CATEGORY: Final = "missing"
@@ -154,13 +155,32 @@ def engineer(frame: pd.DataFrame) -> pd.DataFrame:
     """Add the target and the engineered features; keeps every cleaned column."""
     out = frame.copy()
     if RAW_TARGET in out.columns:
-        out[TARGET] = (out[RAW_TARGET] != "NO").astype("int64")
+        out[TARGET] = outcome(out)
     band = {label: float(i) for i, label in enumerate(AGE_BANDS)}
     out["age_ordinal"] = out["age"].map(band).astype("float64")
     for column in DIAGNOSIS_COLUMNS:
         out[f"{column}_group"] = out[column].map(icd9_group, na_action="ignore")
         out[f"{column}_group"] = _as_text(out[f"{column}_group"])
     return out
+
+
+def outcome(raw: pd.DataFrame) -> pd.Series:
+    """The target: 1 for any readmission (``readmitted`` other than ``NO``), else 0."""
+    return (raw[RAW_TARGET] != NOT_READMITTED).astype("int64")
+
+
+def require_both_outcomes(target: pd.Series, what: str) -> None:
+    """``DataError`` unless ``target`` holds both outcomes: one class gives no model, no AUC."""
+    present = set(target.dropna().astype("int64").unique().tolist())
+    if present >= {0, 1}:
+        return
+    only = {frozenset({0}): "not readmitted", frozenset({1}): "readmitted"}.get(
+        frozenset(present), "without an outcome"
+    )
+    raise DataError(
+        f"{what} has a single outcome: all {len(target):,} encounters are {only}; "
+        "a model needs both readmitted and not-readmitted encounters"
+    )
 
 
 def prepare(raw: pd.DataFrame) -> pd.DataFrame:

@@ -10,6 +10,11 @@ Refinements of docs/architecture.md:
   flavours in the version's ``MLmodel`` and loads the ``xgboost`` flavour, else ``sklearn``.
 - ``register`` and ``load_scoring_pair`` go through MLflow's fluent API (it resolves MLflow 3's
   logged models); they point it at the client's URI first.
+- ``register`` registers MLflow 3's logged model by its own URI, ``models:/<model_id>`` (found in
+  the run's model outputs), as MLflow 3 expects: ``runs:/<run>/model`` finds no artifacts in the
+  run (the logged model keeps its own) and makes MLflow warn "has no artifacts at artifact path
+  'model'" on every registration. A run that stored its model as run artifacts (older stores) is
+  still registered from ``runs:/<run>/model``. Either way the version's ``run_id`` is the run.
 """
 
 from __future__ import annotations
@@ -60,15 +65,32 @@ def production_version(client: MlflowClient) -> ModelVersion | None:
 def register(client: MlflowClient, run_id: str) -> ModelVersion:
     """Register the model that run ``run_id`` logged under ``model`` as a new version."""
     tracking.point_fluent_api_at(client)
-    source = f"runs:/{run_id}/{contract.MODEL_ARTIFACT_PATH}"
     try:
+        source = _model_source(client, run_id)
         version = mlflow.register_model(
             source, contract.MODEL_NAME, await_registration_for=_REGISTRATION_WAIT_SECONDS
         )
     except MlflowException as error:
-        raise _tracking_error(f"cannot register {source}", error) from error
+        raise _tracking_error(f"cannot register the model of run {run_id}", error) from error
     logger.info("registered %s version %s (run %s)", contract.MODEL_NAME, version.version, run_id)
     return version
+
+
+def _model_source(client: MlflowClient, run_id: str) -> str:
+    """``models:/<id>`` of the model ``run_id`` logged as ``model`` (the latest step wins)."""
+    outputs = client.get_run(run_id).outputs
+    logged = [
+        (output.step, client.get_logged_model(output.model_id))
+        for output in (outputs.model_outputs if outputs else [])
+    ]
+    named = [
+        (step, model.creation_timestamp, model.model_id)
+        for step, model in logged
+        if model.name == contract.MODEL_ARTIFACT_PATH
+    ]
+    if named:
+        return f"models:/{max(named)[2]}"
+    return f"runs:/{run_id}/{contract.MODEL_ARTIFACT_PATH}"
 
 
 def promote(client: MlflowClient, version: ModelVersion | str | int) -> None:

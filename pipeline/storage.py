@@ -10,6 +10,9 @@ Refinements of docs/architecture.md:
   back identically through ``features.read_raw_csv``.
 - A stored object that is not the raw table raises ``DataError`` naming the key.
 - S3 clients use short timeouts and one retry, so an unreachable endpoint fails in seconds.
+- ``read_text`` reads a small stored file without pandas (the CLI's manifest check).
+- boto3, pandas and the feature code are imported where they are used, so opening a storage
+  (and reading the manifest of a local one) stays cheap for the CLI's fast paths.
 """
 
 from __future__ import annotations
@@ -21,16 +24,12 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
-import boto3
-import pandas as pd
-from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError
-
-from pipeline import features
 from pipeline.config import S3_ENDPOINT_ENV
 from pipeline.errors import DataError, StorageError, one_line
 
 if TYPE_CHECKING:
+    import pandas as pd
+    from botocore.exceptions import BotoCoreError, ClientError
     from mypy_boto3_s3 import S3Client
 
 logger = logging.getLogger(__name__)
@@ -42,17 +41,19 @@ _PREPARED_PREFIXES: Final = ("processed_data/", "drift_monitoring/")
 _PREPARE_HINT: Final = "run `healthpredict experiment prepare` first"
 _MISSING_KEY_CODES: Final = frozenset({"NoSuchKey", "404", "NotFound"})
 _MISSING_BUCKET_CODES: Final = frozenset({"NoSuchBucket"})
-_S3_CLIENT_CONFIG: Final = Config(
-    connect_timeout=3,
-    read_timeout=20,
-    retries={"max_attempts": 2, "mode": "standard"},
-)
+_S3_CLIENT_SETTINGS: Final[dict[str, Any]] = {
+    "connect_timeout": 3,
+    "read_timeout": 20,
+    "retries": {"max_attempts": 2, "mode": "standard"},
+}
 
 
 class Storage(Protocol):
     """The storage interface every pipeline step and the baseline use."""
 
     def read_csv(self, key: str) -> pd.DataFrame: ...
+
+    def read_text(self, key: str) -> str: ...
 
     def write_csv(self, key: str, frame: pd.DataFrame) -> None: ...
 
@@ -84,6 +85,10 @@ def missing_key_message(key: str, storage: str) -> str:
 
 
 def _parse_raw(source: Any, key: str, storage: str) -> pd.DataFrame:
+    import pandas as pd
+
+    from pipeline import features
+
     try:
         return features.read_raw_csv(source)
     except (ValueError, pd.errors.ParserError) as error:
@@ -91,6 +96,8 @@ def _parse_raw(source: Any, key: str, storage: str) -> pd.DataFrame:
 
 
 def _raw_csv_bytes(frame: pd.DataFrame) -> bytes:
+    from pipeline import features
+
     return frame.to_csv(index=False, na_rep=features.MISSING_MARKER).encode("utf-8")
 
 
@@ -108,6 +115,15 @@ class LocalStorage:
         if not path.is_file():
             raise StorageError(missing_key_message(key, self.describe()))
         return _parse_raw(path, key, self.describe())
+
+    def read_text(self, key: str) -> str:
+        path = self._path(key)
+        try:
+            return path.read_text(encoding="utf-8")
+        except FileNotFoundError as error:
+            raise StorageError(missing_key_message(key, self.describe())) from error
+        except (OSError, UnicodeDecodeError) as error:
+            raise StorageError(f"cannot read {key} in {self.describe()}: {error}") from error
 
     def write_csv(self, key: str, frame: pd.DataFrame) -> None:
         path = self._path(key)
@@ -146,24 +162,39 @@ class S3Storage:
         )
         # A session of its own: boto3's default session caches credentials process-wide and is
         # not safe to share between threads (the API serves captures from worker threads).
+        import boto3
+        from botocore.config import Config
+
         self._client: S3Client = boto3.session.Session().client(
-            "s3", endpoint_url=self.endpoint_url, config=_S3_CLIENT_CONFIG
+            "s3", endpoint_url=self.endpoint_url, config=Config(**_S3_CLIENT_SETTINGS)
         )
 
     def _object_key(self, key: str) -> str:
         return f"{self.prefix}/{key}" if self.prefix else key
 
     def read_csv(self, key: str) -> pd.DataFrame:
+        return _parse_raw(io.BytesIO(self._read_bytes(key)), key, self.describe())
+
+    def read_text(self, key: str) -> str:
+        try:
+            return self._read_bytes(key).decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise StorageError(f"cannot read {key} in {self.describe()}: {error}") from error
+
+    def _read_bytes(self, key: str) -> bytes:
+        from botocore.exceptions import BotoCoreError, ClientError
+
         try:
             response = self._client.get_object(Bucket=self.bucket, Key=self._object_key(key))
-            body = response["Body"].read()
+            return response["Body"].read()
         except ClientError as error:
             raise self._client_error(error, key) from error
         except BotoCoreError as error:
             raise self._unreachable(error) from error
-        return _parse_raw(io.BytesIO(body), key, self.describe())
 
     def write_csv(self, key: str, frame: pd.DataFrame) -> None:
+        from botocore.exceptions import BotoCoreError, ClientError
+
         try:
             self._client.put_object(
                 Bucket=self.bucket, Key=self._object_key(key), Body=_raw_csv_bytes(frame)
@@ -175,6 +206,8 @@ class S3Storage:
         logger.debug("wrote %d rows to %s", len(frame), self.uri(key))
 
     def exists(self, key: str) -> bool:
+        from botocore.exceptions import BotoCoreError, ClientError
+
         try:
             self._client.head_object(Bucket=self.bucket, Key=self._object_key(key))
         except ClientError as error:
@@ -195,6 +228,8 @@ class S3Storage:
         return f"{location} (endpoint {self.endpoint_url})" if self.endpoint_url else location
 
     def _check_bucket(self) -> None:
+        from botocore.exceptions import BotoCoreError, ClientError
+
         try:
             self._client.head_bucket(Bucket=self.bucket)
         except ClientError as error:

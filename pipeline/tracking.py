@@ -24,9 +24,7 @@ import logging
 import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any, Final
-from urllib.parse import unquote, urlparse
 
 import mlflow
 from mlflow import MlflowClient
@@ -34,6 +32,7 @@ from mlflow.entities import Param, Run, RunStatus
 from mlflow.entities.lifecycle_stage import LifecycleStage
 from mlflow.exceptions import MlflowException
 
+from pipeline.config import check_tracking_uri, sqlite_path
 from pipeline.errors import TrackingError, one_line
 
 logger = logging.getLogger(__name__)
@@ -51,15 +50,13 @@ PROBE_HTTP_ENV: Final = {
 }
 _defaults_we_set: set[str] = set()
 ARTIFACTS_FOLDER: Final = "mlartifacts"
-_SQLITE_PREFIX: Final = "sqlite:///"
 _FAILED: Final = RunStatus.to_string(RunStatus.FAILED)
 _FINISHED: Final = RunStatus.to_string(RunStatus.FINISHED)
 
 
 def configure(tracking_uri: str) -> MlflowClient:
     """Point MLflow at ``tracking_uri`` and prove it answers; ``TrackingError`` otherwise."""
-    if not tracking_uri.strip():
-        raise TrackingError("MLflow tracking URI is empty")
+    check_tracking_uri(tracking_uri)
     user_set = {
         name for name in PROBE_HTTP_ENV if name in os.environ and name not in _defaults_we_set
     }
@@ -68,8 +65,8 @@ def configure(tracking_uri: str) -> MlflowClient:
         database.parent.mkdir(parents=True, exist_ok=True)
     mlflow.set_tracking_uri(tracking_uri)
     mlflow.set_registry_uri(tracking_uri)
-    client = MlflowClient(tracking_uri=tracking_uri, registry_uri=tracking_uri)
     try:
+        client = MlflowClient(tracking_uri=tracking_uri, registry_uri=tracking_uri)
         with _probe_settings(user_set):
             client.search_experiments(max_results=1)
     except (MlflowException, OSError) as error:
@@ -96,13 +93,6 @@ def _probe_settings(user_set: set[str]) -> Iterator[None]:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
-
-
-def sqlite_path(tracking_uri: str) -> Path | None:
-    """The database file of a ``sqlite:///`` URI, or None for any other store."""
-    if not tracking_uri.startswith(_SQLITE_PREFIX):
-        return None
-    return Path(unquote(urlparse(tracking_uri).path))
 
 
 def artifact_location_for(tracking_uri: str, experiment_name: str) -> str | None:

@@ -204,6 +204,8 @@ def search(
     ``fixed_params`` replaces the search by one trial with those hyper-parameters (the policy
     replay's fast mode); ``weights`` weight the rows of the fit and of the refit.
     """
+    for name, prepared in (("training", train_prepared), ("validation", validation_prepared)):
+        features.require_both_outcomes(prepared[features.TARGET], f"the {name} data")
     weights = weights or SampleWeights()
     preprocessor, train, validation = encode(train_prepared, validation_prepared)
     candidates = (

@@ -5,6 +5,7 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 
+import mlflow.artifacts
 import numpy as np
 import pytest
 from mlflow import MlflowClient
@@ -145,3 +146,22 @@ def test_a_version_whose_run_has_no_preprocessor_names_the_artifact(client, pair
     version = registry.register(client, run_id)
     with pytest.raises(TrackingError, match=r"preprocessor/preprocessor\.joblib"):
         registry.load_scoring_pair(client, version)
+
+
+def test_registering_a_logged_model_warns_nothing_and_keeps_its_run(client, pair, caplog, capfd):
+    """MLflow 3 warned "has no artifacts at artifact path 'model'" on every registration."""
+    experiment_id, run_id = model_registry.training_run(client)
+    training.log_model(client, experiment_id, run_id, pair.model)
+    capfd.readouterr()
+    with caplog.at_level("WARNING"):
+        version = registry.register(client, run_id)
+    printed = capfd.readouterr()
+    warnings_logged = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert not [m for m in warnings_logged if "no artifacts" in m], warnings_logged
+    assert "no artifacts" not in printed.err + printed.out
+    registered = client.get_model_version(contract.MODEL_NAME, version.version)
+    assert registered.run_id == run_id
+    local = mlflow.artifacts.download_artifacts(
+        artifact_uri=contract.model_version_uri(version.version), tracking_uri=client.tracking_uri
+    )
+    assert (Path(local) / "MLmodel").is_file()
