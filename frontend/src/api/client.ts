@@ -8,6 +8,7 @@ import type { paths } from "./schema";
 import type {
   BaselineResponse,
   BatchesResponse,
+  PoliciesResponse,
   RefreshResponse,
   ReportConfig,
   RocResponse,
@@ -24,6 +25,8 @@ export interface ReportApi {
   roc(batch: number): Promise<RocResponse | null>;
   refresh(): Promise<RefreshResponse>;
   createBaseline(): Promise<BaselineResponse>;
+  /** The latest finished policy replay (`available: false` when there is none). */
+  policies(): Promise<PoliciesResponse>;
 }
 
 /** A failed request: `status` is undefined when the API could not be reached at all. */
@@ -93,5 +96,6 @@ export function createHttpApi(baseUrl: string = defaultBaseUrl()): ReportApi {
     },
     refresh: () => unwrap("POST /refresh", http.POST("/refresh")),
     createBaseline: () => unwrap("POST /baseline", http.POST("/baseline")),
+    policies: () => unwrap("GET /policies", http.GET("/policies")),
   };
 }

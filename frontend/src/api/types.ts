@@ -15,3 +15,6 @@ export type ReportConfig = Schemas["ReportConfig"];
 export type RefreshResponse = Schemas["RefreshResponse"];
 export type BaselineResponse = Schemas["BaselineResponse"];
 export type Decision = Schemas["Decision"];
+export type PoliciesResponse = Schemas["PoliciesResponse"];
+export type PolicyResult = Schemas["PolicyResult"];
+export type PolicyBatch = Schemas["PolicyBatch"];

@@ -6,10 +6,12 @@ import type {
   BatchResult,
   BatchesResponse,
   ModelScores,
+  PoliciesResponse,
   ReportConfig,
   RocResponse,
   Summary,
 } from "../api/types";
+import { POLICIES } from "./policyFixtures";
 
 export const THRESHOLD = 0.3;
 
@@ -181,7 +183,7 @@ export const BASELINE: BaselineResponse = {
   recall: 0.135,
 };
 
-type Call = "summary" | "batches" | "config" | "roc" | "refresh" | "createBaseline";
+type Call = "summary" | "batches" | "config" | "roc" | "refresh" | "createBaseline" | "policies";
 
 /**
  * A ReportApi answering from fixtures and recording every call, so tests can assert what the
@@ -225,6 +227,10 @@ export class FixtureApi implements ReportApi {
   }
   createBaseline() {
     return this.answer("createBaseline", BASELINE);
+  }
+  policiesData: PoliciesResponse = POLICIES;
+  policies() {
+    return this.answer("policies", this.policiesData);
   }
 }
 

@@ -25,7 +25,13 @@ describe("ReportPage", () => {
       if (index > 0) expect(level).toBeLessThanOrEqual((levels[index - 1] ?? 1) + 1);
     });
     const h2 = headings.filter((h) => h.tagName === "H2").map((h) => h.textContent);
-    expect(h2).toEqual(["Experiment summary", "Batch by batch", "Final summary", "Data sources"]);
+    expect(h2).toEqual([
+      "Experiment summary",
+      "What other policies would have done",
+      "Batch by batch",
+      "Final summary",
+      "Data sources",
+    ]);
     expect(screen.getByRole("heading", { level: 1 })).toHaveTextContent(
       "Health Predict — Continuous Improvement Experiment",
     );

@@ -5,6 +5,7 @@ import { DriftChart } from "./components/DriftChart";
 import { FinalSummary } from "./components/FinalSummary";
 import { Hero } from "./components/Hero";
 import { MetricsTable } from "./components/MetricsTable";
+import { PolicyReplay } from "./components/policies/PolicyReplay";
 import { EmptyState, ErrorState, ReportSkeleton, StaleNotice } from "./components/States";
 import { useBatches, useSummary } from "./queries";
 
@@ -49,6 +50,7 @@ export function ReportPage() {
             <MetricsTable batches={results} id={TABLE_ID} />
           </div>
         </section>
+        <PolicyReplay />
         <section className="section" aria-labelledby="batches-heading">
           <h2 id="batches-heading">Batch by batch</h2>
           <div className="batch-list">
