@@ -111,6 +111,8 @@ class SearchResult:
     # What is logged and scored: the best trial's model and preprocessor, or their refit.
     final_model: xgboost.XGBClassifier = field(repr=False)
     final_preprocessor: ColumnTransformer = field(repr=False)
+    # Wall seconds of the XGBoost fits (trials and refit), for `make bench`'s split.
+    fit_seconds: float = 0.0
 
     @property
     def best(self) -> Trial:
@@ -130,6 +132,7 @@ class TrainingResult:
     validation_auc: float
     n_train_rows: int
     trial_run_ids: list[str]
+    fit_seconds: float = 0.0
 
 
 def sample_trial_params(seed: int, n_trials: int) -> list[dict[str, float | int]]:
@@ -213,6 +216,7 @@ def search(
         if fixed_params is not None
         else sample_trial_params(settings.seed, settings.n_trials)
     )
+    started = time.perf_counter()
     trials = [
         fit_trial(number, params, train, validation, settings, weights.train)
         for number, params in enumerate(candidates)
@@ -230,6 +234,7 @@ def search(
         len(validation.target),
         final_model,
         final_preprocessor,
+        fit_seconds=time.perf_counter() - started,
     )
 
 
@@ -302,6 +307,7 @@ def train(
         params=best.params,
         validation_auc=best.validation_auc,
         n_train_rows=result.n_train_rows,
+        fit_seconds=result.fit_seconds,
         trial_run_ids=trial_run_ids,
     )
 
