@@ -264,7 +264,7 @@ TRAINING_POLICIES: Final[Mapping[str, TrainingPolicy]] = {
     p.name: p for p in (AllData(), RecentWeighted(), Window())
 }
 NO_TRAINING: Final = "none"  # the training policy of the `never` trigger
-DEFAULT_TRAINING_POLICY: Final = "all_data"
+DEFAULT_TRAINING_POLICY: Final = "all_data"  # without a training policy, `--policies drift`
 DEFAULT_VALIDATION: Final = VALIDATION_INITIAL
 
 
@@ -328,18 +328,22 @@ def default_validation(training_policy: str) -> str:
     return VALIDATION_INITIAL if training_policy == AllData.name else VALIDATION_NEWEST
 
 
-# The policy the pipeline runs by default (item 5 of issue 12 chose it; see docs/policies.md).
-CONFIGURED_POLICY: Final = Policy("drift", DEFAULT_TRAINING_POLICY, DEFAULT_VALIDATION)
+# The policy the pipeline runs by default. Chosen by the five-seed study (issue 12, item 5;
+# docs/policies.md): recent_weighted with initial validation led all_data by +0.015 mean AUC,
+# pooled 95% interval [+0.009, +0.020], so by the rule fixed beforehand it became the default.
+CONFIGURED_POLICY: Final = Policy("drift", "recent_weighted", VALIDATION_INITIAL)
+# The pipeline's policy before the study: kept in the default replay for comparison.
+PREVIOUS_POLICY: Final = Policy("drift", DEFAULT_TRAINING_POLICY, DEFAULT_VALIDATION)
 # The training policy the performance trigger is paired with in the default replay.
-BEST_TRAINING_POLICY: Final = "recent_weighted"
+BEST_TRAINING_POLICY: Final = CONFIGURED_POLICY.training_policy
 
 DEFAULT_REPLAY: Final = (
     Policy("never", NO_TRAINING, VALIDATION_INITIAL),
+    PREVIOUS_POLICY,
     CONFIGURED_POLICY,
-    Policy("drift", "recent_weighted", VALIDATION_NEWEST),
     Policy("drift", "window", VALIDATION_NEWEST),
-    Policy("always", "recent_weighted", VALIDATION_NEWEST),
-    Policy("performance", BEST_TRAINING_POLICY, default_validation(BEST_TRAINING_POLICY)),
+    Policy("always", BEST_TRAINING_POLICY, CONFIGURED_POLICY.validation),
+    Policy("performance", BEST_TRAINING_POLICY, CONFIGURED_POLICY.validation),
 )
 
 

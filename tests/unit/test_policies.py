@@ -223,7 +223,9 @@ def tiny_replay() -> replay.ReplayResult:
         replay.INITIAL_MODEL_KEY, fitted.final_model, fitted.final_preprocessor
     )
     chosen = [Policy.parse(text) for text in ("never", "drift:all_data", "always:all_data")]
-    return replay.replay(data, initial, chosen, settings=TINY_FIT, fixed_params=PARAMS)
+    return replay.replay(
+        data, initial, chosen, settings=TINY_FIT, fixed_params=PARAMS, configured=chosen[1]
+    )
 
 
 def test_never_keeps_the_initial_model_and_drift_retrains_where_the_share_reaches_the_threshold(
