@@ -567,17 +567,17 @@ def _print_experiment_table(result: ExperimentResult) -> None:
 
 
 def _print_replay(result: ReplayResult) -> None:
-    from rich.table import Table
+    from rich.table import Column, Table
 
     batches = [step.batch for step in result.results[0].steps] if result.results else []
     table = Table(
-        "policy",
-        *(f"batch {b}" for b in batches),
-        "retrains",
-        "deploys",
+        Column("policy", no_wrap=True),
+        *(f"b{b}" for b in batches),
+        "retr.",
+        "depl.",
         "mean AUC",
-        "worst AUC",
-        "training s",
+        "worst",
+        "train s",
         title=f"What other policies would have done (replay {result.replay_id[:8]}, "
         f"seed {result.seed})",
     )
@@ -605,7 +605,7 @@ def _print_replay(result: ReplayResult) -> None:
         + "), early-stopped on each policy's validation data, no refit"
     )
     console.print(
-        f"AUC of the model in Production after each batch, on that batch's test split; "
+        f"b1-b5: AUC of the model in Production after each batch, on that batch's test split; "
         f"+ retrained and deployed, x retrained but kept Production; * the configured policy. "
         f"Training: {how}. Replay {result.seconds:.1f} s."
     )
