@@ -70,6 +70,12 @@ try {
     { timeout },
   );
   facts.dataShownWarmMs = Math.round(await page.evaluate(() => performance.now()));
+  // The policy replay section loads on its own query.
+  await page.waitForFunction(
+    () => document.querySelector(".policy-replay .policy-notes, .policy-replay code") !== null,
+    null,
+    { timeout },
+  );
 
   Object.assign(
     facts,
@@ -84,9 +90,16 @@ try {
       const thresholdLabel = Array.from(chart?.querySelectorAll("svg text") ?? [])
         .map(text)
         .find((value) => value.startsWith("threshold"));
+      const replay = document.querySelector(".policy-replay");
       return {
         title: document.title,
         headings,
+        policies: {
+          lines: replay?.querySelectorAll(".policy-line").length ?? 0,
+          configuredLines: replay?.querySelectorAll(".policy-line--configured").length ?? 0,
+          tables: replay?.querySelectorAll("table.policy-table").length ?? 0,
+          notes: Array.from(replay?.querySelectorAll(".policy-notes p") ?? []).map(text),
+        },
         batchCards: Array.from(document.querySelectorAll("article.batch-card")).map((card) => ({
           batch: card.getAttribute("data-batch"),
           heading: text(card.querySelector("h3")),
