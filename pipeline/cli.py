@@ -41,6 +41,7 @@ PROG: Final = "healthpredict"
 DEFAULT_HPO_TRIALS: Final = 4  # mirrors training.DEFAULT_N_TRIALS without importing XGBoost
 DEFAULT_BATCH_SIZE: Final = 2000  # mirrors batches.DEFAULT_BATCH_SIZE
 PIPED_WIDTH: Final = 120
+REPLAY_PIPED_WIDTH: Final = 140  # the replay table's policy labels are long
 NOISY_LOGGERS: Final = ("mlflow", "alembic", "urllib3", "botocore", "httpx")
 Command = Callable[[argparse.Namespace], int]
 
@@ -528,11 +529,11 @@ BATCH_COLUMNS: Final = (
 )
 
 
-def _console() -> Console:
+def _console(piped_width: int = PIPED_WIDTH) -> Console:
     """Full-width table in a terminal; a fixed, untruncated width when piped to a file."""
     from rich.console import Console
 
-    return Console(soft_wrap=True, width=None if sys.stdout.isatty() else PIPED_WIDTH)
+    return Console(soft_wrap=True, width=None if sys.stdout.isatty() else piped_width)
 
 
 def _print_batch_table(outcomes: Sequence[BatchOutcome], extra: Sequence[list[str]] = ()) -> None:
@@ -594,7 +595,7 @@ def _print_replay(result: ReplayResult) -> None:
             _fmt(policy_result.worst_auc),
             _fmt(policy_result.training_seconds, 1),
         )
-    console = _console()
+    console = _console(REPLAY_PIPED_WIDTH)
     console.print(table)
     fixed = result.fixed_hyperparameters
     how = (
