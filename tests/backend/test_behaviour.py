@@ -128,7 +128,7 @@ def test_openapi_has_clean_operation_ids_and_documented_errors() -> None:
     }
     assert set(operations) == {
         "get_summary", "list_batches", "get_roc", "capture_baseline",
-        "health", "get_config", "refresh",
+        "health", "get_config", "refresh", "get_policies",
     }  # fmt: skip
     roc = spec["paths"]["/roc/{batch}"]["get"]["responses"]
     assert roc["404"]["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorDetail")
