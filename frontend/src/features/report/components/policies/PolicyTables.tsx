@@ -19,7 +19,7 @@ export function PolicyAucTable({ policies, id }: { policies: PolicyResult[]; id:
   );
   return (
     <div className="table-scroll" tabIndex={0} role="region" aria-labelledby={`${id}-caption`}>
-      <table className="metrics-table policy-auc-table" id={id}>
+      <table className="policy-auc-table" id={id}>
         <caption id={`${id}-caption`}>
           AUC (95% interval) of the model in Production after each batch, on that batch&rsquo;s test
           set
