@@ -17,6 +17,7 @@ from backend.routes import (
     calibration,
     export,
     meta,
+    policies,
     provenance,
     roc,
     summary,
@@ -61,7 +62,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(HeadAsGetMiddleware)
-    for module in (summary, batches, roc, calibration, provenance, export, baseline, meta):
+    for module in (
+        summary,
+        batches,
+        roc,
+        calibration,
+        policies,
+        provenance,
+        export,
+        baseline,
+        meta,
+    ):
         app.include_router(module.router)
     add_docs_routes(app)
     add_page_routes(app, settings.static_dir)

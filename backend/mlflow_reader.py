@@ -143,6 +143,33 @@ class MlflowReader:
             known.update(found)
         return known
 
+    def replay_runs(self) -> list[RunRecord]:
+        """Every run of the policy-replay experiment, in one paged search (none without it)."""
+        try:
+            replay_id = mlflow_store.experiment_id(self._client, contract.POLICY_REPLAY_EXPERIMENT)
+            return list(mlflow_store.search_runs(self._client, replay_id)) if replay_id else []
+        except (MlflowException, requests.RequestException, OSError) as exc:
+            raise self._unreachable(exc) from exc
+
+    def metric_history(self, run: RunRecord, key: str) -> dict[int, float]:
+        """step -> value of one metric of a FINISHED run (cached: it no longer changes)."""
+        cache_key = (run.run_id, f"metric:{key}")
+        with self._artifacts_lock:
+            if cache_key in self._artifacts:
+                return dict(self._artifacts[cache_key])
+        try:
+            history = self._client.get_metric_history(run.run_id, key)
+        except (MlflowException, requests.RequestException, OSError) as exc:
+            raise self._unreachable(exc) from exc
+        values: dict[int, float] = {}
+        for metric in sorted(history, key=lambda m: (m.step, m.timestamp)):
+            values[int(metric.step)] = float(metric.value)  # the latest value per step wins
+        with self._artifacts_lock:
+            self._artifacts[cache_key] = values
+            while len(self._artifacts) > ARTIFACT_CACHE_SIZE:
+                self._artifacts.popitem(last=False)
+        return dict(values)
+
     def read_json_artifact(self, run: RunRecord, path: str) -> Any | None:
         """A run's JSON artifact, or None when the run has none at that path.
 

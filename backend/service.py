@@ -6,10 +6,12 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+from backend import policies as policy_report
 from backend import provenance as stamp_rules
 from backend import reliability, report, roc
 from backend.cache import Cached, TtlCache
 from backend.mlflow_reader import MlflowReader, RunRecord
+from backend.policy_schemas import PoliciesResponse
 from backend.schemas import (
     BatchesResponse,
     BatchResult,
@@ -61,6 +63,9 @@ class ReportService:
             self._build, settings.cache_ttl_seconds, REFRESH_MIN_INTERVAL_SECONDS
         )
         self._provenance: tuple[Report, Provenance] | None = None
+        self._policies: TtlCache[PoliciesResponse] = TtlCache(
+            self._build_policies, settings.cache_ttl_seconds, REFRESH_MIN_INTERVAL_SECONDS
+        )
 
     def _build(self) -> Report:
         snapshot = self.reader.snapshot()
@@ -181,6 +186,23 @@ class ReportService:
         self._provenance = (current, stamp)
         return stamp
 
+    def policies(self) -> PoliciesResponse:
+        """The latest finished policy replay; cached like the report, stale when MLflow fails."""
+        cached = self._policies.get()
+        return cached.value.model_copy(update={"stale": True}) if cached.stale else cached.value
+
+    def _build_policies(self) -> PoliciesResponse:
+        runs = self.reader.replay_runs()
+        chosen = policy_report.latest_finished_replay(runs)
+        wanted = [(run, key) for run in chosen for key in policy_report.PER_BATCH_METRICS]
+        histories: dict[str, dict[str, dict[int, float]]] = {}
+        if wanted:  # a few small reads, cached per finished run: side by side
+            with ThreadPoolExecutor(max_workers=ARTIFACT_READERS) as pool:
+                values = pool.map(lambda item: self.reader.metric_history(*item), wanted)
+                for (run, key), history in zip(wanted, values, strict=True):
+                    histories.setdefault(run.run_id, {})[key] = history
+        return policy_report.assemble(chosen, histories, self.settings.mlflow_ui_url)
+
     def health(self) -> Health:
         problem = self.reader.ping()
         return Health(
@@ -193,7 +215,10 @@ class ReportService:
     def refresh(self) -> bool:
         """Reload the report now (shared with concurrent refreshes, see `TtlCache.reload`);
         True when it was reloaded."""
-        return self._cache.reload(timeout=REFRESH_WAIT_SECONDS)
+        reloaded = self._cache.reload(timeout=REFRESH_WAIT_SECONDS)
+        if self._policies.get_nowait() is not None:  # only a replay someone has asked for
+            self._policies.reload(timeout=REFRESH_WAIT_SECONDS)
+        return reloaded
 
 
 def _batches_body(cached: Cached[Report]) -> bytes:

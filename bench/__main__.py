@@ -102,6 +102,9 @@ def render(results: dict[str, Any], console: Console) -> None:
                 )
         elif name == "experiment":
             row(name, "wall time (s)", data["wall_s"])
+            row(name, "model fitting (s)", data.get("model_fitting_s"))
+            row(name, "everything else (s)", data.get("everything_else_s"))
+            row(name, "user + sys CPU (s)", data.get("cpu_s"))
             row(name, "peak RSS (MB)", data["peak_rss_mb"])
             for step, seconds in data["steps_s"].items():
                 row(name, f"step {step} (s)", seconds)

@@ -27,6 +27,8 @@ logger = logging.getLogger(__name__)
 
 GNU_TIME: Final = Path("/usr/bin/time")
 STEP_LINE: Final = re.compile(r"(?P<step>[\w -]+?) done in (?P<seconds>[0-9.]+) s")
+FITTING_LINE: Final = re.compile(r"model fitting: (?P<fit>[0-9.]+) s of (?P<total>[0-9.]+) s")
+CPU_LINE: Final = re.compile(r"(?P<kind>User|System) time \(seconds\): (?P<seconds>[0-9.]+)")
 MAX_RSS_LINE: Final = re.compile(r"Maximum resident set size \(kbytes\): (?P<kb>\d+)")
 POLL_S: Final = 0.2
 TIMEOUT_S: Final = 1800
@@ -95,8 +97,17 @@ def run(*, quick: bool) -> dict[str, Any]:
             raise BenchError(f"healthpredict experiment run exited {code}; see {kept}")
     steps = {m["step"].strip(): float(m["seconds"]) for m in STEP_LINE.finditer(output)}
     gnu = MAX_RSS_LINE.search(output)
+    fitting = FITTING_LINE.search(output)
+    fit_s = float(fitting["fit"]) if fitting else None
+    cpu = {m["kind"]: float(m["seconds"]) for m in CPU_LINE.finditer(output)}
     return {
         "wall_s": round(wall, 1),
+        # The split the issue asks for: inside XGBoost fits vs everything else (start-up
+        # imports, reads, drift checks, MLflow logging and registration, the CLI's own steps).
+        "model_fitting_s": fit_s,
+        "everything_else_s": None if fit_s is None else round(wall - fit_s, 1),
+        # user + sys CPU seconds: less sensitive than wall time to other load on the machine.
+        "cpu_s": round(sum(cpu.values()), 1) if cpu else None,
         "peak_rss_mb": round(int(gnu["kb"]) / 1024, 1) if gnu else round(polled_peak / 2**20, 1),
         "peak_rss_source": "/usr/bin/time -v (largest process)" if gnu else "psutil tree sum",
         "peak_rss_tree_sum_mb": round(polled_peak / 2**20, 1),

@@ -282,15 +282,22 @@ def _matching_codes(
         present = reference.dropna()
         quantiles = np.quantile(present, np.linspace(0, 1, RAKING_NUMERIC_BINS + 1))
         edges = np.unique(np.concatenate([[-np.inf], quantiles, [np.inf]])).tolist()
-        return (
-            pd.cut(reference, edges).astype(str),
-            pd.cut(future, edges).astype(str),
-        )
+        return _bin_labels(reference, edges), _bin_labels(future, edges)
     ref = reference.astype(object).where(reference.notna(), "missing").astype(str)
     fut = future.astype(object).where(future.notna(), "missing").astype(str)
     shares = ref.value_counts(normalize=True)
     rare = set(shares[shares < RAKING_RARE_SHARE].index)
     return ref.where(~ref.isin(rare), "rare"), fut.where(~fut.isin(rare), "rare")
+
+
+def _bin_labels(values: pd.Series, edges: list[float]) -> pd.Series:
+    """``pd.cut(values, edges).astype(str)``, with each bin's label formatted once, not per row
+    (the same text, so the same cells in the same order; several seconds faster on 80k rows)."""
+    binned = pd.cut(values, edges)
+    labels = np.asarray(binned.cat.categories.astype(str), dtype=object)
+    codes = binned.cat.codes.to_numpy()
+    text = np.where(codes >= 0, labels[np.maximum(codes, 0)], str(np.nan))
+    return pd.Series(text, index=values.index, dtype="str")
 
 
 def _raking_weights(future: pd.DataFrame, reference: pd.DataFrame) -> np.ndarray:

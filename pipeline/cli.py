@@ -18,6 +18,7 @@ import argparse
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from pipeline.experiment import BatchOutcome, ExperimentResult, TrainingOptions
+    from pipeline.replay import ReplayResult
     from pipeline.storage import Storage
 
     Subcommands: TypeAlias = argparse._SubParsersAction[argparse.ArgumentParser]
@@ -42,6 +44,7 @@ DEFAULT_HPO_TRIALS: Final = 4  # mirrors training.DEFAULT_N_TRIALS without impor
 DEFAULT_BATCH_SIZE: Final = 2000  # mirrors batches.DEFAULT_BATCH_SIZE
 PIPED_WIDTH: Final = 120
 DEFAULT_REPORT_FILE: Final = "report.html"
+REPLAY_PIPED_WIDTH: Final = 140  # the replay table's policy labels are long
 NOISY_LOGGERS: Final = ("mlflow", "alembic", "urllib3", "botocore", "httpx")
 Command = Callable[[argparse.Namespace], int]
 
@@ -192,6 +195,12 @@ def _add_experiment(commands: Subcommands) -> None:
         (_add_data, _add_tracking, _add_storage, _add_trials),
     )
     run.add_argument(
+        "--no-replay",
+        dest="replay",
+        action="store_false",
+        help="skip the policy replay at the end (see `healthpredict replay`)",
+    )
+    run.add_argument(
         "--if-missing",
         action="store_true",
         help="do nothing when the store already holds a complete run-through",
@@ -323,6 +332,43 @@ def _add_report(commands: Subcommands) -> None:
     export.set_defaults(handler=_report_export)
 
 
+def _add_replay(commands: Subcommands) -> None:
+    replay = commands.add_parser(
+        "replay",
+        help="replay batches 1-5 under other retraining policies (results to MLflow)",
+        description="Replay batches 1-5 from storage under each retraining policy, starting "
+        "from the initial model. By default the initial search's best hyper-parameters are "
+        "fixed (early-stopped, no refit) to stay fast; --exact uses the pipeline's own search.",
+    )
+    replay.add_argument(
+        "--policies",
+        default=None,
+        help="comma-separated trigger[:training_policy[:validation]], e.g. "
+        "never,drift:all_data:initial,drift:window:newest (default: the standard set). "
+        "Triggers: never, always, drift, performance; training policies: all_data, "
+        "recent_weighted, window; validation: initial, newest",
+    )
+    replay.add_argument(
+        "--seed", type=int, default=None, help="training seed (default: the prepared seed)"
+    )
+    replay.add_argument(
+        "--exact",
+        action="store_true",
+        help="replay the configured policy with the pipeline's own training settings and "
+        "compare with the decisions and AUCs it logged",
+    )
+    replay.add_argument(
+        "--gate",
+        choices=("standard", "above_chance"),
+        default="standard",
+        help="above_chance also refuses a candidate whose AUC interval lies below 0.5",
+    )
+    _add_tracking(replay)
+    _add_storage(replay)
+    _add_trials(replay)
+    replay.set_defaults(handler=_replay)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(
         prog=PROG, description="Health Predict: the drift-aware readmission experiment."
@@ -332,6 +378,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_train_initial(commands)
     _add_batch(commands)
     _add_baseline(commands)
+    _add_replay(commands)
     _add_serve(commands)
     _add_report(commands)
     return parser
@@ -383,8 +430,59 @@ def _experiment_run(args: argparse.Namespace) -> int:
         seed=args.seed,
         batch_size=args.batch_size,
         options=_training_options(args),
+        replay=args.replay,
     )
     _print_experiment_table(result)
+    if result.replay is not None:
+        _print_replay(result.replay)
+    return 0
+
+
+def _replay(args: argparse.Namespace) -> int:
+    from pipeline import policies, tracking
+
+    chosen = (
+        None
+        if args.policies is None
+        else [policies.Policy.parse(text) for text in args.policies.split(",") if text.strip()]
+    )
+    if chosen is not None:
+        policies.check_unique(chosen)
+    storage = _open_storage(args)
+    client = tracking.configure(_tracking_uri(args))
+    from pipeline import experiment, replay
+
+    manifest = experiment.read_manifest(storage)
+    options = _training_options(args)
+    exact = options.settings(manifest) if args.exact else None
+    if exact is not None and args.seed is not None:
+        exact = replace(exact, seed=args.seed)
+    if chosen is None and args.exact:
+        chosen = [options.policy]
+    result = replay.run_replay(
+        client,
+        storage,
+        chosen,
+        exact_settings=exact,
+        configured=options.policy,
+        gate=args.gate,
+        seed=args.seed,
+    )
+    _print_replay(result)
+    if args.exact:
+        configured = [r for r in result.results if r.configured]
+        if not configured:
+            sys.stdout.write("the configured policy was not replayed: nothing to compare\n")
+            return 0
+        fidelity = replay.compare_with_pipeline(client, configured[0])
+        sys.stdout.write(
+            f"exact replay of {configured[0].policy.label} against the logged run: "
+            f"{fidelity.batches - len(fidelity.decision_mismatches)}/{fidelity.batches} "
+            f"decisions match, largest AUC difference {fidelity.max_auc_difference:.2e}\n"
+        )
+        for line in fidelity.decision_mismatches:
+            sys.stdout.write(f"  {line}\n")
+        return 0 if fidelity.reproduced else 1
     return 0
 
 
@@ -511,11 +609,11 @@ BATCH_COLUMNS: Final = (
 )
 
 
-def _console() -> Console:
+def _console(piped_width: int = PIPED_WIDTH) -> Console:
     """Full-width table in a terminal; a fixed, untruncated width when piped to a file."""
     from rich.console import Console
 
-    return Console(soft_wrap=True, width=None if sys.stdout.isatty() else PIPED_WIDTH)
+    return Console(soft_wrap=True, width=None if sys.stdout.isatty() else piped_width)
 
 
 def _print_batch_table(outcomes: Sequence[BatchOutcome], extra: Sequence[list[str]] = ()) -> None:
@@ -546,6 +644,51 @@ def _print_experiment_table(result: ExperimentResult) -> None:
     )
     _console().print(
         f"initial model validation AUC {result.initial.training.validation_auc:.4f}; steps: {steps}"
+    )
+
+
+def _print_replay(result: ReplayResult) -> None:
+    from rich.table import Column, Table
+
+    batches = [step.batch for step in result.results[0].steps] if result.results else []
+    table = Table(
+        Column("policy", no_wrap=True),
+        *(f"b{b}" for b in batches),
+        "retr.",
+        "depl.",
+        "mean AUC",
+        "worst",
+        "train s",
+        title=f"What other policies would have done (replay {result.replay_id[:8]}, "
+        f"seed {result.seed})",
+    )
+    marks = {"DEPLOY": "+", "DEPLOY_REFRESH": "+", "SKIP": "x"}
+    for policy_result in result.results:
+        label = policy_result.policy.label + (" *" if policy_result.configured else "")
+        cells = [f"{s.auc.auc:.3f}{marks.get(str(s.decision), '')}" for s in policy_result.steps]
+        table.add_row(
+            label,
+            *cells,
+            str(policy_result.n_retrains),
+            str(policy_result.n_deploys),
+            _fmt(policy_result.mean_auc),
+            _fmt(policy_result.worst_auc),
+            _fmt(policy_result.training_seconds, 1),
+        )
+    console = _console(REPLAY_PIPED_WIDTH)
+    console.print(table)
+    fixed = result.fixed_hyperparameters
+    how = (
+        "the pipeline's own search"
+        if fixed is None
+        else "hyper-parameters fixed to the initial search's best ("
+        + ", ".join(f"{k} {v}" for k, v in fixed.items())
+        + "), early-stopped on each policy's validation data, no refit"
+    )
+    console.print(
+        f"b1-b5: AUC of the model in Production after each batch, on that batch's test split; "
+        f"+ retrained and deployed, x retrained but kept Production; * the configured policy. "
+        f"Training: {how}. Replay {result.seconds:.1f} s."
     )
 
 

@@ -26,6 +26,7 @@ def model_version_uri(version: int | str) -> str:
 # --- Experiments ----------------------------------------------------------------------------
 DRIFT_EXPERIMENT: Final = "HealthPredict_Drift_Monitoring"
 TRAINING_EXPERIMENT: Final = "HealthPredict_Training_HPO_Airflow"
+POLICY_REPLAY_EXPERIMENT: Final = "HealthPredict_Policy_Replay"
 
 
 def drift_run_name(batch: int) -> str:
@@ -34,6 +35,11 @@ def drift_run_name(batch: int) -> str:
 
 def quality_gate_run_name(batch: int) -> str:
     return f"quality_gate_batch_{batch}"
+
+
+def replay_run_name(trigger: str, training_policy: str) -> str:
+    """One run per replayed policy: ``replay_{trigger}_{training_policy}``."""
+    return f"replay_{trigger}_{training_policy}"
 
 
 def training_run_name(batch: int) -> str:
@@ -57,6 +63,14 @@ class Param:
     # On each drift run N >= 1: which batch profile built the batch, and how, in words.
     BATCH_PROFILE: Final = "batch_profile"
     BATCH_DESCRIPTION: Final = "batch_description"
+    # Policy replay runs (and the training policy of a training run).
+    TRIGGER: Final = "trigger"
+    TRAINING_POLICY: Final = "training_policy"
+    VALIDATION_DATA: Final = "validation_data"
+    FIXED_HYPERPARAMETERS: Final = "fixed_hyperparameters"
+    NEWEST_BATCH_WEIGHT: Final = "newest_batch_weight"
+    # Extension (docs/policies.md): the replay's gate, `standard` or `above_chance`.
+    REPLAY_GATE: Final = "replay_gate"
 
 
 class Tag:
@@ -70,6 +84,9 @@ class Tag:
     TRIGGER_REASON: Final = "trigger_reason"
     # Set when a newer run of the same step marked this RUNNING run KILLED: says why.
     KILLED_REASON: Final = "killed_reason"
+    # Shared by all runs of one policy replay; `configured` marks the policy the pipeline ran.
+    REPLAY_ID: Final = "replay_id"
+    CONFIGURED: Final = "configured"
     TRUE: Final = "True"
     FALSE: Final = "False"
 
@@ -89,6 +106,25 @@ class Metric:
     DATASET_DRIFT: Final = "dataset_drift"
     AUC_IMPROVEMENT: Final = "auc_improvement"
     F1_IMPROVEMENT: Final = "f1_improvement"
+
+
+class ReplayMetric:
+    """Policy replay: per batch (``step`` = batch) and per policy."""
+
+    AUC_TEST: Final = "auc_test"
+    AUC_CI_LOW: Final = "auc_ci_low"
+    AUC_CI_HIGH: Final = "auc_ci_high"
+    RETRAINED: Final = "retrained"
+    DEPLOYED: Final = "deployed"
+    N_RETRAINS: Final = "n_retrains"
+    N_DEPLOYS: Final = "n_deploys"
+    MEAN_AUC: Final = "mean_auc"
+    WORST_AUC: Final = "worst_auc"
+    TRAINING_SECONDS: Final = "training_seconds"
+
+
+REPLAY_GATE_STANDARD: Final = "standard"
+REPLAY_GATE_ABOVE_CHANCE: Final = "above_chance"  # never deploy a candidate whose interval < 0.5
 
 
 # The four model-quality scores, in display order. F1, precision and recall use the 0.5 cut-off.

@@ -45,6 +45,10 @@ class CaptureInProgressError(HealthPredictError):
     exit_code = 3
 
 
+class PolicyError(HealthPredictError):
+    """An unknown trigger, training policy or validation choice, or a policy that cannot run."""
+
+
 ONE_LINE_LIMIT: Final = 300
 
 

@@ -32,6 +32,7 @@ from pipeline import (
     features,
     gate,
     mlflow_store,
+    policies,
     registry,
     runs,
     tracking,
@@ -47,10 +48,12 @@ from pipeline.training import TrainingResult, TrainingSettings
 
 if TYPE_CHECKING:
     from baseline.result import BaselineResult
+    from pipeline.replay import ReplayResult
 
 logger = logging.getLogger(__name__)
 
 BATCH_TEST_FRACTION: Final = 0.30
+FITTING_STEP: Final = "model fitting"  # timings key: seconds inside XGBoost fits
 
 Timings = dict[str, float]
 
@@ -61,6 +64,15 @@ class TrainingOptions:
 
     n_trials: int = training.DEFAULT_N_TRIALS
     refit_on_validation: bool = True
+    training_policy: str = policies.CONFIGURED_POLICY.training_policy
+    validation_data: str = policies.CONFIGURED_POLICY.validation
+
+    @property
+    def policy(self) -> policies.Policy:
+        """The policy the pipeline runs: the drift trigger with this training policy."""
+        return policies.Policy(
+            policies.CONFIGURED_POLICY.trigger, self.training_policy, self.validation_data
+        )
 
     def settings(self, manifest: Manifest) -> TrainingSettings:
         return TrainingSettings(
@@ -96,6 +108,7 @@ class BatchOutcome:
     gate_run_id: str
     training_run_id: str | None
     timings: Timings = field(default_factory=dict)
+    fit_seconds: float = 0.0  # XGBoost fits of this batch's candidate
 
 
 @dataclass(frozen=True)
@@ -105,6 +118,7 @@ class ExperimentResult:
     baseline: BaselineResult
     batches: list[BatchOutcome]
     timings: Timings
+    replay: ReplayResult | None = None
 
 
 @contextmanager
@@ -193,11 +207,16 @@ def split_batch(
 
 def cumulative_training_data(storage: Storage, manifest: Manifest, batch: int) -> pd.DataFrame:
     """Initial train rows plus the training part of every batch up to and including ``batch``."""
+    return pd.concat(_training_parts(storage, manifest, batch), ignore_index=True)
+
+
+def _training_parts(storage: Storage, manifest: Manifest, batch: int) -> list[pd.DataFrame]:
+    """Raw rows: the initial training split, then each batch's training part up to ``batch``."""
     parts = [storage.read_csv(contract.INITIAL_TRAIN_KEY)]
     for earlier in range(1, batch + 1):
         batch_raw = storage.read_csv(contract.batch_data_key(earlier))
         parts.append(split_batch(batch_raw, manifest.seed, earlier)[0])
-    return pd.concat(parts, ignore_index=True)
+    return parts
 
 
 def check_drift(
@@ -252,18 +271,36 @@ def retrain(
     batch: int,
     options: TrainingOptions,
 ) -> TrainingResult:
-    """Train a candidate on the cumulative data, validated on the initial validation split."""
-    cumulative = cumulative_training_data(storage, manifest, batch)
-    storage.write_csv(contract.cumulative_data_key(batch), cumulative)
+    """Train a candidate on the rows the configured training policy picks (all_data: the
+    cumulative data, validated on the initial validation split)."""
+    parts = _training_parts(storage, manifest, batch)
+    storage.write_csv(contract.cumulative_data_key(batch), pd.concat(parts, ignore_index=True))
+    history = policies.History(
+        batch,
+        manifest.seed,
+        features.prepare(parts[0]),
+        features.prepare(storage.read_csv(contract.INITIAL_VALIDATION_KEY)),
+        {number: features.prepare(part) for number, part in enumerate(parts[1:], start=1)},
+    )
+    chosen = policies.get_training_policy(options.training_policy)
+    training_set = chosen.build(history, policies.check_validation(options.validation_data))
+    policy_params: dict[str, object] = {
+        contract.Param.TRAINING_POLICY: chosen.name,
+        contract.Param.VALIDATION_DATA: options.validation_data,
+    }
+    if training_set.newest_batch_weight is not None:
+        policy_params[contract.Param.NEWEST_BATCH_WEIGHT] = training_set.newest_batch_weight
     experiment_id = tracking.ensure_experiment(client, contract.TRAINING_EXPERIMENT)
     return training.train(
         client,
         experiment_id,
         batch,
-        features.prepare(cumulative),
-        features.prepare(storage.read_csv(contract.INITIAL_VALIDATION_KEY)),
+        training_set.train,
+        training_set.validation,
         options.settings(manifest),
         manifest.data_sha256,
+        weights=training.SampleWeights(training_set.train_weight, training_set.refit_weight),
+        policy_params=policy_params,
     )
 
 
@@ -320,6 +357,7 @@ def run_batch(
         gate_run_id=outcome.run_id,
         training_run_id=None if candidate is None else candidate.run_id,
         timings=timings,
+        fit_seconds=0.0 if candidate is None else candidate.fit_seconds,
     )
 
 
@@ -348,8 +386,10 @@ def run_all(
     batch_size: int = batches.DEFAULT_BATCH_SIZE,
     options: TrainingOptions | None = None,
     on_batch: Callable[[BatchOutcome], None] | None = None,
+    replay: bool = True,
 ) -> ExperimentResult:
-    """The whole experiment: prepare, initial model, baseline (batch 0), every batch in order."""
+    """The whole experiment: prepare, initial model, baseline (batch 0), every batch in order,
+    then (unless ``replay`` is off) the default policy replay."""
     client = tracking.configure(tracking_uri)
     timings: Timings = {}
     start = time.perf_counter()
@@ -366,8 +406,43 @@ def run_all(
         outcomes.append(outcome)
         if on_batch is not None:
             on_batch(outcome)
+    replayed = None
+    if replay:
+        with timed("replay", timings):
+            replayed = _replay_defaults(client, storage, initial, outcomes, options)
     timings["total"] = time.perf_counter() - start
-    return ExperimentResult(manifest, initial, baseline_outcome, outcomes, timings)
+    fitting = initial.training.fit_seconds + sum(outcome.fit_seconds for outcome in outcomes)
+    timings[FITTING_STEP] = fitting + (replayed.fit_seconds if replayed is not None else 0.0)
+    logger.info(
+        "%s: %.1f s of %.1f s (everything else %.1f s)",
+        FITTING_STEP,
+        timings[FITTING_STEP],
+        timings["total"],
+        timings["total"] - timings[FITTING_STEP],
+    )
+    return ExperimentResult(manifest, initial, baseline_outcome, outcomes, timings, replayed)
+
+
+def _replay_defaults(
+    client: MlflowClient,
+    storage: Storage,
+    initial: InitialOutcome,
+    outcomes: list[BatchOutcome],
+    options: TrainingOptions | None,
+) -> ReplayResult:
+    """The default replay, from what this run already holds: the initial model, drift shares."""
+    from pipeline import replay as policy_replay
+
+    model = policy_replay.ScoringModel(
+        policy_replay.INITIAL_MODEL_KEY, initial.training.model, initial.training.preprocessor
+    )
+    return policy_replay.run_replay(
+        client,
+        storage,
+        configured=(options or TrainingOptions()).policy,
+        drift_shares={outcome.batch: outcome.drift_share for outcome in outcomes},
+        initial=(model, initial.training.params),
+    )
 
 
 def finished_gate_batches(client: MlflowClient) -> set[int]:

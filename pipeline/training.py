@@ -80,6 +80,14 @@ class TrainingSettings:
 
 
 @dataclass(frozen=True)
+class SampleWeights:
+    """Per-row weights for the fit on ``train`` and for the refit on train + validation."""
+
+    train: np.ndarray | None = None
+    refit: np.ndarray | None = None
+
+
+@dataclass(frozen=True)
 class EncodedSplit:
     features: np.ndarray
     target: np.ndarray
@@ -103,6 +111,8 @@ class SearchResult:
     # What is logged and scored: the best trial's model and preprocessor, or their refit.
     final_model: xgboost.XGBClassifier = field(repr=False)
     final_preprocessor: ColumnTransformer = field(repr=False)
+    # Wall seconds of the XGBoost fits (trials and refit), for `make bench`'s split.
+    fit_seconds: float = 0.0
 
     @property
     def best(self) -> Trial:
@@ -122,6 +132,7 @@ class TrainingResult:
     validation_auc: float
     n_train_rows: int
     trial_run_ids: list[str]
+    fit_seconds: float = 0.0
 
 
 def sample_trial_params(seed: int, n_trials: int) -> list[dict[str, float | int]]:
@@ -153,6 +164,7 @@ def fit_trial(
     train: EncodedSplit,
     validation: EncodedSplit,
     settings: TrainingSettings,
+    sample_weight: np.ndarray | None = None,
 ) -> Trial:
     """One XGBoost fit, early-stopped on validation AUC."""
     model = xgboost.XGBClassifier(
@@ -167,6 +179,7 @@ def fit_trial(
     model.fit(
         train.features,
         train.target,
+        sample_weight=sample_weight,
         eval_set=[(validation.features, validation.target)],
         verbose=False,
     )
@@ -185,19 +198,35 @@ def search(
     train_prepared: pd.DataFrame,
     validation_prepared: pd.DataFrame,
     settings: TrainingSettings,
+    *,
+    weights: SampleWeights | None = None,
+    fixed_params: Mapping[str, float | int] | None = None,
 ) -> SearchResult:
-    """Run every trial (pure computation: nothing is written to MLflow here)."""
+    """Run every trial (pure computation: nothing is written to MLflow here).
+
+    ``fixed_params`` replaces the search by one trial with those hyper-parameters (the policy
+    replay's fast mode); ``weights`` weight the rows of the fit and of the refit.
+    """
     for name, prepared in (("training", train_prepared), ("validation", validation_prepared)):
         features.require_both_outcomes(prepared[features.TARGET], f"the {name} data")
+    weights = weights or SampleWeights()
     preprocessor, train, validation = encode(train_prepared, validation_prepared)
+    candidates = (
+        [dict(fixed_params)]
+        if fixed_params is not None
+        else sample_trial_params(settings.seed, settings.n_trials)
+    )
+    started = time.perf_counter()
     trials = [
-        fit_trial(number, params, train, validation, settings)
-        for number, params in enumerate(sample_trial_params(settings.seed, settings.n_trials))
+        fit_trial(number, params, train, validation, settings, weights.train)
+        for number, params in enumerate(candidates)
     ]
     best = max(trials, key=lambda t: (t.validation_auc, -t.number))
     final_model, final_preprocessor = best.model, preprocessor
     if settings.refit_on_validation:
-        final_model, final_preprocessor = refit(best, train_prepared, validation_prepared, settings)
+        final_model, final_preprocessor = refit(
+            best, train_prepared, validation_prepared, settings, weights.refit
+        )
     return SearchResult(
         preprocessor,
         trials,
@@ -205,6 +234,7 @@ def search(
         len(validation.target),
         final_model,
         final_preprocessor,
+        fit_seconds=time.perf_counter() - started,
     )
 
 
@@ -213,6 +243,7 @@ def refit(
     train_prepared: pd.DataFrame,
     validation_prepared: pd.DataFrame,
     settings: TrainingSettings,
+    sample_weight: np.ndarray | None = None,
 ) -> tuple[xgboost.XGBClassifier, ColumnTransformer]:
     """The best trial's params on train + validation, trees scaled by the larger row count."""
     combined = pd.concat([train_prepared, validation_prepared], ignore_index=True)
@@ -226,7 +257,9 @@ def refit(
         random_state=settings.seed,
         **best.params,
     )
-    model.fit(features.transform(preprocessor, inputs), target.to_numpy())
+    model.fit(
+        features.transform(preprocessor, inputs), target.to_numpy(), sample_weight=sample_weight
+    )
     logger.info("refitted the best trial on %d rows with %d trees", len(combined), n_trees)
     return model, preprocessor
 
@@ -239,13 +272,26 @@ def train(
     validation_prepared: pd.DataFrame,
     settings: TrainingSettings,
     data_sha256: str,
+    *,
+    weights: SampleWeights | None = None,
+    policy_params: Mapping[str, Any] | None = None,
 ) -> TrainingResult:
-    """Search, then record the training run (``initial_training`` / ``training_batch_N``)."""
-    result = search(train_prepared, validation_prepared, settings)
+    """Search, then record the training run (``initial_training`` / ``training_batch_N``).
+
+    ``policy_params`` (training policy, validation data, newest batch weight) are logged as is.
+    """
+    result = search(train_prepared, validation_prepared, settings, weights=weights)
     best = result.best
     with tracking.result_run(client, experiment_id, contract.training_run_name(batch)) as run:
         trial_run_ids = log_training_run(
-            client, experiment_id, run.info.run_id, batch, result, settings, data_sha256
+            client,
+            experiment_id,
+            run.info.run_id,
+            batch,
+            result,
+            settings,
+            data_sha256,
+            policy_params or {},
         )
     logger.info(
         "batch %d training: best of %d trials has validation AUC %.4f",
@@ -261,6 +307,7 @@ def train(
         params=best.params,
         validation_auc=best.validation_auc,
         n_train_rows=result.n_train_rows,
+        fit_seconds=result.fit_seconds,
         trial_run_ids=trial_run_ids,
     )
 
@@ -290,6 +337,7 @@ def log_training_run(
     result: SearchResult,
     settings: TrainingSettings,
     data_sha256: str,
+    policy_params: Mapping[str, Any] | None = None,
 ) -> list[str]:
     """Log params, metrics, trial child runs, the model and the preprocessor into ``run_id``.
 
@@ -306,6 +354,7 @@ def log_training_run(
         N_TRIALS_PARAM: len(result.trials),
         REFIT_PARAM: settings.refit_on_validation,
         **{f"{BEST_PARAM_PREFIX}{name}": value for name, value in best.params.items()},
+        **(policy_params or {}),
     }
     metrics = {
         VALIDATION_AUC_METRIC: best.validation_auc,

@@ -25,10 +25,13 @@ install_python() {
     if [ "${#sync_args[@]}" -eq 0 ]; then
         sync_args=(--all-extras)
     fi
-    echo "install: uv sync --frozen --inexact ${sync_args[*]}"
+    echo "install: uv sync --frozen --inexact --compile-bytecode ${sync_args[*]}"
     # --inexact keeps uv itself (not in the lock) in the venv; the lock pins everything else.
+    # --compile-bytecode writes the .pyc files at install time: every command then starts without
+    # compiling ~2,800 modules (and stays fast where PYTHONDONTWRITEBYTECODE is set).
     UV_PROJECT_ENVIRONMENT="$venv" UV_PYTHON_DOWNLOADS=never \
-        "$venv/bin/uv" sync --frozen --inexact --python "$venv/bin/python" "${sync_args[@]}"
+        "$venv/bin/uv" sync --frozen --inexact --compile-bytecode --python "$venv/bin/python" \
+        "${sync_args[@]}"
 }
 
 install_frontend() {

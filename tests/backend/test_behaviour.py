@@ -139,7 +139,7 @@ def test_openapi_has_clean_operation_ids_and_documented_errors() -> None:
     }
     assert set(operations) == {
         "get_summary", "list_batches", "get_roc", "get_calibration", "capture_baseline",
-        "health", "get_config", "refresh", "get_provenance", "export_report",
+        "health", "get_config", "refresh", "get_provenance", "export_report", "get_policies",
     }  # fmt: skip
     for path in ("/roc/{batch}", "/calibration/{batch}"):
         not_found = spec["paths"][path]["get"]["responses"]["404"]

@@ -83,8 +83,12 @@ try {
     null,
     { timeout },
   );
-  facts.dataShownWarmMs = Math.round(
-    await page.evaluate(() => performance.now()),
+  facts.dataShownWarmMs = Math.round(await page.evaluate(() => performance.now()));
+  // The policy replay section loads on its own query.
+  await page.waitForFunction(
+    () => document.querySelector(".policy-replay .policy-notes, .policy-replay code") !== null,
+    null,
+    { timeout },
   );
 
   // The one report title comes from /summary: the heading and the tab must show it.
@@ -111,12 +115,17 @@ try {
       )
         .map(text)
         .find((value) => value.startsWith("threshold"));
+      const replay = document.querySelector(".policy-replay");
       return {
         title: document.title,
         headings,
-        batchCards: Array.from(
-          document.querySelectorAll("article.batch-card"),
-        ).map((card) => ({
+        policies: {
+          lines: replay?.querySelectorAll(".policy-line").length ?? 0,
+          configuredLines: replay?.querySelectorAll(".policy-line--configured").length ?? 0,
+          tables: replay?.querySelectorAll("table.policy-table").length ?? 0,
+          notes: Array.from(replay?.querySelectorAll(".policy-notes p") ?? []).map(text),
+        },
+        batchCards: Array.from(document.querySelectorAll("article.batch-card")).map((card) => ({
           batch: card.getAttribute("data-batch"),
           heading: text(card.querySelector("h3")),
           badge: text(card.querySelector(".badge")),

@@ -39,7 +39,14 @@ DIST = REPO_ROOT / "frontend" / "dist"
 SCRIPT = REPO_ROOT / "tests" / "e2e" / "export_page.mjs"
 OUTPUT = REPO_ROOT / "test-output" / "export"
 MAX_BYTES = 2_000_000
-SECTIONS = ("Experiment summary", "Batch by batch", "Final summary", "Provenance")
+SECTIONS = (
+    "Experiment summary",
+    "Did retraining help?",
+    "What other policies would have done",
+    "Batch by batch",
+    "Final summary",
+    "Provenance",
+)
 PDF_HEADINGS = (*SECTIONS, "Drift progression", "Metrics by batch")
 ROC_CAPTION = "The dashed diagonal is a model that guesses at random."
 HOSTILE = "</script><img src=x onerror=alert(1)>"

@@ -43,13 +43,26 @@ def test_sections_appear_in_heading_order(page_facts: dict[str, Any]) -> None:
     levels = [heading["level"] for heading in headings]
     assert all(b <= a + 1 for a, b in itertools.pairwise(levels)), levels
     sections = [heading["text"] for heading in headings if heading["level"] == 2]
-    assert sections[:4] == [
+    assert sections[:5] == [
         "Experiment summary",
         "Did retraining help?",
+        "What other policies would have done",
         "Batch by batch",
         "Final summary",
     ]
     assert "Drift progression" in [heading["text"] for heading in headings]
+
+
+def test_other_policies_are_drawn_with_the_one_that_ran_highlighted(
+    page_facts: dict[str, Any],
+) -> None:
+    from pipeline import policies
+
+    shown = page_facts["policies"]
+    replayed = len(policies.DEFAULT_REPLAY)
+    assert shown["lines"] == replayed and shown["tables"] == replayed
+    assert shown["configuredLines"] == 1
+    assert shown["notes"][0].startswith("5 batches and one seed (42)"), shown["notes"]
 
 
 def test_one_card_and_one_bar_per_batch(page_facts: dict[str, Any]) -> None:

@@ -11,6 +11,7 @@ import type {
   BatchesResponse,
   CalibrationResponse,
   Provenance,
+  PoliciesResponse,
   RefreshResponse,
   ReportConfig,
   RocResponse,
@@ -35,6 +36,8 @@ export interface ReportApi {
   calibration(batch: number): Promise<CalibrationResponse | null>;
   refresh(): Promise<RefreshResponse>;
   createBaseline(): Promise<BaselineResponse>;
+  /** The latest finished policy replay (`available: false` when there is none). */
+  policies(): Promise<PoliciesResponse>;
 }
 
 /** A failed request: `status` is undefined when the API could not be reached at all. */
@@ -119,6 +122,7 @@ function createTypedApi(baseUrl: string, fetch?: Fetch): ReportApi {
       ),
     refresh: () => unwrap("POST /refresh", http.POST("/refresh")),
     createBaseline: () => unwrap("POST /baseline", http.POST("/baseline")),
+    policies: () => unwrap("GET /policies", http.GET("/policies")),
   };
 }
 

@@ -80,6 +80,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/policies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Policies
+         * @description Per replayed policy: AUC per batch with its interval, outcomes, counts, mean and worst
+         *     AUC; `available: false` when the store holds no finished replay.
+         */
+        get: operations["get_policies"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/provenance": {
         parameters: {
             query?: never;
@@ -614,6 +635,118 @@ export interface components {
             /** Aliases */
             aliases: string[];
         };
+        /** PoliciesResponse */
+        PoliciesResponse: {
+            /**
+             * Available
+             * @description false when the store holds no finished replay
+             */
+            available: boolean;
+            /** Replay Id */
+            replay_id?: string | null;
+            /** Seed */
+            seed?: number | null;
+            /** Drift Threshold */
+            drift_threshold?: number | null;
+            /**
+             * Fixed Hyperparameters
+             * @description true when candidates used fixed hyper-parameters (fast mode)
+             */
+            fixed_hyperparameters?: boolean | null;
+            /**
+             * Hyperparameters
+             * @description the fixed hyper-parameters, as `name value, …`
+             */
+            hyperparameters?: string | null;
+            /**
+             * Finished At
+             * @description end time of the replay, ms
+             */
+            finished_at?: number | null;
+            /** Policies */
+            policies?: components["schemas"]["PolicyResult"][];
+            /**
+             * Notes
+             * @description how to read the comparison, written by the API
+             */
+            notes?: string[];
+            /**
+             * Stale
+             * @default false
+             */
+            stale: boolean;
+        };
+        /**
+         * PolicyBatch
+         * @description One batch under one policy: the model in Production after it, on the batch's test split.
+         */
+        PolicyBatch: {
+            /** Batch */
+            batch: number;
+            /** Auc */
+            auc: number | null;
+            /** Ci Low */
+            ci_low: number | null;
+            /** Ci High */
+            ci_high: number | null;
+            /** Retrained */
+            retrained: boolean | null;
+            /** Deployed */
+            deployed: boolean | null;
+            /**
+             * Outcome
+             * @description from the logged retrained/deployed flags: not retrained, retrained and deployed, or retrained but Production kept
+             */
+            outcome: ("not_retrained" | "deployed" | "kept_production") | null;
+        };
+        /** PolicyResult */
+        PolicyResult: {
+            /** Run Id */
+            run_id: string;
+            /** Run Name */
+            run_name: string;
+            /**
+             * Label
+             * @description trigger[:training_policy[:validation]], as the CLI spells it
+             */
+            label: string;
+            /** Trigger */
+            trigger: string | null;
+            /** Training Policy */
+            training_policy: string | null;
+            /** Validation Data */
+            validation_data: string | null;
+            /**
+             * Configured
+             * @description the policy the pipeline itself ran
+             */
+            configured: boolean;
+            /** Gate */
+            gate: string | null;
+            /** Batches */
+            batches: components["schemas"]["PolicyBatch"][];
+            /** N Retrains */
+            n_retrains: number | null;
+            /** N Deploys */
+            n_deploys: number | null;
+            /** Mean Auc */
+            mean_auc: number | null;
+            /**
+             * Mean Auc Ci Low
+             * @description 95% interval of the mean over batches (independent test splits: the variances read back from each batch's logged interval add)
+             */
+            mean_auc_ci_low: number | null;
+            /** Mean Auc Ci High */
+            mean_auc_ci_high: number | null;
+            /** Worst Auc */
+            worst_auc: number | null;
+            /** Worst Batch */
+            worst_batch: number | null;
+            /** Training Seconds */
+            training_seconds: number | null;
+            /** Mlflow Url */
+            mlflow_url?: string | null;
+        };
         /** ProductionModel */
         ProductionModel: {
             /** Name */
@@ -1004,6 +1137,35 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description MLflow did not answer and no earlier read exists */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+        };
+    };
+    get_policies: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PoliciesResponse"];
                 };
             };
             /** @description MLflow did not answer and no earlier read exists */

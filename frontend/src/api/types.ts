@@ -26,3 +26,6 @@ export type AucOnTestSet = Schemas["AucOnTestSet"];
 export type ChanceBand = Schemas["ChanceBand"];
 export type AlarmOutcome = Schemas["AlarmOutcome"];
 export type AucChange = Schemas["AucChange"];
+export type PoliciesResponse = Schemas["PoliciesResponse"];
+export type PolicyResult = Schemas["PolicyResult"];
+export type PolicyBatch = Schemas["PolicyBatch"];

@@ -9,10 +9,12 @@ import type {
   DriftResult,
   ModelScores,
   Provenance,
+  PoliciesResponse,
   ReportConfig,
   RocResponse,
   Summary,
 } from "../api/types";
+import { POLICIES } from "./policyFixtures";
 
 export const THRESHOLD = 0.3;
 
@@ -264,7 +266,8 @@ type Call =
   | "roc"
   | "calibration"
   | "refresh"
-  | "createBaseline";
+  | "createBaseline"
+  | "policies";
 
 /**
  * A ReportApi answering from fixtures and recording every call, so tests can assert what the
@@ -317,6 +320,10 @@ export class FixtureApi implements ReportApi {
   }
   createBaseline() {
     return this.answer("createBaseline", BASELINE);
+  }
+  policiesData: PoliciesResponse = POLICIES;
+  policies() {
+    return this.answer("policies", this.policiesData);
   }
 }
 

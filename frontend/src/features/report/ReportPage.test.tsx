@@ -28,6 +28,7 @@ describe("ReportPage", () => {
     expect(h2).toEqual([
       "Experiment summary",
       "Did retraining help?",
+      "What other policies would have done",
       "Batch by batch",
       "Final summary",
       "Provenance",

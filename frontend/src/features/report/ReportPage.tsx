@@ -6,6 +6,7 @@ import { FinalSummary } from "./components/FinalSummary";
 import { Hero } from "./components/Hero";
 import { RetrainingSection } from "./components/evidence/RetrainingSection";
 import { MetricsTable } from "./components/MetricsTable";
+import { PolicyReplay } from "./components/policies/PolicyReplay";
 import { EmptyState, ErrorState, ReportSkeleton, StaleNotice } from "./components/States";
 import { useBatches, useSummary } from "./queries";
 
@@ -53,6 +54,7 @@ export function ReportPage() {
           </div>
         </section>
         <RetrainingSection summary={summary.data} batches={results} />
+        <PolicyReplay />
         <section className="section" aria-labelledby="batches-heading">
           <h2 id="batches-heading">Batch by batch</h2>
           <p className="section__lede">

@@ -1,0 +1,69 @@
+"""Response models of `GET /policies`: the latest finished policy replay (issue 12)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from backend.schemas import _Model
+
+BatchOutcome = Literal["not_retrained", "deployed", "kept_production"]
+
+
+class PolicyBatch(_Model):
+    """One batch under one policy: the model in Production after it, on the batch's test split."""
+
+    batch: int
+    auc: float | None
+    ci_low: float | None
+    ci_high: float | None
+    retrained: bool | None
+    deployed: bool | None
+    outcome: BatchOutcome | None = Field(
+        description="from the logged retrained/deployed flags: not retrained, retrained and "
+        "deployed, or retrained but Production kept"
+    )
+
+
+class PolicyResult(_Model):
+    run_id: str
+    run_name: str
+    label: str = Field(description="trigger[:training_policy[:validation]], as the CLI spells it")
+    trigger: str | None
+    training_policy: str | None
+    validation_data: str | None
+    configured: bool = Field(description="the policy the pipeline itself ran")
+    gate: str | None
+    batches: list[PolicyBatch]
+    n_retrains: int | None
+    n_deploys: int | None
+    mean_auc: float | None
+    mean_auc_ci_low: float | None = Field(
+        description="95% interval of the mean over batches (independent test splits: the "
+        "variances read back from each batch's logged interval add)"
+    )
+    mean_auc_ci_high: float | None
+    worst_auc: float | None
+    worst_batch: int | None
+    training_seconds: float | None
+    mlflow_url: str | None = None
+
+
+class PoliciesResponse(_Model):
+    available: bool = Field(description="false when the store holds no finished replay")
+    replay_id: str | None = None
+    seed: int | None = None
+    drift_threshold: float | None = None
+    fixed_hyperparameters: bool | None = Field(
+        default=None, description="true when candidates used fixed hyper-parameters (fast mode)"
+    )
+    hyperparameters: str | None = Field(
+        default=None, description="the fixed hyper-parameters, as `name value, …`"
+    )
+    finished_at: int | None = Field(default=None, description="end time of the replay, ms")
+    policies: list[PolicyResult] = Field(default_factory=list)
+    notes: list[str] = Field(
+        default_factory=list, description="how to read the comparison, written by the API"
+    )
+    stale: bool = False

@@ -1,0 +1,53 @@
+import { PolicyChart } from "./PolicyChart";
+import { PolicyAucTable, PolicyTable } from "./PolicyTables";
+import { usePolicies } from "./usePolicies";
+
+const TABLE_ID = "policy-auc-table";
+
+/**
+ * "What other policies would have done": the latest finished replay, as the API assembled it.
+ * Every sentence under the heading is the API's; the page only lays it out.
+ */
+export function PolicyReplay() {
+  const { data, error } = usePolicies();
+  let body;
+  if (error) {
+    body = <p className="section__lede">The policy replay could not be read: {error.message}</p>;
+  } else if (!data) {
+    body = <p className="section__lede">Loading the policy replay…</p>;
+  } else if (!data.available) {
+    body = (
+      <p className="section__lede">
+        This store holds no finished policy replay. Run <code>healthpredict replay</code> (or{" "}
+        <code>healthpredict experiment run</code>, which replays at its end) to compare policies.
+      </p>
+    );
+  } else {
+    const policies = data.policies ?? [];
+    body = (
+      <>
+        <div className="policy-notes">
+          {(data.notes ?? []).map((note) => (
+            <p key={note}>{note}</p>
+          ))}
+        </div>
+        <div className="panel">
+          <h3>AUC per batch, by policy</h3>
+          <PolicyChart policies={policies} describedBy={TABLE_ID} />
+          <PolicyAucTable policies={policies} id={TABLE_ID} />
+        </div>
+        <div className="policy-tables">
+          {policies.map((policy) => (
+            <PolicyTable key={policy.run_id} policy={policy} />
+          ))}
+        </div>
+      </>
+    );
+  }
+  return (
+    <section className="section policy-replay" aria-labelledby="policy-replay-heading">
+      <h2 id="policy-replay-heading">What other policies would have done</h2>
+      {body}
+    </section>
+  );
+}
