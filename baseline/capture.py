@@ -27,8 +27,9 @@ from typing import Any, Final
 from mlflow import MlflowClient
 from mlflow.exceptions import MlflowException
 
-from pipeline import config, contract, evaluation, features, registry, tracking
+from pipeline import config, contract, evaluation, features, gate, initial_model, registry, tracking
 from pipeline.errors import CaptureInProgressError, NoProductionModelError, TrackingError
+from pipeline.evidence import GateEvidence
 from pipeline.storage import Storage, open_storage
 
 logger = logging.getLogger(__name__)
@@ -87,12 +88,26 @@ def _capture(
         else storage
     )
     raw = store.read_csv(contract.INITIAL_TEST_KEY)
-    scores = evaluation.score(model, preprocessor, features.prepare(raw))
+    prepared = features.prepare(raw)
+    scores = evaluation.score(model, preprocessor, prepared)
     roc = evaluation.roc_curve_payload(scores.y_true, scores.y_score)
+    context = initial_model.gate_context(client, store, drift_detected=False, test_is_initial=True)
+    measured = (
+        None
+        if context is None
+        else initial_model.measure(
+            context,
+            prepared,
+            production_version=str(version.version),
+            production=scores,
+            candidate=None,
+            after=scores,
+        )
+    )
     logger.info("baseline on %d test rows: %s", len(scores.y_true), scores.as_dict())
 
     try:
-        gate_run_id, drift_run_id = _write_pair(client, str(version.version), scores, roc)
+        gate_run_id, drift_run_id = _write_pair(client, str(version.version), scores, roc, measured)
     except (MlflowException, OSError) as error:
         text = str(error).strip()
         raise TrackingError(
@@ -112,7 +127,11 @@ def _capture(
 
 
 def _write_pair(
-    client: MlflowClient, model_version: str, scores: evaluation.Scores, roc: dict[str, Any]
+    client: MlflowClient,
+    model_version: str,
+    scores: evaluation.Scores,
+    roc: dict[str, Any],
+    measured: GateEvidence | None,
 ) -> tuple[str, str]:
     """The quality-gate and drift runs of batch 0, ended together; returns their run ids."""
     training_experiment = tracking.ensure_experiment(client, contract.TRAINING_EXPERIMENT)
@@ -127,13 +146,16 @@ def _write_pair(
                 contract.Param.TEST_SET_USED: contract.INITIAL_TEST_SET,
                 contract.Param.MODEL_TYPE: contract.MODEL_TYPE_XGBOOST,
                 contract.Param.MODEL_VERSION: model_version,
+                **({} if measured is None else measured.params()),
             },
             tags={
                 **shared_tags,
                 contract.Tag.QUALITY_GATE: contract.Tag.TRUE,
                 contract.Tag.DECISION: contract.Decision.BASELINE.value,
+                **({} if measured is None else measured.tags()),
             },
         ).info.run_id
+        gate.log_evidence(client, gate_run_id, measured)
         evaluation.log_scores(client, gate_run_id, "prod", scores)
         evaluation.log_scores(client, gate_run_id, "new", scores)
         evaluation.log_metrics(

@@ -28,12 +28,14 @@ from sklearn.model_selection import train_test_split
 
 from pipeline import (
     batches,
+    chance,
     contract,
     data,
     drift,
     evaluation,
     features,
     gate,
+    initial_model,
     registry,
     tracking,
     training,
@@ -297,6 +299,9 @@ def check_drift(
         force_retrain=force_retrain,
     )
     records_json = json.dumps(report.to_records(), allow_nan=False)
+    band = chance.chance_band(
+        storage, chance.NullSampling(manifest.data_sha256, manifest.seed, len(batch_raw))
+    )
     experiment_id = tracking.ensure_experiment(client, contract.DRIFT_EXPERIMENT)
     params = {
         contract.Param.BATCH_NUMBER: batch,
@@ -304,6 +309,7 @@ def check_drift(
         contract.Param.NEW_DATA: storage.uri(contract.batch_data_key(batch)),
         contract.Param.DRIFT_THRESHOLD: threshold,
         contract.Param.DATA_SHA256: manifest.data_sha256,
+        contract.EvidenceParam.DRIFT_NULL_SAMPLES: band.samples,
     }
     with tracking.result_run(
         client, experiment_id, contract.drift_run_name(batch), params=params
@@ -314,6 +320,8 @@ def check_drift(
             contract.Metric.N_DRIFTED_COLUMNS: report.n_drifted_columns,
             contract.Metric.N_TOTAL_COLUMNS: report.n_total_columns,
             contract.Metric.DATASET_DRIFT: 1.0 if report.dataset_drift else 0.0,
+            contract.EvidenceMetric.DRIFT_SHARE_NULL_P50: band.p50,
+            contract.EvidenceMetric.DRIFT_SHARE_NULL_P95: band.p95,
         }
         evaluation.log_metrics(client, run_id, metrics)
         client.log_text(run_id, records_json, contract.FEATURE_DRIFT_ARTIFACT)
@@ -382,7 +390,10 @@ def run_batch(
         with timed(f"batch {batch} training", timings):
             candidate = retrain(client, storage, manifest, batch, options or TrainingOptions())
     with timed(f"batch {batch} gate", timings):
-        outcome = _gate(client, batch, features.prepare(test_raw), candidate)
+        context = initial_model.gate_context(
+            client, storage, drift_detected=report.drift_share >= report.threshold
+        )
+        outcome = _gate(client, batch, features.prepare(test_raw), candidate, context)
     return BatchOutcome(
         batch=batch,
         profile=info.profile,
@@ -403,12 +414,16 @@ def run_batch(
 
 
 def _gate(
-    client: MlflowClient, batch: int, test_prepared: pd.DataFrame, candidate: TrainingResult | None
+    client: MlflowClient,
+    batch: int,
+    test_prepared: pd.DataFrame,
+    candidate: TrainingResult | None,
+    context: initial_model.GateContext | None,
 ) -> GateOutcome:
     experiment_id = tracking.ensure_experiment(client, contract.TRAINING_EXPERIMENT)
     if candidate is None:
-        return gate.run_no_drift_gate(client, experiment_id, batch, test_prepared)
-    return gate.run_retrain_gate(client, experiment_id, batch, test_prepared, candidate)
+        return gate.run_no_drift_gate(client, experiment_id, batch, test_prepared, context)
+    return gate.run_retrain_gate(client, experiment_id, batch, test_prepared, candidate, context)
 
 
 def capture_baseline(tracking_uri: str, storage: Storage) -> BaselineOutcome:

@@ -15,10 +15,11 @@ import pandas as pd
 from mlflow import MlflowClient
 from mlflow.entities.model_registry import ModelVersion
 
-from pipeline import contract, evaluation, registry, tracking
+from pipeline import contract, evaluation, evidence, initial_model, registry, tracking
 from pipeline.contract import Decision
 from pipeline.errors import NoProductionModelError
 from pipeline.evaluation import Scores
+from pipeline.initial_model import GateContext
 from pipeline.training import TrainingResult
 
 logger = logging.getLogger(__name__)
@@ -70,6 +71,7 @@ def run_retrain_gate(
     batch: int,
     test_prepared: pd.DataFrame,
     candidate: TrainingResult,
+    context: GateContext | None = None,
 ) -> GateOutcome:
     """Candidate vs Production on the batch's test split; deploys per ``decide``."""
     production_version, production = score_production(client, test_prepared)
@@ -78,14 +80,31 @@ def run_retrain_gate(
     f1_improvement = None if production is None else new.f1 - production.f1
     decision = decide(auc_improvement, production is not None)
     evaluated = None if production_version is None else str(production_version.version)
+    measured = (
+        None
+        if context is None
+        else initial_model.measure(
+            context,
+            test_prepared,
+            production_version=evaluated,
+            production=production,
+            candidate=new,
+            after=new
+            if decision in contract.DEPLOYED_DECISIONS or production is None
+            else production,
+        )
+    )
     with tracking.result_run(
         client,
         experiment_id,
         contract.quality_gate_run_name(batch),
-        params=_gate_params(batch, evaluated) | {contract.Param.TRAINING_RUN_ID: candidate.run_id},
-        tags=_gate_tags(decision),
+        params=_gate_params(batch, evaluated)
+        | {contract.Param.TRAINING_RUN_ID: candidate.run_id}
+        | _evidence_params(measured),
+        tags=_gate_tags(decision) | _evidence_tags(measured),
     ) as run:
         run_id = run.info.run_id
+        log_evidence(client, run_id, measured)
         _log_model_scores(client, run_id, "new", new)
         if production is not None:
             _log_model_scores(client, run_id, "prod", production)
@@ -123,7 +142,11 @@ def deploy(client: MlflowClient, training_run_id: str) -> str:
 
 
 def run_no_drift_gate(
-    client: MlflowClient, experiment_id: str, batch: int, test_prepared: pd.DataFrame
+    client: MlflowClient,
+    experiment_id: str,
+    batch: int,
+    test_prepared: pd.DataFrame,
+    context: GateContext | None = None,
 ) -> GateOutcome:
     """No retraining: Production alone is scored, new_* mirror prod_* and improvements are 0."""
     production_version, production = score_production(client, test_prepared)
@@ -133,6 +156,18 @@ def run_no_drift_gate(
             "— run `healthpredict train-initial` first"
         )
     evaluated = str(production_version.version)
+    measured = (
+        None
+        if context is None
+        else initial_model.measure(
+            context,
+            test_prepared,
+            production_version=evaluated,
+            production=production,
+            candidate=None,
+            after=production,
+        )
+    )
     params = _gate_params(batch, evaluated) | {
         contract.Param.EVALUATION_TYPE: contract.EVALUATION_TYPE_PRODUCTION_ONLY,
         contract.Param.MODEL_VERSION: evaluated,
@@ -141,10 +176,11 @@ def run_no_drift_gate(
         client,
         experiment_id,
         contract.quality_gate_run_name(batch),
-        params=params,
-        tags=_gate_tags(Decision.SKIP_NO_DRIFT),
+        params=params | _evidence_params(measured),
+        tags=_gate_tags(Decision.SKIP_NO_DRIFT) | _evidence_tags(measured),
     ) as run:
         run_id = run.info.run_id
+        log_evidence(client, run_id, measured)
         _log_model_scores(client, run_id, "prod", production)
         evaluation.log_scores(client, run_id, "new", production)
         _log_improvements(client, run_id, 0.0, 0.0)
@@ -193,3 +229,19 @@ def _log_model_scores(client: MlflowClient, run_id: str, prefix: str, scores: Sc
     artifact = contract.ROC_NEW_ARTIFACT if prefix == "new" else contract.ROC_PRODUCTION_ARTIFACT
     payload = evaluation.roc_curve_payload(scores.y_true, scores.y_score)
     evaluation.log_roc(client, run_id, artifact, payload)
+
+
+def _evidence_params(measured: evidence.GateEvidence | None) -> dict[str, object]:
+    return {} if measured is None else measured.params()
+
+
+def _evidence_tags(measured: evidence.GateEvidence | None) -> dict[str, str]:
+    return {} if measured is None else measured.tags()
+
+
+def log_evidence(client: MlflowClient, run_id: str, measured: evidence.GateEvidence | None) -> None:
+    if measured is None:
+        return
+    evaluation.log_metrics(client, run_id, measured.metrics())
+    for artifact, payload in measured.artifacts().items():
+        tracking.log_json_artifact(client, run_id, artifact, payload)
