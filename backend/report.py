@@ -1,6 +1,7 @@
 """The report's rules, as pure functions over the reader's records.
 
-Reading rules (CONTRACT.md "Reading"):
+Reading rules (CONTRACT.md "Reading"); the first, the third and "which version is Production"
+live in `pipeline.mlflow_store`, shared with the pipeline's `experiment run --if-missing`:
 - A run belongs to batch N when its `batch_number` param is ASCII digits only (no sign, no
   spaces, no other scripts: Python's `int('\\uff13')` would accept a full-width digit) and
   0 <= N <= MAX_BATCH_NUMBER. Everything else is noise and is ignored.
@@ -18,7 +19,6 @@ Reading rules (CONTRACT.md "Reading"):
 from __future__ import annotations
 
 import math
-import re
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -35,22 +35,17 @@ from backend.schemas import (
 )
 from pipeline import contract
 from pipeline.contract import Decision
+from pipeline.mlflow_store import (
+    FINISHED,
+    MAX_BATCH_NUMBER,
+    is_gate_run,
+    parse_batch_number,
+)
+from pipeline.mlflow_store import production_of as production_version
 
-MAX_BATCH_NUMBER = 10**9
-FINISHED = "FINISHED"
+__all__ = ["MAX_BATCH_NUMBER", "is_gate_run", "parse_batch_number", "production_version"]
+
 REPORT_TITLE = "Health Predict: drift-aware retraining report"
-_ASCII_DIGITS = re.compile(r"[0-9]+")
-_GATE_RUN_NAME = re.compile(r"quality_gate_batch_[0-9]+")
-
-
-def parse_batch_number(raw: str | None) -> int | None:
-    """The batch a run belongs to, or None for noise ('abc', '-1', '', '\\uff13', 10**30)."""
-    if raw is None or not _ASCII_DIGITS.fullmatch(raw):
-        return None
-    if len(raw.lstrip("0")) > 10:  # avoid building huge ints: 11 digits exceed MAX_BATCH_NUMBER
-        return None
-    number = int(raw)
-    return number if number <= MAX_BATCH_NUMBER else None
 
 
 def finite(value: object) -> float | None:
@@ -72,19 +67,6 @@ def parse_float(raw: str | None) -> float | None:
         return finite(float(raw))
     except ValueError:
         return None
-
-
-def is_true(value: str | None) -> bool:
-    return value is not None and value.strip().lower() == contract.Tag.TRUE.lower()
-
-
-def is_gate_run(run: RunRecord) -> bool:
-    """Quality-gate runs only: HPO trials and training runs are never gate results."""
-    if is_true(run.tags.get(contract.Tag.HPO_TRIAL)):
-        return False
-    return is_true(run.tags.get(contract.Tag.QUALITY_GATE)) or bool(
-        _GATE_RUN_NAME.fullmatch(run.run_name or "")
-    )
 
 
 def recency(run: RunRecord) -> tuple[int, int, str]:
@@ -119,19 +101,6 @@ def latest_per_batch(runs: Iterable[RunRecord]) -> dict[int, BatchRuns]:
         )
         result[batch] = BatchRuns(chosen, len(batch_runs) - (chosen is not None), newer_unfinished)
     return result
-
-
-def production_version(versions: Sequence[RegistryVersion]) -> RegistryVersion | None:
-    """Alias `production` (case-sensitive), else the highest version in stage Production."""
-    with_alias = [v for v in versions if contract.PRODUCTION_ALIAS in v.aliases]
-    if with_alias:
-        return max(with_alias, key=_version_number)
-    in_stage = [v for v in versions if (v.stage or "").lower() == contract.PRODUCTION_STAGE.lower()]
-    return max(in_stage, key=_version_number) if in_stage else None
-
-
-def _version_number(version: RegistryVersion) -> int:
-    return int(version.version) if version.version.isdigit() else -1
 
 
 def run_url(mlflow_ui_url: str | None, run: RunRecord) -> str | None:

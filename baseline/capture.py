@@ -2,10 +2,12 @@
 
 The baseline is the report's first row: a ``quality_gate_batch_0`` run (decision ``BASELINE``,
 ``new_*`` = ``prod_*``) and a ``drift_batch_0`` run (no drift by definition). It reuses the
-pipeline's registry, feature path and evaluation, so it scores exactly as the quality gate does.
+pipeline's registry, feature path and evaluation, so it scores exactly as the quality gate does,
+and the pipeline's run writers (``pipeline.runs``), so batch 0's runs carry what every other
+batch's runs carry.
 
 Nothing half-written: everything that can fail on the data side (registry, model, preprocessor,
-storage, scoring, ROC) runs before any run is opened; the two runs are then written as one group
+storage, scoring) runs before any run is opened; the two runs are then written as one group
 (``tracking.result_runs``) that ends all FINISHED or all FAILED. Both runs carry the same
 ``capture_id`` tag, so a pair is checkable. Captures against one tracking URI never interleave:
 an in-process lock plus an ``fcntl`` lock file under the state folder serialise them.
@@ -20,22 +22,34 @@ import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final
+from typing import Final
 
 from mlflow import MlflowClient
 from mlflow.exceptions import MlflowException
 
-from pipeline import config, contract, evaluation, features, gate, initial_model, registry, tracking
-from pipeline.errors import CaptureInProgressError, NoProductionModelError, TrackingError
-from pipeline.evidence import GateEvidence
+from pipeline import (
+    config,
+    contract,
+    evaluation,
+    features,
+    initial_model,
+    registry,
+    runs,
+    tracking,
+)
+from pipeline.errors import (
+    CaptureInProgressError,
+    NoProductionModelError,
+    TrackingError,
+    one_line,
+)
 from pipeline.storage import Storage, open_storage
 
 logger = logging.getLogger(__name__)
 
 BATCH_NUMBER: Final = 0
-# Shared by the two runs of one capture (not read by the report; lets anyone check a pair).
 LOCK_FOLDER: Final = "locks"
 
 _process_locks: dict[str, threading.Lock] = {}
@@ -44,7 +58,11 @@ _process_locks_guard = threading.Lock()
 
 @dataclass(frozen=True)
 class BaselineResult:
-    """What a capture logged: the two run ids, the scored version and its scores."""
+    """What a capture logged: the two run ids, the scored version and its scores.
+
+    The one record of a capture: the CLI prints it, ``experiment run`` keeps it, and
+    ``POST /baseline`` validates it into its response model.
+    """
 
     quality_gate_run_id: str
     drift_run_id: str
@@ -53,9 +71,6 @@ class BaselineResult:
     f1: float
     precision: float
     recall: float
-
-    def as_dict(self) -> dict[str, str | float]:
-        return asdict(self)
 
 
 def capture_baseline(
@@ -87,10 +102,11 @@ def _capture(
         if isinstance(storage, str)
         else storage
     )
-    raw = store.read_csv(contract.INITIAL_TEST_KEY)
-    prepared = features.prepare(raw)
+    prepared = features.prepare(store.read_csv(contract.INITIAL_TEST_KEY))
     scores = evaluation.score(model, preprocessor, prepared)
-    roc = evaluation.roc_curve_payload(scores.y_true, scores.y_score)
+    logger.info("baseline on %d test rows: %s", len(scores.y_true), scores.as_dict())
+
+    model_version = str(version.version)
     context = initial_model.gate_context(client, store, drift_detected=False, test_is_initial=True)
     measured = (
         None
@@ -98,27 +114,32 @@ def _capture(
         else initial_model.measure(
             context,
             prepared,
-            production_version=str(version.version),
+            production_version=model_version,
             production=scores,
             candidate=None,
             after=scores,
         )
     )
-    logger.info("baseline on %d test rows: %s", len(scores.y_true), scores.as_dict())
-
+    gate = runs.GateRun(
+        batch=BATCH_NUMBER,
+        decision=contract.Decision.BASELINE,
+        test_set=contract.INITIAL_TEST_SET,
+        production=scores,
+        production_model_version=model_version,
+        model_version=model_version,
+        evidence=measured,
+    )
     try:
-        gate_run_id, drift_run_id = _write_pair(client, str(version.version), scores, roc, measured)
+        gate_run_id, drift_run_id = _write_pair(client, gate)
     except (MlflowException, OSError) as error:
-        text = str(error).strip()
         raise TrackingError(
-            "writing the baseline runs failed (no run was left FINISHED): "
-            + (text.splitlines()[0] if text else type(error).__name__)
+            f"writing the baseline runs failed (no run was left FINISHED): {one_line(error)}"
         ) from error
     logger.info("baseline logged: quality gate %s, drift %s", gate_run_id, drift_run_id)
     return BaselineResult(
         quality_gate_run_id=gate_run_id,
         drift_run_id=drift_run_id,
-        model_version=str(version.version),
+        model_version=model_version,
         auc=scores.auc,
         f1=scores.f1,
         precision=scores.precision,
@@ -126,63 +147,15 @@ def _capture(
     )
 
 
-def _write_pair(
-    client: MlflowClient,
-    model_version: str,
-    scores: evaluation.Scores,
-    roc: dict[str, Any],
-    measured: GateEvidence | None,
-) -> tuple[str, str]:
+def _write_pair(client: MlflowClient, gate: runs.GateRun) -> tuple[str, str]:
     """The quality-gate and drift runs of batch 0, ended together; returns their run ids."""
     training_experiment = tracking.ensure_experiment(client, contract.TRAINING_EXPERIMENT)
     drift_experiment = tracking.ensure_experiment(client, contract.DRIFT_EXPERIMENT)
     shared_tags = {contract.Tag.CAPTURE_ID: uuid.uuid4().hex}
-    with tracking.result_runs(client) as runs:
-        gate_run_id = runs.start(
-            training_experiment,
-            contract.quality_gate_run_name(BATCH_NUMBER),
-            params={
-                contract.Param.BATCH_NUMBER: BATCH_NUMBER,
-                contract.Param.TEST_SET_USED: contract.INITIAL_TEST_SET,
-                contract.Param.MODEL_TYPE: contract.MODEL_TYPE_XGBOOST,
-                contract.Param.MODEL_VERSION: model_version,
-                **({} if measured is None else measured.params()),
-            },
-            tags={
-                **shared_tags,
-                contract.Tag.QUALITY_GATE: contract.Tag.TRUE,
-                contract.Tag.DECISION: contract.Decision.BASELINE.value,
-                **({} if measured is None else measured.tags()),
-            },
-        ).info.run_id
-        gate.log_evidence(client, gate_run_id, measured)
-        evaluation.log_scores(client, gate_run_id, "prod", scores)
-        evaluation.log_scores(client, gate_run_id, "new", scores)
-        evaluation.log_metrics(
-            client,
-            gate_run_id,
-            {contract.Metric.AUC_IMPROVEMENT: 0.0, contract.Metric.F1_IMPROVEMENT: 0.0},
-        )
-        evaluation.log_roc(client, gate_run_id, contract.ROC_PRODUCTION_ARTIFACT, roc)
-
-        drift_run_id = runs.start(
-            drift_experiment,
-            contract.drift_run_name(BATCH_NUMBER),
-            params={
-                contract.Param.BATCH_NUMBER: BATCH_NUMBER,
-                contract.Param.DRIFT_THRESHOLD: contract.DEFAULT_DRIFT_THRESHOLD,
-            },
-            tags=shared_tags,
-        ).info.run_id
-        evaluation.log_metrics(
-            client,
-            drift_run_id,
-            {
-                contract.Metric.DRIFT_SHARE: 0.0,
-                contract.Metric.N_DRIFTED_COLUMNS: 0.0,
-                contract.Metric.N_TOTAL_COLUMNS: 0.0,
-                contract.Metric.DATASET_DRIFT: 0.0,
-            },
+    with tracking.result_runs(client) as group:
+        gate_run_id = runs.write_gate_run(group, training_experiment, gate, tags=shared_tags)
+        drift_run_id = runs.write_drift_run(
+            group, drift_experiment, runs.DriftRun.baseline(), tags=shared_tags
         )
     return gate_run_id, drift_run_id
 

@@ -52,6 +52,8 @@ class Param:
     MODEL_VERSION: Final = "model_version"
     DATA_SHA256: Final = "data_sha256"
     SEED: Final = "seed"
+    # The version that was Production when the gate scored it (``model_version`` is the one after).
+    PRODUCTION_MODEL_VERSION: Final = "production_model_version"
 
 
 class Tag:
@@ -60,7 +62,19 @@ class Tag:
     HPO_TRIAL: Final = "hpo_trial"
     # Shared by the two runs of one baseline capture, so a half-logged pair is detectable.
     CAPTURE_ID: Final = "capture_id"
+    # On each drift run N >= 1: the pipeline's retrain verdict and why (see TriggerReason).
+    RETRAIN_TRIGGERED: Final = "retrain_triggered"
+    TRIGGER_REASON: Final = "trigger_reason"
     TRUE: Final = "True"
+    FALSE: Final = "False"
+
+
+class TriggerReason(StrEnum):
+    """Why a batch was (not) retrained: drift at or above the threshold wins over a forced run."""
+
+    DRIFT = "drift"
+    FORCED = "forced"
+    NONE = "none"
 
 
 class Metric:
@@ -183,12 +197,6 @@ class EvidenceMetric:
     INITIAL_AUC_SHIFT_CI_LOW: Final = "initial_auc_shift_ci_low"
     INITIAL_AUC_SHIFT_CI_HIGH: Final = "initial_auc_shift_ci_high"
     POSITIVE_RATE_TEST: Final = "positive_rate_test"
-
-
-class TriggerReason(StrEnum):
-    DRIFT = "drift"
-    FORCED = "forced"
-    NONE = "none"
 
 
 class AucChange(StrEnum):

@@ -26,7 +26,7 @@ from typing import Final
 import pandas as pd
 
 from pipeline import config, features
-from pipeline.errors import DataError
+from pipeline.errors import DataError, one_line
 
 logger = logging.getLogger(__name__)
 
@@ -149,8 +149,7 @@ def _parse(data: bytes, label: str) -> pd.DataFrame:
     try:
         frame = features.read_raw_csv(io.BytesIO(data))
     except (ValueError, pd.errors.ParserError, UnicodeDecodeError) as exc:
-        first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise DataError(f"data file {label} is not a readable CSV table: {first_line}") from exc
+        raise DataError(f"data file {label} is not a readable CSV table: {one_line(exc)}") from exc
     missing = [c for c in features.RAW_COLUMNS if c not in frame.columns]
     if missing:
         raise DataError(f"data file {label} is missing columns: {', '.join(missing)}")

@@ -208,7 +208,12 @@ class DriftReport:
     n_total_columns: int
     dataset_drift: bool
     threshold: float
-    retrain: bool
+    trigger: contract.TriggerReason  # the retrain verdict's reason; logged on the drift run
+
+    @property
+    def retrain(self) -> bool:
+        """The pipeline's verdict: retrain (drift at or above the threshold, or forced)."""
+        return self.trigger is not contract.TriggerReason.NONE
 
     @property
     def drifted_columns(self) -> list[str]:
@@ -251,8 +256,17 @@ def detect_drift(
         n_total_columns=len(columns),
         dataset_drift=share >= contract.DATASET_DRIFT_SHARE,
         threshold=threshold,
-        retrain=force_retrain or share >= threshold,
+        trigger=retrain_trigger(share, threshold, force_retrain=force_retrain),
     )
+
+
+def retrain_trigger(
+    drift_share: float, threshold: float, *, force_retrain: bool
+) -> contract.TriggerReason:
+    """The one retrain rule: drift at or above the threshold, else a forced run, else none."""
+    if drift_share >= threshold:
+        return contract.TriggerReason.DRIFT
+    return contract.TriggerReason.FORCED if force_retrain else contract.TriggerReason.NONE
 
 
 def _column_drift(

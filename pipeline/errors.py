@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Final
+
 
 class HealthPredictError(Exception):
     """Base class: the CLI prints the message on one line and exits non-zero."""
@@ -39,3 +41,13 @@ class CaptureInProgressError(HealthPredictError):
     """Another baseline capture holds the lock."""
 
     exit_code = 3
+
+
+ONE_LINE_LIMIT: Final = 300
+
+
+def one_line(error: BaseException) -> str:
+    """The first line of an exception's message (its type name when empty), at most 300 chars."""
+    lines = str(error).strip().splitlines()
+    text = " ".join(lines[0].split()) if lines else type(error).__name__
+    return text if len(text) <= ONE_LINE_LIMIT else text[: ONE_LINE_LIMIT - 3] + "..."

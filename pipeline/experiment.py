@@ -13,14 +13,13 @@ before ``prepare``.
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import pandas as pd
 from mlflow import MlflowClient
@@ -32,11 +31,12 @@ from pipeline import (
     contract,
     data,
     drift,
-    evaluation,
     features,
     gate,
     initial_model,
+    mlflow_store,
     registry,
+    runs,
     tracking,
     training,
 )
@@ -47,6 +47,9 @@ from pipeline.errors import BatchError, DataError
 from pipeline.gate import GateOutcome
 from pipeline.storage import Storage
 from pipeline.training import TrainingResult, TrainingSettings
+
+if TYPE_CHECKING:
+    from baseline.capture import BaselineResult
 
 logger = logging.getLogger(__name__)
 
@@ -172,18 +175,10 @@ class BatchOutcome:
 
 
 @dataclass(frozen=True)
-class BaselineOutcome:
-    quality_gate_run_id: str
-    drift_run_id: str
-    model_version: str
-    auc: float
-
-
-@dataclass(frozen=True)
 class ExperimentResult:
     manifest: Manifest
     initial: InitialOutcome
-    baseline: BaselineOutcome
+    baseline: BaselineResult
     batches: list[BatchOutcome]
     timings: Timings
 
@@ -298,33 +293,22 @@ def check_drift(
         threshold,
         force_retrain=force_retrain,
     )
-    records_json = json.dumps(report.to_records(), allow_nan=False)
     band = chance.chance_band(
         storage, chance.NullSampling(manifest.data_sha256, manifest.seed, len(batch_raw))
     )
     experiment_id = tracking.ensure_experiment(client, contract.DRIFT_EXPERIMENT)
-    params = {
-        contract.Param.BATCH_NUMBER: batch,
-        contract.Param.REFERENCE_DATA: storage.uri(contract.INITIAL_TRAIN_KEY),
-        contract.Param.NEW_DATA: storage.uri(contract.batch_data_key(batch)),
-        contract.Param.DRIFT_THRESHOLD: threshold,
-        contract.Param.DATA_SHA256: manifest.data_sha256,
-        contract.EvidenceParam.DRIFT_NULL_SAMPLES: band.samples,
-    }
-    with tracking.result_run(
-        client, experiment_id, contract.drift_run_name(batch), params=params
-    ) as run:
-        run_id = run.info.run_id
-        metrics = {
-            contract.Metric.DRIFT_SHARE: report.drift_share,
-            contract.Metric.N_DRIFTED_COLUMNS: report.n_drifted_columns,
-            contract.Metric.N_TOTAL_COLUMNS: report.n_total_columns,
-            contract.Metric.DATASET_DRIFT: 1.0 if report.dataset_drift else 0.0,
-            contract.EvidenceMetric.DRIFT_SHARE_NULL_P50: band.p50,
-            contract.EvidenceMetric.DRIFT_SHARE_NULL_P95: band.p95,
-        }
-        evaluation.log_metrics(client, run_id, metrics)
-        client.log_text(run_id, records_json, contract.FEATURE_DRIFT_ARTIFACT)
+    record = runs.DriftRun.from_report(
+        batch,
+        report,
+        {
+            contract.Param.REFERENCE_DATA: storage.uri(contract.INITIAL_TRAIN_KEY),
+            contract.Param.NEW_DATA: storage.uri(contract.batch_data_key(batch)),
+            contract.Param.DATA_SHA256: manifest.data_sha256,
+        },
+        band,
+    )
+    with tracking.result_runs(client) as group:
+        run_id = runs.write_drift_run(group, experiment_id, record)
     logger.info(
         "batch %d drift: %d of %d columns drifted (share %.2f, threshold %.2f)%s",
         batch,
@@ -332,7 +316,7 @@ def check_drift(
         report.n_total_columns,
         report.drift_share,
         threshold,
-        " — retraining" if report.retrain else "",
+        f" — retraining ({report.trigger})" if report.retrain else "",
     )
     return report, run_id
 
@@ -391,9 +375,11 @@ def run_batch(
             candidate = retrain(client, storage, manifest, batch, options or TrainingOptions())
     with timed(f"batch {batch} gate", timings):
         context = initial_model.gate_context(
-            client, storage, drift_detected=report.drift_share >= report.threshold
+            client, storage, drift_detected=report.trigger is contract.TriggerReason.DRIFT
         )
         outcome = _gate(client, batch, features.prepare(test_raw), candidate, context)
+    gated = outcome.record
+    scored_new = gated.candidate or gated.production  # new_* mirror prod_* without a candidate
     return BatchOutcome(
         batch=batch,
         profile=info.profile,
@@ -401,11 +387,11 @@ def run_batch(
         n_drifted_columns=report.n_drifted_columns,
         n_total_columns=report.n_total_columns,
         retrained=candidate is not None,
-        decision=outcome.decision,
-        prod_auc=None if outcome.production is None else outcome.production.auc,
-        new_auc=None if outcome.candidate is None else outcome.candidate.auc,
-        auc_improvement=outcome.auc_improvement,
-        model_version=outcome.model_version,
+        decision=gated.decision,
+        prod_auc=None if gated.production is None else gated.production.auc,
+        new_auc=None if scored_new is None else scored_new.auc,
+        auc_improvement=gated.auc_improvement,
+        model_version=gated.model_version,
         drift_run_id=drift_run_id,
         gate_run_id=outcome.run_id,
         training_run_id=None if candidate is None else candidate.run_id,
@@ -426,14 +412,11 @@ def _gate(
     return gate.run_retrain_gate(client, experiment_id, batch, test_prepared, candidate, context)
 
 
-def capture_baseline(tracking_uri: str, storage: Storage) -> BaselineOutcome:
+def capture_baseline(tracking_uri: str, storage: Storage) -> BaselineResult:
     """Batch 0 through the baseline package (the same capture the API's button runs)."""
     from baseline.capture import capture_baseline as capture
 
-    result = capture(tracking_uri, storage)
-    return BaselineOutcome(
-        result.quality_gate_run_id, result.drift_run_id, str(result.model_version), result.auc
-    )
+    return capture(tracking_uri, storage)
 
 
 def run_all(
@@ -468,27 +451,11 @@ def run_all(
 
 
 def finished_gate_batches(client: MlflowClient) -> set[int]:
-    """Batches with a FINISHED quality-gate run, read page by page."""
-    experiment = client.get_experiment_by_name(contract.TRAINING_EXPERIMENT)
-    if experiment is None:
+    """Batches with a FINISHED quality-gate run, by the report's own reading rules."""
+    experiment_id = mlflow_store.experiment_id(client, contract.TRAINING_EXPERIMENT)
+    if experiment_id is None:
         return set()
-    found: set[int] = set()
-    page_token: str | None = None
-    while True:
-        page = client.search_runs(
-            [experiment.experiment_id],
-            filter_string=f"tags.{contract.Tag.QUALITY_GATE} = '{contract.Tag.TRUE}' "
-            "and attributes.status = 'FINISHED'",
-            max_results=500,
-            page_token=page_token,
-        )
-        for run in page:
-            number = run.data.params.get(contract.Param.BATCH_NUMBER, "")
-            if number.isdigit():
-                found.add(int(number))
-        page_token = page.token
-        if not page_token:
-            return found
+    return mlflow_store.finished_gate_batches(mlflow_store.search_gate_runs(client, experiment_id))
 
 
 def is_complete(client: MlflowClient, storage: Storage) -> bool:

@@ -1,21 +1,21 @@
 """The quality gate: the decision rule, and the gate run that records it.
 
 ``decide`` is the one place the deploy rule lives; the report shows the decision tag and never
-re-derives it. A gate step computes every score first and only then writes, inside
-``tracking.result_run``, so a failure leaves the run FAILED rather than a FINISHED half-result.
+re-derives it. A gate step computes every score first and only then writes the run through
+``runs.write_gate_run`` (the one gate-run writer, shared with the baseline), so a failure leaves
+the run FAILED rather than a FINISHED half-result.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Final
 
 import pandas as pd
 from mlflow import MlflowClient
 from mlflow.entities.model_registry import ModelVersion
 
-from pipeline import contract, evaluation, evidence, initial_model, registry, tracking
+from pipeline import contract, evaluation, initial_model, registry, runs, tracking
 from pipeline.contract import Decision
 from pipeline.errors import NoProductionModelError
 from pipeline.evaluation import Scores
@@ -23,9 +23,6 @@ from pipeline.initial_model import GateContext
 from pipeline.training import TrainingResult
 
 logger = logging.getLogger(__name__)
-
-# The version that was Production when the gate scored it (``model_version`` is the one after).
-PRODUCTION_MODEL_VERSION_PARAM: Final = "production_model_version"
 
 
 def decide(auc_improvement: float | None, has_production: bool) -> Decision:
@@ -41,17 +38,10 @@ def decide(auc_improvement: float | None, has_production: bool) -> Decision:
 
 @dataclass(frozen=True)
 class GateOutcome:
-    """What the gate run recorded, for the CLI's table and the tests."""
+    """What the gate run recorded, and its run id, for the CLI's table and the tests."""
 
-    batch: int
-    decision: Decision
+    record: runs.GateRun
     run_id: str
-    production: Scores | None
-    candidate: Scores | None
-    auc_improvement: float | None
-    f1_improvement: float | None
-    evaluated_version: str | None
-    model_version: str | None  # Production after the gate
 
 
 def score_production(
@@ -73,13 +63,22 @@ def run_retrain_gate(
     candidate: TrainingResult,
     context: GateContext | None = None,
 ) -> GateOutcome:
-    """Candidate vs Production on the batch's test split; deploys per ``decide``."""
+    """Candidate vs Production on the batch's test split; deploys per ``decide``.
+
+    A deployed candidate is registered before the gate run is written (its version is a param)
+    and promoted only after the run is FINISHED, so Production never names a version whose gate
+    run is not a result. With a ``context`` the run also carries the evidence (the initial
+    model, intervals, the paired verdict); it is measured here and never changes the decision.
+    """
     production_version, production = score_production(client, test_prepared)
     new = evaluation.score(candidate.model, candidate.preprocessor, test_prepared)
-    auc_improvement = None if production is None else new.auc - production.auc
-    f1_improvement = None if production is None else new.f1 - production.f1
-    decision = decide(auc_improvement, production is not None)
+    decision = decide(runs.improvement(production, new, "auc"), production is not None)
     evaluated = None if production_version is None else str(production_version.version)
+    deployed = decision in contract.DEPLOYED_DECISIONS
+    if deployed:
+        model_version = str(registry.register(client, candidate.run_id).version)
+    else:
+        model_version = str(evaluated)  # SKIP implies a Production version was scored
     measured = (
         None
         if context is None
@@ -89,31 +88,23 @@ def run_retrain_gate(
             production_version=evaluated,
             production=production,
             candidate=new,
-            after=new
-            if decision in contract.DEPLOYED_DECISIONS or production is None
-            else production,
+            after=new if deployed or production is None else production,
         )
     )
-    with tracking.result_run(
-        client,
-        experiment_id,
-        contract.quality_gate_run_name(batch),
-        params=_gate_params(batch, evaluated)
-        | {contract.Param.TRAINING_RUN_ID: candidate.run_id}
-        | _evidence_params(measured),
-        tags=_gate_tags(decision) | _evidence_tags(measured),
-    ) as run:
-        run_id = run.info.run_id
-        log_evidence(client, run_id, measured)
-        _log_model_scores(client, run_id, "new", new)
-        if production is not None:
-            _log_model_scores(client, run_id, "prod", production)
-            _log_improvements(client, run_id, auc_improvement, f1_improvement)
-        if decision in contract.DEPLOYED_DECISIONS:
-            model_version = deploy(client, candidate.run_id)
-        else:
-            model_version = str(evaluated)  # SKIP implies a Production version was scored
-        client.log_param(run_id, contract.Param.MODEL_VERSION, model_version)
+    record = runs.GateRun(
+        batch=batch,
+        decision=decision,
+        test_set=contract.batch_test_set(batch),
+        production=production,
+        candidate=new,
+        production_model_version=evaluated,
+        model_version=model_version,
+        training_run_id=candidate.run_id,
+        evidence=measured,
+    )
+    run_id = _write(client, experiment_id, record)
+    if deployed:
+        registry.promote(client, model_version)
     logger.info(
         "batch %d gate: %s (new AUC %.4f, prod AUC %s)",
         batch,
@@ -121,24 +112,7 @@ def run_retrain_gate(
         new.auc,
         "n/a" if production is None else f"{production.auc:.4f}",
     )
-    return GateOutcome(
-        batch,
-        decision,
-        run_id,
-        production,
-        new,
-        auc_improvement,
-        f1_improvement,
-        evaluated,
-        model_version,
-    )
-
-
-def deploy(client: MlflowClient, training_run_id: str) -> str:
-    """Register the candidate and make it Production (alias and stage); its version number."""
-    version = registry.register(client, training_run_id)
-    registry.promote(client, version)
-    return str(version.version)
+    return GateOutcome(record, run_id)
 
 
 def run_no_drift_gate(
@@ -168,80 +142,21 @@ def run_no_drift_gate(
             after=production,
         )
     )
-    params = _gate_params(batch, evaluated) | {
-        contract.Param.EVALUATION_TYPE: contract.EVALUATION_TYPE_PRODUCTION_ONLY,
-        contract.Param.MODEL_VERSION: evaluated,
-    }
-    with tracking.result_run(
-        client,
-        experiment_id,
-        contract.quality_gate_run_name(batch),
-        params=params | _evidence_params(measured),
-        tags=_gate_tags(Decision.SKIP_NO_DRIFT) | _evidence_tags(measured),
-    ) as run:
-        run_id = run.info.run_id
-        log_evidence(client, run_id, measured)
-        _log_model_scores(client, run_id, "prod", production)
-        evaluation.log_scores(client, run_id, "new", production)
-        _log_improvements(client, run_id, 0.0, 0.0)
-    logger.info("batch %d gate: %s (prod AUC %.4f)", batch, Decision.SKIP_NO_DRIFT, production.auc)
-    return GateOutcome(
-        batch,
-        Decision.SKIP_NO_DRIFT,
-        run_id,
-        production,
-        production,
-        0.0,
-        0.0,
-        evaluated,
-        evaluated,
+    record = runs.GateRun(
+        batch=batch,
+        decision=Decision.SKIP_NO_DRIFT,
+        test_set=contract.batch_test_set(batch),
+        production=production,
+        production_model_version=evaluated,
+        model_version=evaluated,
+        evaluation_type=contract.EVALUATION_TYPE_PRODUCTION_ONLY,
+        evidence=measured,
     )
+    run_id = _write(client, experiment_id, record)
+    logger.info("batch %d gate: %s (prod AUC %.4f)", batch, Decision.SKIP_NO_DRIFT, production.auc)
+    return GateOutcome(record, run_id)
 
 
-def _gate_params(batch: int, evaluated_version: str | None) -> dict[str, object]:
-    params: dict[str, object] = {
-        contract.Param.BATCH_NUMBER: batch,
-        contract.Param.TEST_SET_USED: contract.batch_test_set(batch),
-        contract.Param.MODEL_TYPE: contract.MODEL_TYPE_XGBOOST,
-    }
-    if evaluated_version is not None:
-        params[PRODUCTION_MODEL_VERSION_PARAM] = evaluated_version
-    return params
-
-
-def _gate_tags(decision: Decision) -> dict[str, str]:
-    return {contract.Tag.QUALITY_GATE: contract.Tag.TRUE, contract.Tag.DECISION: str(decision)}
-
-
-def _log_improvements(
-    client: MlflowClient, run_id: str, auc_improvement: float | None, f1_improvement: float | None
-) -> None:
-    metrics = {
-        contract.Metric.AUC_IMPROVEMENT: auc_improvement,
-        contract.Metric.F1_IMPROVEMENT: f1_improvement,
-    }
-    evaluation.log_metrics(client, run_id, {k: v for k, v in metrics.items() if v is not None})
-
-
-def _log_model_scores(client: MlflowClient, run_id: str, prefix: str, scores: Scores) -> None:
-    """``new_*``/``prod_*`` metrics and the matching ROC curve file."""
-    evaluation.log_scores(client, run_id, prefix, scores)
-    artifact = contract.ROC_NEW_ARTIFACT if prefix == "new" else contract.ROC_PRODUCTION_ARTIFACT
-    payload = evaluation.roc_curve_payload(scores.y_true, scores.y_score)
-    evaluation.log_roc(client, run_id, artifact, payload)
-
-
-def _evidence_params(measured: evidence.GateEvidence | None) -> dict[str, object]:
-    return {} if measured is None else measured.params()
-
-
-def _evidence_tags(measured: evidence.GateEvidence | None) -> dict[str, str]:
-    return {} if measured is None else measured.tags()
-
-
-def log_evidence(client: MlflowClient, run_id: str, measured: evidence.GateEvidence | None) -> None:
-    if measured is None:
-        return
-    evaluation.log_metrics(client, run_id, measured.metrics())
-    for artifact, payload in measured.artifacts().items():
-        tracking.log_json_artifact(client, run_id, artifact, payload)
+def _write(client: MlflowClient, experiment_id: str, record: runs.GateRun) -> str:
+    with tracking.result_runs(client) as group:
+        return runs.write_gate_run(group, experiment_id, record)

@@ -20,7 +20,7 @@ from mlflow import MlflowClient
 from mlflow.entities.model_registry import ModelVersion
 from mlflow.exceptions import MlflowException
 
-from pipeline import contract, evaluation, evidence, features, registry, stats
+from pipeline import contract, evaluation, evidence, features, mlflow_store, registry, stats
 from pipeline.evaluation import Scores
 from pipeline.evidence import GateEvidence
 from pipeline.registry import ScoringPair
@@ -56,9 +56,10 @@ class InitialModel:
 
 def initial_version(client: MlflowClient) -> ModelVersion | None:
     """The highest version whose training run was batch 0's; None when there is none."""
-    for version in sorted(registry._all_versions(client), key=lambda v: -int(v.version)):
+    versions = mlflow_store.registry_versions(client)
+    for version in sorted(versions, key=lambda v: -_number(v.version)):
         if version.run_id and _trained_on_batch_zero(client, version.run_id):
-            return version
+            return client.get_model_version(contract.MODEL_NAME, version.version)
     return None
 
 
@@ -84,11 +85,17 @@ def auc_on_initial_test(model: InitialModel, storage: Storage) -> AucEstimate:
     return _initial_test_aucs[key]
 
 
+def _number(version: str) -> int:
+    return int(version) if version.isdigit() else -1
+
+
 def _trained_on_batch_zero(client: MlflowClient, run_id: str) -> bool:
     try:
         run = client.get_run(run_id)
-    except MlflowException:
-        return False  # a deleted or foreign source run: not the initial model
+    except MlflowException as error:
+        if mlflow_store.is_missing(error):
+            return False  # a deleted source run: not the initial model
+        raise
     return run.data.params.get(contract.Param.BATCH_NUMBER) == INITIAL_BATCH
 
 

@@ -29,17 +29,14 @@ from mlflow import MlflowClient
 from mlflow.entities.model_registry import ModelVersion
 from mlflow.exceptions import MlflowException
 from mlflow.models import Model
-from mlflow.protos.databricks_pb2 import RESOURCE_DOES_NOT_EXIST, ErrorCode
 
-from pipeline import contract, features, tracking
-from pipeline.errors import TrackingError
+from pipeline import contract, features, mlflow_store, tracking
+from pipeline.errors import TrackingError, one_line
 
 logger = logging.getLogger(__name__)
 
 SUPPORTED_FLAVOURS: Final = ("xgboost", "sklearn")
-_PAGE_SIZE: Final = 200
 _REGISTRATION_WAIT_SECONDS: Final = 60
-_NOT_FOUND: Final = ErrorCode.Name(RESOURCE_DOES_NOT_EXIST)
 
 
 class ScoringPair(NamedTuple):
@@ -52,22 +49,12 @@ class ScoringPair(NamedTuple):
 def production_version(client: MlflowClient) -> ModelVersion | None:
     """The alias ``production``, else the highest version in stage Production; None when neither."""
     try:
-        model = client.get_registered_model(contract.MODEL_NAME)
-        aliased = model.aliases.get(contract.PRODUCTION_ALIAS)
-        if aliased is not None:
-            return client.get_model_version(contract.MODEL_NAME, str(aliased))
-    except MlflowException as error:
-        if error.error_code == _NOT_FOUND:
+        chosen = mlflow_store.production_of(mlflow_store.registry_versions(client))
+        if chosen is None:
             return None
+        return client.get_model_version(contract.MODEL_NAME, chosen.version)
+    except MlflowException as error:
         raise _tracking_error("cannot read the model registry", error) from error
-    in_production = [
-        version
-        for version in _all_versions(client)
-        if (version.current_stage or "").lower() == contract.PRODUCTION_STAGE.lower()
-    ]
-    if not in_production:
-        return None
-    return max(in_production, key=lambda version: int(version.version))
 
 
 def register(client: MlflowClient, run_id: str) -> ModelVersion:
@@ -155,23 +142,5 @@ def _load_preprocessor(client: MlflowClient, version: ModelVersion, folder: Path
     return joblib.load(local)
 
 
-def _all_versions(client: MlflowClient) -> list[ModelVersion]:
-    """Every version of the model, page by page (a single page silently truncates)."""
-    versions: list[ModelVersion] = []
-    page_token: str | None = None
-    try:
-        while True:
-            page = client.search_model_versions(
-                f"name='{contract.MODEL_NAME}'", max_results=_PAGE_SIZE, page_token=page_token
-            )
-            versions.extend(page)
-            page_token = page.token
-            if not page_token:
-                return versions
-    except MlflowException as error:
-        raise _tracking_error("cannot read the model registry", error) from error
-
-
 def _tracking_error(what: str, error: BaseException) -> TrackingError:
-    text = str(error).strip()
-    return TrackingError(f"{what}: {text.splitlines()[0] if text else type(error).__name__}")
+    return TrackingError(f"{what}: {one_line(error)}")

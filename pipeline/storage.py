@@ -28,7 +28,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from pipeline import features
 from pipeline.config import S3_ENDPOINT_ENV
-from pipeline.errors import DataError, StorageError
+from pipeline.errors import DataError, StorageError, one_line
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -87,8 +87,7 @@ def _parse_raw(source: Any, key: str, storage: str) -> pd.DataFrame:
     try:
         return features.read_raw_csv(source)
     except (ValueError, pd.errors.ParserError) as error:
-        first_line = str(error).splitlines()[0] if str(error) else type(error).__name__
-        raise DataError(f"{key} in {storage} is not the raw table: {first_line}") from error
+        raise DataError(f"{key} in {storage} is not the raw table: {one_line(error)}") from error
 
 
 def _raw_csv_bytes(frame: pd.DataFrame) -> bytes:

@@ -34,7 +34,7 @@ from mlflow.entities import Param, Run, RunStatus
 from mlflow.entities.lifecycle_stage import LifecycleStage
 from mlflow.exceptions import MlflowException
 
-from pipeline.errors import TrackingError
+from pipeline.errors import TrackingError, one_line
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +74,7 @@ def configure(tracking_uri: str) -> MlflowClient:
             client.search_experiments(max_results=1)
     except (MlflowException, OSError) as error:
         raise TrackingError(
-            f"MLflow at {tracking_uri} is unreachable: {_one_line(error)}"
+            f"MLflow at {tracking_uri} is unreachable: {one_line(error)}"
         ) from error
     for name, value in FAIL_FAST_HTTP_ENV.items():
         if name not in os.environ:
@@ -127,9 +127,7 @@ def ensure_experiment(client: MlflowClient, name: str) -> str:
                 if experiment is None:
                     raise
     except MlflowException as error:
-        raise TrackingError(
-            f"cannot open MLflow experiment {name!r}: {_one_line(error)}"
-        ) from error
+        raise TrackingError(f"cannot open MLflow experiment {name!r}: {one_line(error)}") from error
     if experiment.lifecycle_stage == LifecycleStage.DELETED:
         raise TrackingError(
             f"MLflow experiment {name!r} is deleted: restore it in the MLflow UI "
@@ -142,7 +140,7 @@ class ResultRuns:
     """Runs opened inside one ``result_runs`` block; they end together."""
 
     def __init__(self, client: MlflowClient) -> None:
-        self._client = client
+        self.client = client
         self.runs: list[Run] = []
 
     def start(
@@ -153,10 +151,10 @@ class ResultRuns:
         params: Mapping[str, object] | None = None,
         tags: Mapping[str, str] | None = None,
     ) -> Run:
-        run = self._client.create_run(experiment_id, run_name=run_name, tags=dict(tags or {}))
+        run = self.client.create_run(experiment_id, run_name=run_name, tags=dict(tags or {}))
         self.runs.append(run)
         if params:
-            self._client.log_batch(
+            self.client.log_batch(
                 run.info.run_id, params=[Param(key, str(value)) for key, value in params.items()]
             )
         return run
@@ -211,12 +209,7 @@ def _fail_all(client: MlflowClient, runs: list[Run]) -> None:
         try:
             client.set_terminated(run.info.run_id, _FAILED)
         except (MlflowException, OSError) as error:
-            logger.error("could not mark run %s FAILED: %s", run.info.run_id, _one_line(error))
-
-
-def _one_line(error: BaseException) -> str:
-    text = str(error).strip()
-    return text.splitlines()[0] if text else type(error).__name__
+            logger.error("could not mark run %s FAILED: %s", run.info.run_id, one_line(error))
 
 
 def point_fluent_api_at(client: MlflowClient) -> None:

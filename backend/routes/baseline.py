@@ -59,12 +59,4 @@ def capture_baseline(settings: SettingsDep, report: ReportDep) -> BaselineRespon
     finally:
         report.refresh()
     logger.info("baseline captured: gate run %s", result.quality_gate_run_id)
-    return BaselineResponse(
-        quality_gate_run_id=result.quality_gate_run_id,
-        drift_run_id=result.drift_run_id,
-        model_version=str(result.model_version),
-        auc=result.auc,
-        f1=result.f1,
-        precision=result.precision,
-        recall=result.recall,
-    )
+    return BaselineResponse.model_validate(result, from_attributes=True)

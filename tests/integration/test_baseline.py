@@ -136,6 +136,8 @@ def assert_contract_pair(
         "test_set_used": "initial_test",
         "model_type": "XGBoost",
         "model_version": version,
+        # batch 0 is written by the gate-run writer every batch uses, so it carries this too
+        contract.Param.PRODUCTION_MODEL_VERSION: version,
     }
     assert gate.data.tags["quality_gate"] == "True"
     assert gate.data.tags["decision"] == "BASELINE"
