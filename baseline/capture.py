@@ -108,17 +108,8 @@ def _capture(
 
     model_version = str(version.version)
     context = initial_model.gate_context(client, store, drift_detected=False, test_is_initial=True)
-    measured = (
-        None
-        if context is None
-        else initial_model.measure(
-            context,
-            prepared,
-            production_version=model_version,
-            production=scores,
-            candidate=None,
-            after=scores,
-        )
+    measured = initial_model.measure(
+        context, prepared, (model_version, scores), None, deployed=False
     )
     gate = runs.GateRun(
         batch=BATCH_NUMBER,

@@ -83,22 +83,29 @@ def clean_sample(held_out: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
     return chosen.drop(columns=_POSITION).reset_index(drop=True)
 
 
-def chance_band(storage: Storage, sampling: NullSampling) -> ChanceBand:
-    """The band for this data, seed and batch size: read from storage, else computed and kept."""
+def chance_band(storage: Storage, sampling: NullSampling) -> ChanceBand | None:
+    """The band for this data, seed and batch size: read from storage, else computed and kept.
+
+    None (with a warning) when the batch is larger than the held-out rows: the band is evidence
+    beside the drift check, so it may be missing but never stops one.
+    """
     key = chance_band_key(sampling.seed, sampling.rows)
     shares = _stored_shares(storage, key, sampling)
     if shares is None:
-        shares = null_drift_shares(
-            storage.read_csv(contract.INITIAL_TRAIN_KEY),
-            pd.concat(
-                [
-                    storage.read_csv(contract.INITIAL_VALIDATION_KEY),
-                    storage.read_csv(contract.INITIAL_TEST_KEY),
-                ],
-                ignore_index=True,
-            ),
-            sampling,
+        held_out = pd.concat(
+            [
+                storage.read_csv(contract.INITIAL_VALIDATION_KEY),
+                storage.read_csv(contract.INITIAL_TEST_KEY),
+            ],
+            ignore_index=True,
         )
+        try:
+            shares = null_drift_shares(
+                storage.read_csv(contract.INITIAL_TRAIN_KEY), held_out, sampling
+            )
+        except DataError as error:
+            logger.warning("no drift-by-chance band: %s", error)
+            return None
         storage.write_csv(key, _shares_frame(shares, sampling))
         logger.info(
             "drift expected by chance: %d samples of %d held-out rows", len(shares), sampling.rows

@@ -75,22 +75,13 @@ def run_retrain_gate(
     decision = decide(runs.improvement(production, new, "auc"), production is not None)
     evaluated = None if production_version is None else str(production_version.version)
     deployed = decision in contract.DEPLOYED_DECISIONS
+    measured = initial_model.measure(
+        context, test_prepared, (evaluated, production), new, deployed=deployed
+    )
     if deployed:
         model_version = str(registry.register(client, candidate.run_id).version)
     else:
         model_version = str(evaluated)  # SKIP implies a Production version was scored
-    measured = (
-        None
-        if context is None
-        else initial_model.measure(
-            context,
-            test_prepared,
-            production_version=evaluated,
-            production=production,
-            candidate=new,
-            after=new if deployed or production is None else production,
-        )
-    )
     record = runs.GateRun(
         batch=batch,
         decision=decision,
@@ -130,17 +121,8 @@ def run_no_drift_gate(
             "— run `healthpredict train-initial` first"
         )
     evaluated = str(production_version.version)
-    measured = (
-        None
-        if context is None
-        else initial_model.measure(
-            context,
-            test_prepared,
-            production_version=evaluated,
-            production=production,
-            candidate=None,
-            after=production,
-        )
+    measured = initial_model.measure(
+        context, test_prepared, (evaluated, production), None, deployed=False
     )
     record = runs.GateRun(
         batch=batch,

@@ -120,22 +120,31 @@ def gate_context(
 
 
 def measure(
-    context: GateContext,
+    context: GateContext | None,
     test_prepared: pd.DataFrame,
-    *,
-    production_version: str | None,
-    production: Scores | None,
+    production: tuple[str | None, Scores | None],
     candidate: Scores | None,
-    after: Scores,
-) -> GateEvidence:
-    """The gate's evidence; the initial model's scores are Production's when it is Production."""
-    same_model = production is not None and production_version == context.model.version
-    initial = production if same_model and production is not None else None
+    *,
+    deployed: bool,
+) -> GateEvidence | None:
+    """The gate's evidence (None without a context); ``production`` is (version, scores).
+
+    Production after the decision is the candidate when it is deployed, else Production. The
+    initial model's scores are Production's when it is Production (nothing is scored twice).
+    """
+    if context is None:
+        return None
+    production_version, production_scores = production
+    after = candidate if deployed or production_scores is None else production_scores
+    if after is None:
+        raise ValueError("a gate without Production must have a candidate to deploy")
+    same_model = production_version == context.model.version
+    initial = production_scores if same_model else None
     return evidence.gate_evidence(
         initial_model_version=context.model.version,
         initial=initial or context.model.score(test_prepared),
         initial_on_initial_test=context.on_initial_test,
-        production=production,
+        production=production_scores,
         candidate=candidate,
         after=after,
         drift_detected=context.drift_detected,

@@ -79,3 +79,10 @@ def test_the_band_is_computed_once_and_kept_for_this_data_only(tmp_path):
     assert chance.chance_band(storage, sampling).p95 == 0.5
     # Other data (another sha256) is not served the kept shares.
     assert chance.chance_band(storage, NullSampling("sha-2", seed=7, rows=150, samples=5)) == band
+
+
+def test_a_batch_larger_than_the_reference_period_gets_no_band_but_no_failure(tmp_path, caplog):
+    storage = prepared_storage(tmp_path)
+    assert chance.chance_band(storage, NullSampling("sha", seed=7, rows=401)) is None
+    assert "fewer than the batch size 401" in caplog.text
+    assert not storage.exists(chance.chance_band_key(7, 401))

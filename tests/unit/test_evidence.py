@@ -29,6 +29,26 @@ def scores_of(y_true: np.ndarray, raw: np.ndarray) -> Scores:
     )
 
 
+def measured(
+    initial: Scores,
+    *,
+    production: Scores | None,
+    candidate: Scores | None,
+    after: Scores,
+    drift: bool,
+    reference: stats.AucEstimate | None = None,
+) -> evidence.GateEvidence:
+    return evidence.gate_evidence(
+        initial_model_version="1",
+        initial=initial,
+        initial_on_initial_test=reference,
+        production=production,
+        candidate=candidate,
+        after=after,
+        drift_detected=drift,
+    )
+
+
 @pytest.fixture(scope="module")
 def batch() -> tuple[Scores, Scores]:
     """The initial model (weaker) and a retrained candidate on 600 shared test rows."""
@@ -38,14 +58,14 @@ def batch() -> tuple[Scores, Scores]:
 
 def test_a_deployed_candidate_gets_a_paired_verdict_and_a_net_effect(batch):
     initial, candidate = batch
-    result = evidence.gate_evidence(
-        initial_model_version="1",
-        initial=initial,
-        initial_on_initial_test=stats.auc_with_ci(initial.y_true, initial.y_score),
+    reference = stats.auc_with_ci(initial.y_true, initial.y_score)
+    result = measured(
+        initial,
         production=initial,
         candidate=candidate,
         after=candidate,
-        drift_detected=True,
+        drift=True,
+        reference=reference,
     )
     metrics, tags = result.metrics(), result.tags()
     change = stats.paired_auc_difference(initial.y_true, candidate.y_score, initial.y_score)
@@ -68,14 +88,14 @@ def test_a_deployed_candidate_gets_a_paired_verdict_and_a_net_effect(batch):
 
 def test_a_gate_without_retraining_has_no_verdict_and_a_zero_net_effect(batch):
     initial, _ = batch
-    result = evidence.gate_evidence(
-        initial_model_version="1",
-        initial=initial,
-        initial_on_initial_test=stats.AucEstimate(0.80, 0.78, 0.82, 0.0001),
+    reference = stats.AucEstimate(0.80, 0.78, 0.82, 0.0001)
+    result = measured(
+        initial,
         production=initial,
         candidate=None,
         after=initial,
-        drift_detected=False,
+        drift=False,
+        reference=reference,
     )
     metrics, tags = result.metrics(), result.tags()
     assert T.AUC_CHANGE not in tags
@@ -91,15 +111,7 @@ def test_a_gate_without_retraining_has_no_verdict_and_a_zero_net_effect(batch):
 
 def test_on_the_initial_test_set_the_shift_is_exactly_zero_and_the_run_is_quiet(batch):
     initial, _ = batch
-    result = evidence.gate_evidence(
-        initial_model_version="1",
-        initial=initial,
-        initial_on_initial_test=None,
-        production=initial,
-        candidate=None,
-        after=initial,
-        drift_detected=False,
-    )
+    result = measured(initial, production=initial, candidate=None, after=initial, drift=False)
     metrics = result.metrics()
     shift = (M.INITIAL_AUC_SHIFT, M.INITIAL_AUC_SHIFT_CI_LOW, M.INITIAL_AUC_SHIFT_CI_HIGH)
     assert [metrics[name] for name in shift] == [0.0, 0.0, 0.0]
@@ -108,15 +120,7 @@ def test_on_the_initial_test_set_the_shift_is_exactly_zero_and_the_run_is_quiet(
 
 def test_each_scored_model_has_a_strict_json_reliability_curve(batch):
     initial, candidate = batch
-    result = evidence.gate_evidence(
-        initial_model_version="1",
-        initial=initial,
-        initial_on_initial_test=None,
-        production=None,
-        candidate=candidate,
-        after=candidate,
-        drift_detected=True,
-    )
+    result = measured(initial, production=None, candidate=candidate, after=candidate, drift=True)
     artifacts = result.artifacts()
     assert set(artifacts) == {
         contract.RELIABILITY_NEW_ARTIFACT,
@@ -132,12 +136,4 @@ def test_models_scored_on_different_rows_are_refused(batch):
     initial, candidate = batch
     shuffled = scores_of(candidate.y_true[::-1].copy(), candidate.y_score)
     with pytest.raises(ValueError, match="same test rows"):
-        evidence.gate_evidence(
-            initial_model_version="1",
-            initial=initial,
-            initial_on_initial_test=None,
-            production=initial,
-            candidate=shuffled,
-            after=shuffled,
-            drift_detected=True,
-        )
+        measured(initial, production=initial, candidate=shuffled, after=shuffled, drift=True)
