@@ -8,9 +8,15 @@ live in `pipeline.mlflow_store`, shared with the pipeline's `experiment run --if
 - Per batch and experiment the shown run is the most recent FINISHED one by `start_time` (ties:
   later `end_time`, then the larger `run_id`). Newer runs that are still running, failed or were
   killed do not hide it; they are counted in `unfinished_newer_runs`.
+- Batch 0's two runs are paired by their `capture_id` tag: a run whose capture's other run has
+  not FINISHED is not a result (it counts as unfinished), so the report never shows half a pair
+  or mixes two captures. Runs without the tag (older stores) follow the rule above.
 - A quality-gate run is a run of the training experiment that is not an HPO trial
   (`hpo_trial=True`) and carries `quality_gate=True` (any case) or the run name
   `quality_gate_batch_N`; stores written before the tag existed still read.
+- The retrain verdict comes from the drift run's `retrain_triggered` / `trigger_reason` tags;
+  stores without them get `share >= that run's drift_threshold` (`retrain_verdict`, the one
+  fallback), flagged `trigger_logged: false`. Batch 0 has no verdict.
 - Decisions come from the `decision` tag and are never re-derived; a value outside the Decision
   enum shows as `decision: null` with the raw text in `raw_decision`.
 - A missing or non-finite metric is null, never 0 and never NaN.
@@ -34,12 +40,14 @@ from backend.schemas import (
     Summary,
 )
 from pipeline import contract
-from pipeline.contract import Decision
+from pipeline.contract import Decision, TriggerReason
 from pipeline.mlflow_store import (
     FINISHED,
     MAX_BATCH_NUMBER,
     is_gate_run,
+    is_true,
     parse_batch_number,
+    recency,
 )
 from pipeline.mlflow_store import production_of as production_version
 
@@ -69,11 +77,6 @@ def parse_float(raw: str | None) -> float | None:
         return None
 
 
-def recency(run: RunRecord) -> tuple[int, int, str]:
-    """Sort key: most recent start, then later end, then run id."""
-    return (run.start_time or 0, run.end_time or 0, run.run_id)
-
-
 @dataclass(frozen=True)
 class BatchRuns:
     """The run shown for one batch of one experiment, and what the latest-run rule hid."""
@@ -83,7 +86,13 @@ class BatchRuns:
     unfinished_newer: int
 
 
-def latest_per_batch(runs: Iterable[RunRecord]) -> dict[int, BatchRuns]:
+def is_finished(run: RunRecord) -> bool:
+    return run.status == FINISHED
+
+
+def latest_per_batch(
+    runs: Iterable[RunRecord], is_result: Callable[[RunRecord], bool] = is_finished
+) -> dict[int, BatchRuns]:
     """Apply the latest-finished-run rule to one experiment's runs."""
     grouped: dict[int, list[RunRecord]] = {}
     for run in runs:
@@ -92,12 +101,12 @@ def latest_per_batch(runs: Iterable[RunRecord]) -> dict[int, BatchRuns]:
             grouped.setdefault(batch, []).append(run)
     result: dict[int, BatchRuns] = {}
     for batch, batch_runs in grouped.items():
-        finished = [run for run in batch_runs if run.status == FINISHED]
+        finished = [run for run in batch_runs if is_result(run)]
         chosen = max(finished, key=recency) if finished else None
         newer_unfinished = sum(
             1
             for run in batch_runs
-            if run.status != FINISHED and (chosen is None or recency(run) > recency(chosen))
+            if not is_result(run) and (chosen is None or recency(run) > recency(chosen))
         )
         result[batch] = BatchRuns(chosen, len(batch_runs) - (chosen is not None), newer_unfinished)
     return result
@@ -109,8 +118,14 @@ def run_url(mlflow_ui_url: str | None, run: RunRecord) -> str | None:
     return f"{mlflow_ui_url.rstrip('/')}/#/experiments/{run.experiment_id}/runs/{run.run_id}"
 
 
-def _scores(run: RunRecord, metric_name: Callable[[str], str]) -> ModelScores:
-    values = {score: finite(run.metrics.get(metric_name(score))) for score in contract.SCORES}
+def _scores(
+    run: RunRecord, metric_name: Callable[[str], str], version_param: str | None
+) -> ModelScores:
+    """A model's scores on the gate's test set, and the registered version they belong to."""
+    values: dict[str, object] = {
+        score: finite(run.metrics.get(metric_name(score))) for score in contract.SCORES
+    }
+    values["version"] = run.params.get(version_param) if version_param else None
     return ModelScores.model_validate(values)
 
 
@@ -170,10 +185,31 @@ class Selection:
         return runs.chosen if runs is not None else None
 
 
+def complete_captures(drift_runs: Iterable[RunRecord], gate_runs: Iterable[RunRecord]) -> set[str]:
+    """Baseline captures (`capture_id`) whose drift run and gate run both FINISHED."""
+
+    def finished_ids(runs: Iterable[RunRecord]) -> set[str]:
+        return {
+            capture
+            for run in runs
+            if is_finished(run) and (capture := run.tags.get(contract.Tag.CAPTURE_ID))
+        }
+
+    return finished_ids(drift_runs) & finished_ids(gate_runs)
+
+
 def select(snapshot: StoreSnapshot) -> Selection:
+    gate_runs = [run for run in snapshot.gate_runs if is_gate_run(run)]
+    complete = complete_captures(snapshot.drift_runs, gate_runs)
+
+    def is_result(run: RunRecord) -> bool:
+        """FINISHED, and never half a baseline pair: a capture counts once both runs finished."""
+        capture = run.tags.get(contract.Tag.CAPTURE_ID)
+        return is_finished(run) and (capture is None or capture in complete)
+
     return Selection(
-        drift=latest_per_batch(snapshot.drift_runs),
-        gates=latest_per_batch(run for run in snapshot.gate_runs if is_gate_run(run)),
+        drift=latest_per_batch(snapshot.drift_runs, is_result),
+        gates=latest_per_batch(gate_runs, is_result),
         production=production_version(snapshot.model_versions),
     )
 
@@ -181,51 +217,125 @@ def select(snapshot: StoreSnapshot) -> Selection:
 def drift_threshold(selection: Selection, default: float) -> float:
     """The latest shown drift run's `drift_threshold` param, else the configured default."""
     for run in sorted(selection.chosen_drift_runs(), key=recency, reverse=True):
-        value = parse_float(run.params.get(contract.Param.DRIFT_THRESHOLD))
-        if value is not None and 0.0 < value <= 1.0:
+        value = _threshold_param(run)
+        if value is not None:
             return value
     return default
+
+
+def _threshold_param(run: RunRecord) -> float | None:
+    value = parse_float(run.params.get(contract.Param.DRIFT_THRESHOLD))
+    return value if value is not None and 0.0 < value <= 1.0 else None
+
+
+def run_threshold(run: RunRecord, default: float) -> float:
+    """The drift run's own `drift_threshold` param when it is a share in (0, 1], else `default`."""
+    value = _threshold_param(run)
+    return default if value is None else value
+
+
+@dataclass(frozen=True)
+class RetrainVerdict:
+    """Whether the batch's drift check triggered retraining, why, and who said so."""
+
+    triggered: bool | None
+    reason: TriggerReason | None
+    logged: bool  # true: the pipeline's tags; false: derived here for stores without them
+
+
+NO_VERDICT = RetrainVerdict(None, None, logged=False)
+
+
+def retrain_verdict(
+    batch: int, run: RunRecord, share: float | None, threshold: float
+) -> RetrainVerdict:
+    """The pipeline's logged verdict; for stores without it, `share >= threshold` (this run's).
+
+    The one place the backend derives a verdict; the page never does. Batch 0 has none.
+    """
+    if batch == 0:
+        return NO_VERDICT
+    raw_triggered = (run.tags.get(contract.Tag.RETRAIN_TRIGGERED) or "").strip().lower()
+    if raw_triggered in (contract.Tag.TRUE.lower(), contract.Tag.FALSE.lower()):
+        raw_reason = (run.tags.get(contract.Tag.TRIGGER_REASON) or "").strip().lower()
+        reason = TriggerReason(raw_reason) if raw_reason in set(TriggerReason) else None
+        return RetrainVerdict(is_true(raw_triggered), reason, logged=True)
+    if share is None:
+        return NO_VERDICT
+    drifted = share >= threshold
+    return RetrainVerdict(
+        drifted, TriggerReason.DRIFT if drifted else TriggerReason.NONE, logged=False
+    )
+
+
+def drift_result(
+    batch: int,
+    run: RunRecord,
+    drift_artifacts: Mapping[str, object],
+    default_threshold: float,
+    mlflow_ui_url: str | None,
+) -> DriftResult:
+    share = finite(run.metrics.get(contract.Metric.DRIFT_SHARE))
+    threshold = run_threshold(run, default_threshold)
+    verdict = retrain_verdict(batch, run, share, threshold)
+    dataset_drift = finite(run.metrics.get(contract.Metric.DATASET_DRIFT))
+    return DriftResult(
+        share=share,
+        n_drifted_columns=_int_metric(run, contract.Metric.N_DRIFTED_COLUMNS),
+        n_total_columns=_int_metric(run, contract.Metric.N_TOTAL_COLUMNS),
+        dataset_drift=None if dataset_drift is None else dataset_drift >= 0.5,
+        run_id=run.run_id,
+        drifted_columns=drifted_columns(drift_artifacts.get(run.run_id)),
+        mlflow_url=run_url(mlflow_ui_url, run),
+        threshold=threshold,
+        retrain_triggered=verdict.triggered,
+        trigger_reason=None if verdict.reason is None else verdict.reason.value,
+        trigger_logged=verdict.logged,
+    )
 
 
 def batch_result(
     batch: int,
     selection: Selection,
     drift_artifacts: Mapping[str, object],
+    default_threshold: float,
     mlflow_ui_url: str | None,
 ) -> BatchResult:
     drift_runs = selection.drift.get(batch, BatchRuns(None, 0, 0))
     gate_runs = selection.gates.get(batch, BatchRuns(None, 0, 0))
     drift = None
     if drift_runs.chosen is not None:
-        run = drift_runs.chosen
-        dataset_drift = finite(run.metrics.get(contract.Metric.DATASET_DRIFT))
-        drift = DriftResult(
-            share=finite(run.metrics.get(contract.Metric.DRIFT_SHARE)),
-            n_drifted_columns=_int_metric(run, contract.Metric.N_DRIFTED_COLUMNS),
-            n_total_columns=_int_metric(run, contract.Metric.N_TOTAL_COLUMNS),
-            dataset_drift=None if dataset_drift is None else dataset_drift >= 0.5,
-            run_id=run.run_id,
-            drifted_columns=drifted_columns(drift_artifacts.get(run.run_id)),
-            mlflow_url=run_url(mlflow_ui_url, run),
+        drift = drift_result(
+            batch, drift_runs.chosen, drift_artifacts, default_threshold, mlflow_ui_url
         )
     gate = gate_runs.chosen
     decision, raw_decision = _decision(gate) if gate is not None else (None, None)
     retrained = decision in contract.RETRAINED_DECISIONS
     known = decision is not None and decision is not Decision.BASELINE
+    deployed = decision in contract.DEPLOYED_DECISIONS
+    model_version = gate.params.get(contract.Param.MODEL_VERSION) if gate else None
     return BatchResult(
         batch=batch,
         decision=decision,
         raw_decision=raw_decision,
         retrained=retrained if known else None,
-        deployed=(decision in contract.DEPLOYED_DECISIONS) if known else None,
+        deployed=deployed if known else None,
         drift=drift,
-        production=_scores(gate, contract.prod_metric) if gate is not None else None,
-        new=_scores(gate, contract.new_metric) if gate is not None and retrained else None,
+        production=(
+            _scores(gate, contract.prod_metric, contract.Param.PRODUCTION_MODEL_VERSION)
+            if gate is not None
+            else None
+        ),
+        new=(
+            _scores(gate, contract.new_metric, contract.Param.MODEL_VERSION if deployed else None)
+            if gate is not None and retrained
+            else None
+        ),
         auc_improvement=finite(gate.metrics.get(contract.Metric.AUC_IMPROVEMENT)) if gate else None,
         f1_improvement=finite(gate.metrics.get(contract.Metric.F1_IMPROVEMENT)) if gate else None,
         test_set=gate.params.get(contract.Param.TEST_SET_USED) if gate else None,
         quality_gate_run_id=gate.run_id if gate else None,
-        model_version=gate.params.get(contract.Param.MODEL_VERSION) if gate else None,
+        model_version=model_version,
         superseded_runs=drift_runs.superseded + gate_runs.superseded,
         unfinished_newer_runs=drift_runs.unfinished_newer + gate_runs.unfinished_newer,
         mlflow_url=run_url(mlflow_ui_url, gate) if gate else None,
@@ -241,7 +351,10 @@ def assemble_batches(
     batches = sorted(set(selection.drift) | set(selection.gates))
     return BatchesResponse(
         drift_threshold=drift_threshold(selection, default_threshold),
-        batches=[batch_result(b, selection, drift_artifacts, mlflow_ui_url) for b in batches],
+        batches=[
+            batch_result(b, selection, drift_artifacts, default_threshold, mlflow_ui_url)
+            for b in batches
+        ],
     )
 
 
@@ -255,35 +368,80 @@ def _auc_after(result: BatchResult) -> float | None:
 def production_auc(
     version: RegistryVersion, selection: Selection, batches: Sequence[BatchResult]
 ) -> float | None:
-    """The AUC of the Production version on the latest test set a gate run scored it on.
+    """The AUC of the Production version on the most recent test set a gate run scored it on.
 
-    The version became Production at the gate whose `training_run_id` is the version's run and
-    that deployed it (its new AUC); every later gate scored it as Production (their prod AUC)
-    until a gate deployed another model. A version no gate deployed (the initial model) was
-    Production from the start. Null when no gate run scored it.
+    Gate runs are walked in the order they ran, not by batch number: a batch re-run after later
+    batches (`batch run 3` on a finished experiment) is the most recent word. A gate run scored
+    the version as Production when its `production_model_version` names it (older stores: when
+    the version was Production at that point of the walk, the initial model from the start) and
+    deployed it when its `model_version` names it or its `training_run_id` is the version's run
+    (its new AUC). Null when no gate run scored it.
     """
-    gated = [b for b in batches if b.quality_gate_run_id is not None]
-
-    def trained_here(result: BatchResult) -> bool:
-        run = selection.gate_run(result.batch)
-        return run is not None and run.params.get(contract.Param.TRAINING_RUN_ID) == version.run_id
-
-    deployed_at = next(
-        (b for b in reversed(gated) if b.deployed and version.run_id and trained_here(b)), None
+    by_batch = {result.batch: result for result in batches}
+    timeline = sorted(
+        (
+            (runs.chosen, by_batch[batch])
+            for batch, runs in selection.gates.items()
+            if runs.chosen is not None and batch in by_batch
+        ),
+        key=lambda pair: recency(pair[0]),
     )
+    deployed_anywhere = any(
+        _deployed_version(run, result, version) == version.version for run, result in timeline
+    )
+    current: str | None = None if deployed_anywhere else version.version
     auc: float | None = None
-    if deployed_at is not None:
-        auc = deployed_at.new.auc if deployed_at.new is not None else None
-    later = [b for b in gated if deployed_at is None or b.batch > deployed_at.batch]
-    for result in later:
-        if result.production is not None and result.production.auc is not None:
-            auc = result.production.auc
-        if result.deployed:
-            break
+    for run, result in timeline:
+        scored = run.params.get(contract.Param.PRODUCTION_MODEL_VERSION, current)
+        if scored == version.version and result.production is not None:
+            auc = result.production.auc if result.production.auc is not None else auc
+        deployed = _deployed_version(run, result, version)
+        if deployed is not None:
+            current = deployed
+            if deployed == version.version and result.new is not None:
+                auc = result.new.auc
     return auc
 
 
-def takeaway(summary: Summary, last_batch: int | None) -> str:
+def _deployed_version(run: RunRecord, result: BatchResult, version: RegistryVersion) -> str | None:
+    """The version a gate run put in Production, when it deployed one (else None)."""
+    if not result.deployed:
+        return None
+    logged = run.params.get(contract.Param.MODEL_VERSION)
+    if logged is not None:
+        return logged
+    trained = run.params.get(contract.Param.TRAINING_RUN_ID)
+    if version.run_id and trained == version.run_id:
+        return version.version
+    return f"trained by {trained}"  # another model; its number is unknown in older stores
+
+
+def rerun_out_of_order(selection: Selection) -> list[int]:
+    """Batches whose shown gate run started after the shown gate run of a later batch."""
+    shown = sorted(
+        (batch, runs.chosen) for batch, runs in selection.gates.items() if runs.chosen is not None
+    )
+    return [
+        batch
+        for index, (batch, run) in enumerate(shown)
+        if any(recency(run) > recency(later) for _, later in shown[index + 1 :])
+    ]
+
+
+def takeaway(summary: Summary, last_batch: int | None, rerun: Sequence[int] = ()) -> str:
+    """One plain sentence from the figures (and a warning when batches ran out of order)."""
+    sentence = _figures_sentence(summary, last_batch)
+    if rerun:
+        numbers = ", ".join(str(batch) for batch in rerun)
+        sentence += (
+            f" Batch{'es' if len(rerun) > 1 else ''} {numbers} ran again after later batches, "
+            "so the rows mix runs from different times; Production is the model the most "
+            "recent run left."
+        )
+    return sentence
+
+
+def _figures_sentence(summary: Summary, last_batch: int | None) -> str:
     """One plain sentence from the figures; it never re-decides anything."""
     auc = "{:.3f}".format
     if summary.batches_processed == 0:
@@ -341,5 +499,9 @@ def assemble_summary(selection: Selection, batches: BatchesResponse) -> Summary:
         takeaway="",
     )
     return summary.model_copy(
-        update={"takeaway": takeaway(summary, last.batch if last is not None else None)}
+        update={
+            "takeaway": takeaway(
+                summary, last.batch if last is not None else None, rerun_out_of_order(selection)
+            )
+        }
     )

@@ -9,6 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from baseline.result import BaselineResult
 from pipeline.contract import Decision
 
 
@@ -143,14 +144,8 @@ class RocResponse(_Model):
     new: RocCurve | None
 
 
-class BaselineResponse(_Model):
-    quality_gate_run_id: str
-    drift_run_id: str
-    model_version: str
-    auc: float
-    f1: float
-    precision: float
-    recall: float
+class BaselineResponse(BaselineResult, _Model):  # the capture's own record, as an answer
+    pass
 
 
 class ReportConfig(_Model):

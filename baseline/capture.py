@@ -22,13 +22,13 @@ import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
 from mlflow import MlflowClient
 from mlflow.exceptions import MlflowException
 
+from baseline.result import BaselineResult
 from pipeline import (
     config,
     contract,
@@ -47,6 +47,8 @@ from pipeline.errors import (
 )
 from pipeline.storage import Storage, open_storage
 
+__all__ = ["BaselineResult", "capture_baseline", "capture_lock", "lock_path"]
+
 logger = logging.getLogger(__name__)
 
 BATCH_NUMBER: Final = 0
@@ -54,23 +56,6 @@ LOCK_FOLDER: Final = "locks"
 
 _process_locks: dict[str, threading.Lock] = {}
 _process_locks_guard = threading.Lock()
-
-
-@dataclass(frozen=True)
-class BaselineResult:
-    """What a capture logged: the two run ids, the scored version and its scores.
-
-    The one record of a capture: the CLI prints it, ``experiment run`` keeps it, and
-    ``POST /baseline`` validates it into its response model.
-    """
-
-    quality_gate_run_id: str
-    drift_run_id: str
-    model_version: str
-    auc: float
-    f1: float
-    precision: float
-    recall: float
 
 
 def capture_baseline(

@@ -65,6 +65,8 @@ class Tag:
     # On each drift run N >= 1: the pipeline's retrain verdict and why (see TriggerReason).
     RETRAIN_TRIGGERED: Final = "retrain_triggered"
     TRIGGER_REASON: Final = "trigger_reason"
+    # Set when a newer run of the same step marked this RUNNING run KILLED: says why.
+    KILLED_REASON: Final = "killed_reason"
     TRUE: Final = "True"
     FALSE: Final = "False"
 

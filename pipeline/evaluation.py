@@ -1,14 +1,8 @@
 """Scoring a model on a test set, and writing the scores and the ROC curve to MLflow.
 
 The quality gate and the baseline both score through ``score``: the same feature path
-(``features.split_xy`` + ``features.transform``), the same 0.5 cut-off, the same ROC format.
-
-Refinements of docs/architecture.md:
-- The ROC payload is built by ``roc_curve_payload`` (the architecture calls it ``roc_curve_json``).
-  scikit-learn's first threshold is ``inf`` ("above every score: nothing predicted positive");
-  it is written as ``null`` — no finite number means that — and every other value is finite.
-- ``log_roc(client, run_id, artifact_file, payload)`` takes the artifact path from the contract
-  (``contract.ROC_PRODUCTION_ARTIFACT`` / ``contract.ROC_NEW_ARTIFACT``).
+(``features.split_xy`` + ``features.transform``), the same 0.5 cut-off, the same ROC format
+(see docs/architecture.md, "pipeline.evaluation").
 """
 
 from __future__ import annotations

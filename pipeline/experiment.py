@@ -49,7 +49,7 @@ from pipeline.storage import Storage
 from pipeline.training import TrainingResult, TrainingSettings
 
 if TYPE_CHECKING:
-    from baseline.capture import BaselineResult
+    from baseline.result import BaselineResult
 
 logger = logging.getLogger(__name__)
 
@@ -356,6 +356,9 @@ def run_batch(
     manifest = read_manifest(storage)
     info = manifest.info(batch)
     timings: Timings = {}
+    gate.finish_pending_promotion(
+        client, tracking.ensure_experiment(client, contract.TRAINING_EXPERIMENT)
+    )
     with timed(f"batch {batch} drift", timings):
         batch_raw = storage.read_csv(contract.batch_data_key(batch))
         report, drift_run_id = check_drift(

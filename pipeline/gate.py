@@ -15,7 +15,7 @@ import pandas as pd
 from mlflow import MlflowClient
 from mlflow.entities.model_registry import ModelVersion
 
-from pipeline import contract, evaluation, initial_model, registry, runs, tracking
+from pipeline import contract, evaluation, initial_model, mlflow_store, registry, runs, tracking
 from pipeline.contract import Decision
 from pipeline.errors import NoProductionModelError
 from pipeline.evaluation import Scores
@@ -137,6 +137,35 @@ def run_no_drift_gate(
     run_id = _write(client, experiment_id, record)
     logger.info("batch %d gate: %s (prod AUC %.4f)", batch, Decision.SKIP_NO_DRIFT, production.auc)
     return GateOutcome(record, run_id)
+
+
+def finish_pending_promotion(client: MlflowClient, experiment_id: str) -> str | None:
+    """Promote what the latest FINISHED gate run deployed, when a kill stopped it short.
+
+    A gate run ends FINISHED before its candidate is promoted, so a step killed in between
+    leaves a result saying "deployed version N" while Production is still the older version.
+    The next gate step repairs that first; it returns the version it promoted, if any.
+    """
+    finished = [
+        run
+        for run in mlflow_store.search_gate_runs(client, experiment_id)
+        if run.status == mlflow_store.FINISHED and mlflow_store.is_gate_run(run)
+    ]
+    if not finished:
+        return None
+    latest = max(finished, key=mlflow_store.recency)
+    deployed = latest.tags.get(contract.Tag.DECISION) in contract.DEPLOYED_DECISIONS
+    version = latest.params.get(contract.Param.MODEL_VERSION)
+    current = registry.production_version(client)
+    if not deployed or version is None or (current is not None and str(current.version) == version):
+        return None
+    logger.warning(
+        "gate run %s deployed version %s but was stopped before promoting it; promoting it now",
+        latest.run_id,
+        version,
+    )
+    registry.promote(client, version)
+    return version
 
 
 def _write(client: MlflowClient, experiment_id: str, record: runs.GateRun) -> str:

@@ -33,6 +33,7 @@ SEARCH_PAGE_SIZE: Final = 1000
 REGISTRY_PAGE_SIZE: Final = 1000
 MAX_BATCH_NUMBER: Final = 10**9
 FINISHED: Final = RunStatus.to_string(RunStatus.FINISHED)
+RUNNING: Final = RunStatus.to_string(RunStatus.RUNNING)
 
 _ASCII_DIGITS: Final = re.compile(r"[0-9]+")
 _GATE_RUN_NAME: Final = re.compile(r"quality_gate_batch_[0-9]+")
@@ -103,6 +104,12 @@ def experiment_id(client: MlflowClient, name: str) -> str | None:
     return str(experiment.experiment_id) if experiment is not None else None
 
 
+def running_runs_named(client: MlflowClient, experiment_id: str, run_name: str) -> list[RunRecord]:
+    """The experiment's runs called ``run_name`` that are still RUNNING."""
+    query = f"attributes.run_name = '{run_name}' and attributes.status = '{RUNNING}'"
+    return list(search_runs(client, experiment_id, query))
+
+
 def search_gate_runs(client: MlflowClient, training_experiment_id: str) -> list[RunRecord]:
     """Candidate quality-gate runs (by tag, by run name); filter them with ``is_gate_run``."""
     runs: dict[str, RunRecord] = {}
@@ -136,6 +143,11 @@ def is_gate_run(run: RunRecord) -> bool:
     return is_true(run.tags.get(contract.Tag.QUALITY_GATE)) or bool(
         _GATE_RUN_NAME.fullmatch(run.run_name or "")
     )
+
+
+def recency(run: RunRecord) -> tuple[int, int, str]:
+    """Sort key of "the latest run": most recent start, then later end, then run id."""
+    return (run.start_time or 0, run.end_time or 0, run.run_id)
 
 
 def finished_gate_batches(runs: Iterable[RunRecord]) -> set[int]:

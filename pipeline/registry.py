@@ -3,13 +3,8 @@
 "Production" is the version with alias ``production``; stores left by the original pipeline only
 have the legacy stage (sometimes spelled ``production``), so without the alias the highest version
 in that stage counts. Promotion keeps the two in step so older tools resolving
-``models:/HealthPredictModel/Production`` see the same version.
-
-Refinements of docs/architecture.md:
-- ``load_scoring_pair`` returns a ``ScoringPair(model, preprocessor)`` named tuple; it reads the
-  flavours in the version's ``MLmodel`` and loads the ``xgboost`` flavour, else ``sklearn``.
-- ``register`` and ``load_scoring_pair`` go through MLflow's fluent API (it resolves MLflow 3's
-  logged models); they point it at the client's URI first.
+``models:/HealthPredictModel/Production`` see the same version. The rule itself is
+``mlflow_store.production_of``, shared with the report API (see docs/architecture.md).
 """
 
 from __future__ import annotations

@@ -3,18 +3,7 @@
 The report takes every FINISHED run for a result, so a run is only ever ended FINISHED once all of
 its metrics, params and artifacts are written; any failure ends it FAILED and propagates.
 
-Refinements of docs/architecture.md:
-- ``result_run(client, experiment_id, run_name, params=..., tags=...)`` is the single-run form;
-  ``result_runs(client)`` opens a group of runs that are ended together — all FINISHED, or all
-  FAILED when anything in the block (or ending any of them) fails. The baseline writes its
-  quality-gate/drift pair this way so the report never shows half a pair.
-- Local SQLite stores keep artifacts next to the database file (``<db folder>/mlartifacts``),
-  which is ``config.default_artifact_root()`` for the default tracking URI (a tmp folder in
-  tests).
-- ``configure`` probes the server with no retries and a 5 s timeout, so an unreachable server
-  fails in well under 10 s; afterwards (unless the user set them) requests use 2 retries, backoff
-  factor 1 and a 30 s timeout, instead of MLflow's 7 retries with backoff 2 and 120 s — a server
-  that dies mid-run fails the step in seconds, while a slow search on a big store still answers.
+See docs/architecture.md ("pipeline.tracking") for the grouping and the HTTP time-outs.
 """
 
 from __future__ import annotations
@@ -34,6 +23,7 @@ from mlflow.entities import Param, Run, RunStatus
 from mlflow.entities.lifecycle_stage import LifecycleStage
 from mlflow.exceptions import MlflowException
 
+from pipeline import contract, mlflow_store
 from pipeline.errors import TrackingError, one_line
 
 logger = logging.getLogger(__name__)
@@ -54,6 +44,7 @@ ARTIFACTS_FOLDER: Final = "mlartifacts"
 _SQLITE_PREFIX: Final = "sqlite:///"
 _FAILED: Final = RunStatus.to_string(RunStatus.FAILED)
 _FINISHED: Final = RunStatus.to_string(RunStatus.FINISHED)
+_KILLED: Final = RunStatus.to_string(RunStatus.KILLED)
 
 
 def configure(tracking_uri: str) -> MlflowClient:
@@ -153,11 +144,32 @@ class ResultRuns:
     ) -> Run:
         run = self.client.create_run(experiment_id, run_name=run_name, tags=dict(tags or {}))
         self.runs.append(run)
+        kill_abandoned_runs(self.client, experiment_id, run)
         if params:
             self.client.log_batch(
                 run.info.run_id, params=[Param(key, str(value)) for key, value in params.items()]
             )
         return run
+
+
+def kill_abandoned_runs(client: MlflowClient, experiment_id: str, newer: Run) -> None:
+    """Mark older RUNNING runs of ``newer``'s step KILLED, tagged with why.
+
+    A step whose process was killed leaves its run RUNNING for ever; the next run of the same
+    step (same run name) is the moment to say so. Runs started after ``newer`` are left alone.
+    """
+    for stale in mlflow_store.running_runs_named(client, experiment_id, newer.info.run_name):
+        started = stale.start_time or 0
+        if stale.run_id == newer.info.run_id or started > (newer.info.start_time or 0):
+            continue
+        client.set_tag(
+            stale.run_id,
+            contract.Tag.KILLED_REASON,
+            f"still RUNNING when run {newer.info.run_id} of the same step started: "
+            "its process was killed or lost",
+        )
+        client.set_terminated(stale.run_id, _KILLED)
+        logger.warning("marked abandoned run %s (%s) KILLED", stale.run_id, stale.run_name)
 
 
 @contextmanager

@@ -110,7 +110,13 @@ def test_infinite_metric_answers_null(messy_api: TestClient) -> None:
 
 def test_missing_metrics_answer_null(messy_api: TestClient) -> None:
     item = batches_by_number(messy_api)[MISSING_METRICS_BATCH]
-    assert item["production"] == {"auc": None, "f1": None, "precision": None, "recall": None}
+    assert item["production"] == {
+        "auc": None,
+        "f1": None,
+        "precision": None,
+        "recall": None,
+        "version": None,  # the gate run logged no production_model_version either
+    }
     assert item["auc_improvement"] is None
     drift = item["drift"]
     assert drift["share"] is None and drift["n_drifted_columns"] is None

@@ -131,6 +131,11 @@ def test_quiet_batches_skip_and_drifting_batches_retrain(
         share = drift_runs[batch].data.metrics[contract.Metric.DRIFT_SHARE]
         retrained = decisions[batch] in contract.RETRAINED_DECISIONS
         assert retrained == (share >= contract.DEFAULT_DRIFT_THRESHOLD), f"batch {batch}"
+        # the verdict travels with the drift run, so the report never re-derives it
+        tags = drift_runs[batch].data.tags
+        assert tags[contract.Tag.RETRAIN_TRIGGERED] == str(retrained)
+        reason = contract.TriggerReason.DRIFT if retrained else contract.TriggerReason.NONE
+        assert tags[contract.Tag.TRIGGER_REASON] == reason.value
 
 
 def test_gate_runs_carry_the_contract_fields(client: MlflowClient, gate_runs: dict[int, Run]):

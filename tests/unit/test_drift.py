@@ -11,7 +11,8 @@ import pytest
 from scipy import stats
 
 from pipeline import contract, drift, features
-from pipeline.drift import ColumnKind, choose_test, detect_drift
+from pipeline.contract import TriggerReason
+from pipeline.drift import ColumnKind, choose_test, detect_drift, retrain_trigger
 from pipeline.errors import DataError, FeatureMismatchError, HealthPredictError
 
 
@@ -232,6 +233,24 @@ def test_retrain_and_dataset_drift_follow_the_share():
     assert shifted.dataset_drift is (shifted.drift_share >= contract.DATASET_DRIFT_SHARE)
     assert not calm.retrain and not calm.dataset_drift
     assert forced.retrain and forced.drift_share == calm.drift_share
+    assert (shifted.trigger, calm.trigger, forced.trigger) == (
+        TriggerReason.DRIFT,
+        TriggerReason.NONE,
+        TriggerReason.FORCED,
+    )
+
+
+@pytest.mark.parametrize(
+    ("share", "threshold", "force", "expected"),
+    [
+        (0.30, 0.30, False, TriggerReason.DRIFT),  # at the threshold counts
+        (0.29, 0.30, False, TriggerReason.NONE),
+        (0.29, 0.30, True, TriggerReason.FORCED),
+        (0.50, 0.30, True, TriggerReason.DRIFT),  # drift alone would have retrained
+    ],
+)
+def test_retrain_trigger_names_why(share, threshold, force, expected):
+    assert retrain_trigger(share, threshold, force_retrain=force) is expected
 
 
 def test_records_are_strict_json_even_for_a_category_the_reference_never_had():

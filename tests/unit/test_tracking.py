@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from mlflow import MlflowClient
 
-from pipeline import tracking
+from pipeline import contract, tracking
 from pipeline.errors import TrackingError
 from tests.support.servers import closed_port_url
 from tests.support.sqlite_store import empty_store_uri
@@ -84,3 +84,19 @@ def test_an_unreachable_server_is_a_tracking_error():
     uri = closed_port_url()
     with pytest.raises(TrackingError, match=re.escape(f"MLflow at {uri} is unreachable")):
         tracking.configure(uri)
+
+
+def test_the_next_run_of_a_step_marks_its_abandoned_run_killed_and_says_why(client: MlflowClient):
+    """A killed step leaves its run RUNNING; the next run of that step closes it as KILLED."""
+    experiment = tracking.ensure_experiment(client, "abandoned")
+    abandoned = client.create_run(experiment, run_name="drift_batch_3").info.run_id
+    other_step = client.create_run(experiment, run_name="drift_batch_4").info.run_id
+
+    with tracking.result_run(client, experiment, "drift_batch_3") as rerun:
+        pass
+
+    killed = client.get_run(abandoned)
+    assert killed.info.status == "KILLED"
+    assert rerun.info.run_id in killed.data.tags[contract.Tag.KILLED_REASON]
+    assert client.get_run(rerun.info.run_id).info.status == "FINISHED"
+    assert client.get_run(other_step).info.status == "RUNNING"  # another step: left alone
