@@ -29,7 +29,16 @@ from mlflow import MlflowClient
 from mlflow.exceptions import MlflowException
 
 from baseline.result import BaselineResult
-from pipeline import config, contract, evaluation, features, registry, runs, tracking
+from pipeline import (
+    config,
+    contract,
+    evaluation,
+    features,
+    initial_model,
+    registry,
+    runs,
+    tracking,
+)
 from pipeline.errors import (
     CaptureInProgressError,
     NoProductionModelError,
@@ -79,11 +88,15 @@ def _capture(
         if isinstance(storage, str)
         else storage
     )
-    raw = store.read_csv(contract.INITIAL_TEST_KEY)
-    scores = evaluation.score(model, preprocessor, features.prepare(raw))
+    prepared = features.prepare(store.read_csv(contract.INITIAL_TEST_KEY))
+    scores = evaluation.score(model, preprocessor, prepared)
     logger.info("baseline on %d test rows: %s", len(scores.y_true), scores.as_dict())
 
     model_version = str(version.version)
+    context = initial_model.gate_context(client, store, drift_detected=False, test_is_initial=True)
+    measured = initial_model.measure(
+        context, prepared, (model_version, scores), None, deployed=False
+    )
     gate = runs.GateRun(
         batch=BATCH_NUMBER,
         decision=contract.Decision.BASELINE,
@@ -91,6 +104,7 @@ def _capture(
         production=scores,
         production_model_version=model_version,
         model_version=model_version,
+        evidence=measured,
     )
     try:
         gate_run_id, drift_run_id = _write_pair(client, gate)

@@ -26,11 +26,13 @@ from sklearn.model_selection import train_test_split
 
 from pipeline import (
     batches,
+    chance,
     contract,
     data,
     drift,
     features,
     gate,
+    initial_model,
     mlflow_store,
     policies,
     registry,
@@ -237,6 +239,9 @@ def check_drift(
         threshold,
         force_retrain=force_retrain,
     )
+    band = chance.chance_band(
+        storage, chance.NullSampling(manifest.data_sha256, manifest.seed, len(batch_raw))
+    )
     experiment_id = tracking.ensure_experiment(client, contract.DRIFT_EXPERIMENT)
     info = manifest.info(batch)
     record = runs.DriftRun.from_report(
@@ -249,6 +254,7 @@ def check_drift(
             contract.Param.BATCH_PROFILE: info.profile,
             contract.Param.BATCH_DESCRIPTION: info.description,
         },
+        band,
     )
     with tracking.result_runs(client) as group:
         run_id = runs.write_drift_run(group, experiment_id, record)
@@ -338,7 +344,10 @@ def run_batch(
         with timed(f"batch {batch} training", timings):
             candidate = retrain(client, storage, manifest, batch, options or TrainingOptions())
     with timed(f"batch {batch} gate", timings):
-        outcome = _gate(client, batch, features.prepare(test_raw), candidate)
+        context = initial_model.gate_context(
+            client, storage, drift_detected=report.trigger is contract.TriggerReason.DRIFT
+        )
+        outcome = _gate(client, batch, features.prepare(test_raw), candidate, context)
     gated = outcome.record
     scored_new = gated.candidate or gated.production  # new_* mirror prod_* without a candidate
     return BatchOutcome(
@@ -362,12 +371,16 @@ def run_batch(
 
 
 def _gate(
-    client: MlflowClient, batch: int, test_prepared: pd.DataFrame, candidate: TrainingResult | None
+    client: MlflowClient,
+    batch: int,
+    test_prepared: pd.DataFrame,
+    candidate: TrainingResult | None,
+    context: initial_model.GateContext | None,
 ) -> GateOutcome:
     experiment_id = tracking.ensure_experiment(client, contract.TRAINING_EXPERIMENT)
     if candidate is None:
-        return gate.run_no_drift_gate(client, experiment_id, batch, test_prepared)
-    return gate.run_retrain_gate(client, experiment_id, batch, test_prepared, candidate)
+        return gate.run_no_drift_gate(client, experiment_id, batch, test_prepared, context)
+    return gate.run_retrain_gate(client, experiment_id, batch, test_prepared, candidate, context)
 
 
 def capture_baseline(tracking_uri: str, storage: Storage) -> BaselineResult:

@@ -15,10 +15,11 @@ import pandas as pd
 from mlflow import MlflowClient
 from mlflow.entities.model_registry import ModelVersion
 
-from pipeline import contract, evaluation, mlflow_store, registry, runs, tracking
+from pipeline import contract, evaluation, initial_model, mlflow_store, registry, runs, tracking
 from pipeline.contract import Decision
 from pipeline.errors import NoProductionModelError
 from pipeline.evaluation import Scores
+from pipeline.initial_model import GateContext
 from pipeline.training import TrainingResult
 
 logger = logging.getLogger(__name__)
@@ -60,18 +61,23 @@ def run_retrain_gate(
     batch: int,
     test_prepared: pd.DataFrame,
     candidate: TrainingResult,
+    context: GateContext | None = None,
 ) -> GateOutcome:
     """Candidate vs Production on the batch's test split; deploys per ``decide``.
 
     A deployed candidate is registered before the gate run is written (its version is a param)
     and promoted only after the run is FINISHED, so Production never names a version whose gate
-    run is not a result.
+    run is not a result. With a ``context`` the run also carries the evidence (the initial
+    model, intervals, the paired verdict); it is measured here and never changes the decision.
     """
     production_version, production = score_production(client, test_prepared)
     new = evaluation.score(candidate.model, candidate.preprocessor, test_prepared)
     decision = decide(runs.improvement(production, new, "auc"), production is not None)
     evaluated = None if production_version is None else str(production_version.version)
     deployed = decision in contract.DEPLOYED_DECISIONS
+    measured = initial_model.measure(
+        context, test_prepared, (evaluated, production), new, deployed=deployed
+    )
     if deployed:
         model_version = str(registry.register(client, candidate.run_id).version)
     else:
@@ -85,6 +91,7 @@ def run_retrain_gate(
         production_model_version=evaluated,
         model_version=model_version,
         training_run_id=candidate.run_id,
+        evidence=measured,
     )
     run_id = _write(client, experiment_id, record)
     if deployed:
@@ -100,7 +107,11 @@ def run_retrain_gate(
 
 
 def run_no_drift_gate(
-    client: MlflowClient, experiment_id: str, batch: int, test_prepared: pd.DataFrame
+    client: MlflowClient,
+    experiment_id: str,
+    batch: int,
+    test_prepared: pd.DataFrame,
+    context: GateContext | None = None,
 ) -> GateOutcome:
     """No retraining: Production alone is scored, new_* mirror prod_* and improvements are 0."""
     production_version, production = score_production(client, test_prepared)
@@ -110,6 +121,9 @@ def run_no_drift_gate(
             "— run `healthpredict train-initial` first"
         )
     evaluated = str(production_version.version)
+    measured = initial_model.measure(
+        context, test_prepared, (evaluated, production), None, deployed=False
+    )
     record = runs.GateRun(
         batch=batch,
         decision=Decision.SKIP_NO_DRIFT,
@@ -118,6 +132,7 @@ def run_no_drift_gate(
         production_model_version=evaluated,
         model_version=evaluated,
         evaluation_type=contract.EVALUATION_TYPE_PRODUCTION_ONLY,
+        evidence=measured,
     )
     run_id = _write(client, experiment_id, record)
     logger.info("batch %d gate: %s (prod AUC %.4f)", batch, Decision.SKIP_NO_DRIFT, production.auc)

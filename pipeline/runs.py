@@ -15,10 +15,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from pipeline import contract, evaluation
+from pipeline import contract, evaluation, tracking
 from pipeline.contract import Decision, TriggerReason
 from pipeline.drift import DriftReport
 from pipeline.evaluation import Scores
+from pipeline.evidence import GateEvidence
+from pipeline.stats import ChanceBand
 from pipeline.tracking import ResultRuns
 
 
@@ -48,6 +50,7 @@ class GateRun:
     model_version: str | None = None  # Production after the gate
     training_run_id: str | None = None
     evaluation_type: str | None = None
+    evidence: GateEvidence | None = None  # CONTRACT.md "Evidence"; None: the run records none
 
     @property
     def auc_improvement(self) -> float | None:
@@ -64,17 +67,23 @@ class GateRun:
             contract.Param.TRAINING_RUN_ID: self.training_run_id,
             contract.Param.EVALUATION_TYPE: self.evaluation_type,
         }
-        return {
-            contract.Param.BATCH_NUMBER: self.batch,
-            contract.Param.TEST_SET_USED: self.test_set,
-            contract.Param.MODEL_TYPE: contract.MODEL_TYPE_XGBOOST,
-        } | {name: value for name, value in optional.items() if value is not None}
+        evidence = {} if self.evidence is None else self.evidence.params()
+        return (
+            {
+                contract.Param.BATCH_NUMBER: self.batch,
+                contract.Param.TEST_SET_USED: self.test_set,
+                contract.Param.MODEL_TYPE: contract.MODEL_TYPE_XGBOOST,
+            }
+            | {name: value for name, value in optional.items() if value is not None}
+            | evidence
+        )
 
     def tags(self) -> dict[str, str]:
+        evidence = {} if self.evidence is None else self.evidence.tags()
         return {
             contract.Tag.QUALITY_GATE: contract.Tag.TRUE,
             contract.Tag.DECISION: str(self.decision),
-        }
+        } | evidence
 
 
 def write_gate_run(
@@ -107,6 +116,10 @@ def write_gate_run(
     evaluation.log_metrics(
         client, run_id, {name: value for name, value in improvements.items() if value is not None}
     )
+    if record.evidence is not None:
+        evaluation.log_metrics(client, run_id, record.evidence.metrics())
+        for artifact, payload in record.evidence.artifacts().items():
+            tracking.log_json_artifact(client, run_id, artifact, payload)
     return run_id
 
 
@@ -132,6 +145,7 @@ class DriftRun:
     trigger: TriggerReason | None = None
     feature_drift: list[dict[str, Any]] | None = None
     data_params: Mapping[str, str] = field(default_factory=dict)  # reference/new data, sha256
+    chance_band: ChanceBand | None = None  # drift expected by chance (never read by a decision)
 
     @classmethod
     def baseline(cls) -> DriftRun:
@@ -140,7 +154,11 @@ class DriftRun:
 
     @classmethod
     def from_report(
-        cls, batch: int, report: DriftReport, data_params: Mapping[str, str]
+        cls,
+        batch: int,
+        report: DriftReport,
+        data_params: Mapping[str, str],
+        chance_band: ChanceBand | None = None,
     ) -> DriftRun:
         return cls(
             batch=batch,
@@ -152,13 +170,20 @@ class DriftRun:
             trigger=report.trigger,
             feature_drift=report.to_records(),
             data_params=data_params,
+            chance_band=chance_band,
         )
 
     def params(self) -> dict[str, object]:
+        band = (
+            {}
+            if self.chance_band is None
+            else {contract.EvidenceParam.DRIFT_NULL_SAMPLES: self.chance_band.samples}
+        )
         return {
             contract.Param.BATCH_NUMBER: self.batch,
             contract.Param.DRIFT_THRESHOLD: self.threshold,
             **self.data_params,
+            **band,
         }
 
     def tags(self) -> dict[str, str]:
@@ -176,6 +201,14 @@ class DriftRun:
             contract.Metric.N_DRIFTED_COLUMNS: float(self.n_drifted_columns),
             contract.Metric.N_TOTAL_COLUMNS: float(self.n_total_columns),
             contract.Metric.DATASET_DRIFT: 1.0 if self.dataset_drift else 0.0,
+        } | self._band_metrics()
+
+    def _band_metrics(self) -> dict[str, float]:
+        if self.chance_band is None:
+            return {}
+        return {
+            contract.EvidenceMetric.DRIFT_SHARE_NULL_P50: self.chance_band.p50,
+            contract.EvidenceMetric.DRIFT_SHARE_NULL_P95: self.chance_band.p95,
         }
 
 

@@ -77,6 +77,16 @@ def test_wasserstein_of_a_constant_reference_uses_the_floor():
     assert result.statistic == pytest.approx(0.01 / drift.WASSERSTEIN_MIN_NORM)
 
 
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_wasserstein_equals_scipys_on_tied_and_unequal_samples(seed: int):
+    rng = np.random.default_rng(seed)
+    reference = np.round(rng.normal(0, 3, 1_500))  # integers: many ties, like the real counts
+    current = np.round(rng.normal(0.5, 3, 400))
+    assert drift.wasserstein_1d(reference, current) == pytest.approx(
+        stats.wasserstein_distance(reference, current), rel=1e-12
+    )
+
+
 def test_jensen_shannon_uses_natural_log_and_aligns_categories():
     reference = pd.Series(["a", "b"] * 50)  # a: 0.5, b: 0.5
     current = pd.Series(["a"] * 100)  # a: 1.0, b never seen
