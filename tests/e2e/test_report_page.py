@@ -130,3 +130,13 @@ def test_bar_colours_follow_the_retrain_verdict(page_facts: dict[str, Any]) -> N
 def test_each_batch_says_what_it_is(page_facts: dict[str, Any]) -> None:
     for card in page_facts["batchCards"][1:]:
         assert "What arrived: " in card["text"], card["text"]
+
+
+def test_every_auc_from_the_real_pipeline_has_an_interval(page_facts: dict[str, Any]) -> None:
+    """The pipeline logs a DeLong interval for every AUC it scores; the page shows each one, and
+    no section says the run did not record its evidence."""
+    aucs = page_facts["aucs"]
+    assert len(aucs) >= 20, aucs  # cards, table, hero, final summary
+    assert [a for a in aucs if not (a["interval"] or "").startswith("95% CI ")] == []
+    assert page_facts["bareAucs"] == []
+    assert page_facts["notRecorded"] == 0
