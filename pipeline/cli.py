@@ -349,7 +349,11 @@ def _add_replay(commands: Subcommands) -> None:
         "recent_weighted, window; validation: initial, newest",
     )
     replay.add_argument(
-        "--seed", type=int, default=None, help="training seed (default: the prepared seed)"
+        "--seed",
+        type=int,
+        default=None,
+        metavar="N",
+        help="random seed for training the replayed candidates (default: the prepared seed)",
     )
     replay.add_argument(
         "--exact",

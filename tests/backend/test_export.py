@@ -144,7 +144,8 @@ def test_the_data_is_what_the_api_answers(export_api: TestClient, exported: byte
     assert document["generated_at"] is None
     batches = api.get("/batches").json()["batches"]
     with_gate = [b["batch"] for b in batches if b["quality_gate_run_id"] is not None]
-    paths = {"/summary", "/batches", "/config", "/provenance"} | {f"/roc/{n}" for n in with_gate}
+    per_batch = {f"/{kind}/{n}" for kind in ("roc", "calibration") for n in with_gate}
+    paths = {"/summary", "/batches", "/config", "/provenance", "/policies"} | per_batch
     assert set(responses) == paths
     for path in sorted(paths - {"/config"}):
         assert responses[path] == api.get(path).json(), path
