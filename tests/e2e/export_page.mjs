@@ -100,7 +100,7 @@ try {
           rocCharts: card.querySelectorAll(".roc-chart").length,
           rocLines: card.querySelectorAll(".roc-chart .recharts-line-curve").length,
         })),
-        driftBars: document.querySelectorAll(".bar--ok, .bar--drift").length,
+        driftBars: document.querySelectorAll(".drift-chart .recharts-bar-rectangle path").length,
         tableRows: document.querySelectorAll("#metrics-table tbody tr").length,
         hero: textOf(document.querySelector(".hero")),
         finalSummary: textOf(document.querySelector(".final-summary")),

@@ -57,7 +57,7 @@ export function CalibrationPanel({ result }: { result: BatchResult }) {
         <span aria-hidden="true">{open ? "▾" : "▸"}</span>{" "}
         {open ? "Hide reliability diagram" : "Show reliability diagram"}
       </button>
-      <div id={regionId} hidden={!open}>
+      <div id={regionId} hidden={!open} className="reliability-region">
         {open && <ReliabilityPanel batch={result.batch} />}
       </div>
     </div>
