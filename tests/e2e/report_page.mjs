@@ -308,6 +308,24 @@ try {
       bars: document.querySelectorAll(
         ".drift-chart .recharts-bar-rectangle path",
       ).length,
+      // The menu's actions (Refresh, Download) as pairs whose boxes overlap.
+      overlappingActions: (() => {
+        const boxes = Array.from(
+          document.querySelectorAll(".layout__menu .button"),
+        ).map((node) => [node.textContent.trim(), node.getBoundingClientRect()]);
+        const pairs = [];
+        boxes.forEach(([a, boxA], i) =>
+          boxes.slice(i + 1).forEach(([b, boxB]) => {
+            const apart =
+              boxA.right <= boxB.left ||
+              boxB.right <= boxA.left ||
+              boxA.bottom <= boxB.top ||
+              boxB.bottom <= boxA.top;
+            if (!apart) pairs.push(`${a} / ${b}`);
+          }),
+        );
+        return pairs;
+      })(),
     };
   });
   facts.screenshots.mobileTop = join(options.out, "report-390-top.png");

@@ -101,6 +101,7 @@ def test_phone_width_and_print(page_facts: dict[str, Any]) -> None:
     assert mobile["tableScrolls"] and mobile["tableScrollCue"], mobile
     assert mobile["menuBeforeReport"], "the menu (name, refresh) should lead on a phone"
     assert mobile["bars"] == MEASURED_BATCHES
+    assert mobile["overlappingActions"] == [], "menu buttons drawn over each other on a phone"
     assert page_facts["print"] == {"menuHidden": True, "rocHidden": True, "buttonsHidden": True}
 
 
