@@ -400,23 +400,6 @@ def _metrics(result: PolicyResult, now_ms: int) -> list[MlflowMetric]:
 
 
 # --- Against a store ------------------------------------------------------------------------
-def _finished_runs(
-    client: MlflowClient, experiment_name: str, filter_string: str
-) -> list[RunRecord]:
-    found = mlflow_store.experiment_id(client, experiment_name)
-    if found is None:
-        return []
-    return [
-        run
-        for run in mlflow_store.search_runs(client, found, filter_string)
-        if run.status == mlflow_store.FINISHED
-    ]
-
-
-def _latest(runs: Sequence[RunRecord]) -> RunRecord | None:
-    return max(runs, key=lambda r: (r.start_time or 0, r.end_time or 0, r.run_id), default=None)
-
-
 def best_params(run_params: Mapping[str, str]) -> dict[str, float | int]:
     """The search's best hyper-parameters as the training run logged them (``best_*``)."""
     params: dict[str, float | int] = {}
@@ -429,28 +412,18 @@ def best_params(run_params: Mapping[str, str]) -> dict[str, float | int]:
 
 
 def initial_model_from_store(client: MlflowClient) -> tuple[ScoringModel, dict[str, float | int]]:
-    """The initial model (latest finished ``initial_training`` run's registered version) and
+    """The initial model (the never-retrained model the gate scores: `initial_model`'s rule) and
     its search's best hyper-parameters."""
-    from pipeline import registry
+    from pipeline import initial_model, registry
 
-    run = _latest(
-        _finished_runs(
-            client,
-            contract.TRAINING_EXPERIMENT,
-            f"attributes.run_name = '{contract.training_run_name(0)}'",
-        )
-    )
-    if run is None:
+    version = initial_model.initial_version(client)
+    if version is None or not version.run_id:
         raise PolicyError(
-            "the store has no finished initial training run — run `healthpredict train-initial`"
+            "the store has no model trained on batch 0 — run `healthpredict train-initial`"
         )
-    versions = [v for v in mlflow_store.registry_versions(client) if v.run_id == run.run_id]
-    if not versions:
-        raise PolicyError(f"the initial training run {run.run_id} has no registered model")
-    number = min(int(v.version) for v in versions)
-    version = client.get_model_version(contract.MODEL_NAME, str(number))
     model, preprocessor = registry.load_scoring_pair(client, version)
-    return ScoringModel(INITIAL_MODEL_KEY, model, preprocessor), best_params(run.params)
+    params = client.get_run(version.run_id).data.params
+    return ScoringModel(INITIAL_MODEL_KEY, model, preprocessor), best_params(params)
 
 
 @dataclass(frozen=True)
@@ -483,7 +456,7 @@ def compare_with_pipeline(client: MlflowClient, result: PolicyResult) -> Fidelit
     mismatches: list[str] = []
     worst = 0.0
     for step in result.steps:
-        logged = _latest(by_batch.get(step.batch, []))
+        logged = max(by_batch.get(step.batch, []), key=mlflow_store.recency, default=None)
         if logged is None:
             mismatches.append(f"batch {step.batch}: no finished quality-gate run")
             continue
