@@ -14,6 +14,7 @@ import type { BatchResult } from "../../../api/types";
 import { chanceBandAreas } from "./evidence/chanceBandAreas";
 import { ChanceBandLegend } from "./evidence/ChanceBandLegend";
 import { ChartFrame } from "../../../components/charts/ChartFrame";
+import { AXIS_LINE, AXIS_TICK } from "../../../components/charts/axis";
 import { formatShare } from "../../../lib/format";
 import { DRIFT_TONE_LABELS, driftVerdict, measuredShare, type DriftTone } from "../driftVerdict";
 import { DriftLegend } from "./DriftLegend";
@@ -87,8 +88,8 @@ export function DriftChart({ batches, describedBy }: DriftChartProps) {
           <XAxis
             dataKey="batch"
             tickLine={false}
-            axisLine={{ stroke: "var(--chart-axis)" }}
-            tick={{ fill: "var(--text-muted)", fontSize: 12 }}
+            axisLine={AXIS_LINE}
+            tick={AXIS_TICK}
             label={{
               value: "Batch",
               position: "insideBottomRight",
@@ -104,7 +105,7 @@ export function DriftChart({ batches, describedBy }: DriftChartProps) {
             tickLine={false}
             axisLine={false}
             width={36}
-            tick={{ fill: "var(--text-muted)", fontSize: 12 }}
+            tick={AXIS_TICK}
           />
           {chanceBandAreas(batches)}
           <Bar

@@ -5,6 +5,7 @@ import { formatScore } from "../../../lib/format";
 import { useRoc } from "../queries";
 import { unitDiagonal } from "../../../components/charts/diagonal";
 import { ChartFrame } from "../../../components/charts/ChartFrame";
+import { AXIS_TICK } from "../../../components/charts/axis";
 
 interface RocPoint {
   fpr: number;
@@ -38,7 +39,7 @@ export function RocChart({ roc }: { roc: RocResponse }) {
             dataKey="fpr"
             domain={[0, 1]}
             ticks={[0, 0.2, 0.4, 0.6, 0.8, 1]}
-            tick={{ fill: "var(--text-muted)", fontSize: 12 }}
+            tick={AXIS_TICK}
             label={{
               value: "False positive rate",
               position: "insideBottom",
@@ -52,7 +53,7 @@ export function RocChart({ roc }: { roc: RocResponse }) {
             domain={[0, 1]}
             ticks={[0, 0.2, 0.4, 0.6, 0.8, 1]}
             width={44}
-            tick={{ fill: "var(--text-muted)", fontSize: 12 }}
+            tick={AXIS_TICK}
             label={{
               value: "True positive rate",
               angle: -90,

@@ -11,6 +11,7 @@ import {
 
 import type { BatchResult, ModelScores, Summary } from "../../../../api/types";
 import { ChartFrame } from "../../../../components/charts/ChartFrame";
+import { AXIS_TICK } from "../../../../components/charts/axis";
 import { NOT_RECORDED } from "../../evidence";
 
 const SERIES = [
@@ -68,7 +69,7 @@ export function RetrainingEffect({
       <ChartFrame height={300}>
         <LineChart data={effectPoints(batches)} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
           <CartesianGrid vertical={false} stroke="var(--chart-grid)" />
-          <XAxis dataKey="batch" tick={{ fill: "var(--text-muted)", fontSize: 12 }} />
+          <XAxis dataKey="batch" tick={AXIS_TICK} />
           <YAxis domain={["auto", "auto"]} width={48} tickFormatter={(v: number) => v.toFixed(2)} />
           <ReferenceLine y={0.5} stroke="var(--chart-axis)" strokeDasharray="4 4" />
           {SERIES.map((series) => (

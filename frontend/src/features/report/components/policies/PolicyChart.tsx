@@ -2,6 +2,7 @@ import { CartesianGrid, Line, LineChart, ReferenceLine, XAxis, YAxis } from "rec
 
 import type { PolicyResult } from "../../../../api/types";
 import { ChartFrame } from "../../../../components/charts/ChartFrame";
+import { AXIS_LINE, AXIS_TICK } from "../../../../components/charts/axis";
 import { policyColour } from "./policyColour";
 
 type Point = Record<string, number | string | null>;
@@ -36,12 +37,7 @@ export function PolicyChart({
       <ChartFrame height={300}>
         <LineChart data={points(policies)} margin={{ top: 16, right: 16, bottom: 8, left: 0 }}>
           <CartesianGrid vertical={false} stroke="var(--chart-grid)" />
-          <XAxis
-            dataKey="batch"
-            tickLine={false}
-            axisLine={{ stroke: "var(--chart-axis)" }}
-            tick={{ fill: "var(--text-muted)", fontSize: 12 }}
-          />
+          <XAxis dataKey="batch" tickLine={false} axisLine={AXIS_LINE} tick={AXIS_TICK} />
           <YAxis
             domain={[0.3, 0.8]}
             ticks={[0.3, 0.4, 0.5, 0.6, 0.7, 0.8]}
@@ -49,7 +45,7 @@ export function PolicyChart({
             tickLine={false}
             axisLine={false}
             width={40}
-            tick={{ fill: "var(--text-muted)", fontSize: 12 }}
+            tick={AXIS_TICK}
           />
           <ReferenceLine
             y={0.5}
