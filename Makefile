@@ -21,7 +21,7 @@ FRONTEND_SOURCES = $(shell find $(FRONTEND) \( -path $(FRONTEND)/node_modules -o
 DATA ?=
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# The state folder the pipeline and the API share (pipeline/config.py reads the same variable).
+# The state folder the pipeline and the API share (pipeline/core/config.py reads the same variable).
 HEALTHPREDICT_HOME ?= $(CURDIR)/.healthpredict
 # `make bench BENCH_ARGS=--quick` for a smoke run.
 BENCH_ARGS ?=

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from backend.server import DEFAULT_HOST, DEFAULT_PORT, port_number, serve
-from pipeline.errors import HealthPredictError
+from pipeline.core.errors import HealthPredictError
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -24,7 +24,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from pipeline.errors import TrackingError
+from pipeline.core.errors import TrackingError
 
 T = TypeVar("T")
 

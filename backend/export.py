@@ -26,7 +26,7 @@ from typing import Any, Final
 
 from fastapi import FastAPI
 
-from pipeline.errors import HealthPredictError
+from pipeline.core.errors import HealthPredictError
 
 DATA_ELEMENT_ID: Final = "healthpredict-report-data"
 FORMAT_VERSION: Final = 1

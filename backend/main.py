@@ -24,8 +24,8 @@ from backend.routes import (
 )
 from backend.service import ReportService
 from backend.settings import Settings, load_settings
-from pipeline.errors import TrackingError
-from pipeline.uris import redact_text
+from pipeline.core.errors import TrackingError
+from pipeline.core.uris import redact_text
 
 
 def operation_id(route: APIRoute) -> str:

@@ -1,7 +1,7 @@
 """The backend's only module that talks to MLflow: runs, the registry and a few JSON artifacts.
 
 The searches, the plain records (`RunRecord`, `RegistryVersion`) and the reading rules come from
-`pipeline.mlflow_store`, the one home the pipeline and the baseline read the store through, so
+`pipeline.tracking.store`, the one home the pipeline and the baseline read the store through, so
 the report and `experiment run --if-missing` cannot disagree; the report's rules (backend.report)
 stay pure functions. One snapshot costs one paged search of the drift
 experiment, two narrow paged searches of the training experiment (quality-gate runs by tag and by
@@ -29,10 +29,11 @@ from mlflow import MlflowClient
 from mlflow.exceptions import MlflowException
 
 from backend.store_probe import check_database
-from pipeline import contract, mlflow_store
-from pipeline.errors import TrackingError, one_line
-from pipeline.mlflow_store import RegistryVersion, RunRecord
-from pipeline.uris import redact_uri
+from pipeline.core import contract
+from pipeline.core.errors import TrackingError, one_line
+from pipeline.core.uris import redact_uri
+from pipeline.tracking import store as mlflow_store
+from pipeline.tracking.store import RegistryVersion, RunRecord
 
 __all__ = ["MlflowReader", "RegistryVersion", "RunRecord", "StoreSnapshot", "limit_http_waits"]
 

@@ -20,9 +20,10 @@ from typing import Final
 
 from backend.policy_schemas import BatchOutcome, PoliciesResponse, PolicyBatch, PolicyResult
 from backend.report import finite, run_url
-from pipeline import contract, mlflow_store
-from pipeline.contract import ReplayMetric
-from pipeline.mlflow_store import RunRecord
+from pipeline.core import contract
+from pipeline.core.contract import ReplayMetric
+from pipeline.tracking import store as mlflow_store
+from pipeline.tracking.store import RunRecord
 
 # step -> value, for one run and one metric key
 History = Mapping[int, float]

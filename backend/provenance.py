@@ -24,7 +24,7 @@ from backend.schemas import (
     Provenance,
     RunProvenance,
 )
-from pipeline import contract
+from pipeline.core import contract
 
 logger = logging.getLogger(__name__)
 

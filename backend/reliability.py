@@ -10,7 +10,7 @@ from collections.abc import Mapping
 
 from backend.report import finite
 from backend.schemas import ReliabilityBin, ReliabilityCurve
-from pipeline import contract
+from pipeline.core import contract
 
 _MEAN, _OBSERVED, _COUNT = contract.RELIABILITY_BIN_FIELDS
 

@@ -1,7 +1,7 @@
 """The report's rules, as pure functions over the reader's records.
 
 Reading rules (CONTRACT.md "Reading"); the first, the third and "which version is Production"
-live in `pipeline.mlflow_store`, shared with the pipeline's `experiment run --if-missing`:
+live in `pipeline.tracking.store`, shared with the pipeline's `experiment run --if-missing`:
 - A run belongs to batch N when its `batch_number` param is ASCII digits only (no sign, no
   spaces, no other scripts: Python's `int('\\uff13')` would accept a full-width digit) and
   0 <= N <= MAX_BATCH_NUMBER. Everything else is noise and is ignored.
@@ -47,8 +47,8 @@ from backend.schemas import (
     ProductionModel,
     Summary,
 )
-from pipeline import contract
-from pipeline.contract import (
+from pipeline.core import contract
+from pipeline.core.contract import (
     AlarmOutcome,
     AucChange,
     Decision,
@@ -56,8 +56,8 @@ from pipeline.contract import (
     EvidenceParam,
     TriggerReason,
 )
-from pipeline.contract import EvidenceTag as ETag
-from pipeline.mlflow_store import (
+from pipeline.core.contract import EvidenceTag as ETag
+from pipeline.tracking.store import (
     FINISHED,
     MAX_BATCH_NUMBER,
     is_gate_run,
@@ -65,7 +65,7 @@ from pipeline.mlflow_store import (
     parse_batch_number,
     recency,
 )
-from pipeline.mlflow_store import production_of as production_version
+from pipeline.tracking.store import production_of as production_version
 
 __all__ = ["MAX_BATCH_NUMBER", "is_gate_run", "parse_batch_number", "production_version"]
 

@@ -9,8 +9,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from baseline.result import BaselineResult
-from pipeline.contract import AlarmOutcome, AucChange, Decision
+from pipeline.core.contract import AlarmOutcome, AucChange, Decision
+from pipeline.gate.baseline_result import BaselineResult
 
 
 class _Model(BaseModel):

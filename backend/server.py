@@ -13,7 +13,7 @@ import socket
 import sys
 from typing import TYPE_CHECKING, Final
 
-from pipeline.uris import redact_uri
+from pipeline.core.uris import redact_uri
 
 if TYPE_CHECKING:
     import uvicorn

@@ -23,8 +23,8 @@ from backend.schemas import (
     Summary,
 )
 from backend.settings import Settings
-from pipeline import contract
-from pipeline.uris import redact_uri
+from pipeline.core import contract
+from pipeline.core.uris import redact_uri
 
 logger = logging.getLogger(__name__)
 

@@ -16,9 +16,9 @@ from urllib.parse import urlsplit
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from pipeline import config
-from pipeline.contract import DEFAULT_DRIFT_THRESHOLD
-from pipeline.errors import HealthPredictError
+from pipeline.core import config
+from pipeline.core.contract import DEFAULT_DRIFT_THRESHOLD
+from pipeline.core.errors import HealthPredictError
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_STATIC_DIR = REPO_ROOT / "frontend" / "dist"

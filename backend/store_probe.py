@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from pipeline.errors import TrackingError
-from pipeline.uris import redact_text, redact_uri
+from pipeline.core.errors import TrackingError
+from pipeline.core.uris import redact_text, redact_uri
 
 CONNECT_TIMEOUT_SECONDS = 4
 # Database schemes MLflow accepts as a tracking store (with or without `+driver`).

@@ -3,7 +3,7 @@
 The baseline is the report's first row: a ``quality_gate_batch_0`` run (decision ``BASELINE``,
 ``new_*`` = ``prod_*``) and a ``drift_batch_0`` run (no drift by definition). It reuses the
 pipeline's registry, feature path and evaluation, so it scores exactly as the quality gate does,
-and the pipeline's run writers (``pipeline.runs``), so batch 0's runs carry what every other
+and the pipeline's run writers (``pipeline.gate.runs``), so batch 0's runs carry what every other
 batch's runs carry.
 
 Nothing half-written: everything that can fail on the data side (registry, model, preprocessor,
@@ -28,25 +28,22 @@ from typing import Final
 from mlflow import MlflowClient
 from mlflow.exceptions import MlflowException
 
-from baseline.result import BaselineResult
-from pipeline import (
-    config,
-    contract,
-    evaluation,
-    features,
-    initial_model,
-    registry,
-    runs,
-    tracking,
-)
-from pipeline.errors import (
+from pipeline.core import config, contract
+from pipeline.core.errors import (
     CaptureInProgressError,
     NoProductionModelError,
     TrackingError,
     one_line,
 )
-from pipeline.storage import Storage, open_storage
-from pipeline.uris import redact_uri
+from pipeline.core.uris import redact_uri
+from pipeline.data import features
+from pipeline.data.storage import Storage, open_storage
+from pipeline.evidence import initial_model
+from pipeline.gate import runs
+from pipeline.gate.baseline_result import BaselineResult
+from pipeline.models import registry
+from pipeline.models import scoring as evaluation
+from pipeline.tracking import client as tracking
 
 __all__ = ["BaselineResult", "capture_baseline", "capture_lock", "lock_path"]
 

@@ -12,10 +12,10 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from pipeline import config
-from pipeline.contract import model_version_uri
-from pipeline.errors import HealthPredictError
-from pipeline.storage import S3_SCHEME
+from pipeline.core import config
+from pipeline.core.contract import model_version_uri
+from pipeline.core.errors import HealthPredictError
+from pipeline.data.storage import S3_SCHEME
 
 logger = logging.getLogger(__name__)
 

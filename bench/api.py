@@ -32,7 +32,7 @@ from bench.common import (
     median,
     ms,
 )
-from pipeline import contract
+from pipeline.core import contract
 from tests.support.stores import BATCHES, BuiltStore, StoreSpec, cached_store
 
 logger = logging.getLogger(__name__)

@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any, Final
 
 from bench.common import BenchError
-from pipeline import config
-from pipeline.manifest import MANIFEST_KEY, BatchInfo, Manifest
+from pipeline.core import config
+from pipeline.data.manifest import MANIFEST_KEY, BatchInfo, Manifest
 
 TARGET_S: Final = 1.0
 TIMEOUT_S: Final = 120

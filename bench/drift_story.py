@@ -2,7 +2,7 @@
 
 Usage: ``.venv/bin/python bench/drift_story.py --seeds 42 1 7 123 2024 [--data PATH]``.
 Prints one row per seed and writes ``bench-results/drift_story.json`` (the table in
-docs/drift.md comes from here). The data come from ``pipeline.data.load_raw``: ``--data``, else
+docs/drift.md comes from here). The data come from ``pipeline.data.raw.load_raw``: ``--data``, else
 ``$HEALTHPREDICT_DATA``, the cache or the official download.
 """
 
@@ -16,9 +16,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-from pipeline import config, contract, data, features
-from pipeline.batches import DEFAULT_BATCH_SIZE, make_batches
-from pipeline.drift import detect_drift
+from pipeline.core import config, contract
+from pipeline.data import features
+from pipeline.data import raw as data
+from pipeline.data.batches import DEFAULT_BATCH_SIZE, make_batches
+from pipeline.drift.detection import detect_drift
 
 logger = logging.getLogger("bench.drift_story")
 

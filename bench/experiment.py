@@ -1,7 +1,7 @@
 """Part 1: wall time per step and peak memory of `healthpredict experiment run` on the real data.
 
 The CLI runs as a subprocess into a temporary state folder. Step timings come from its progress
-lines (`<step> done in <s> s`, pipeline.experiment.timed); peak RSS from `/usr/bin/time -v`
+lines (`<step> done in <s> s`, healthpredict.experiment.timed); peak RSS from `/usr/bin/time -v`
 (the largest process of the tree), else from polling the process tree with psutil (the sum).
 """
 
@@ -21,7 +21,7 @@ from typing import Any, Final
 import psutil
 
 from bench.common import REPO_ROOT, BenchError
-from pipeline import config
+from pipeline.core import config
 
 logger = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ The rule, fixed before looking: the default becomes the training policy with the
 AUC over batches 1-5 (all seeds) among the drift-triggered ones, unless its lead over
 ``all_data`` (initial validation, today's) is inside the pooled 95% interval, in which case
 ``all_data`` stays. The lead is the mean over seeds x batches of the paired AUC difference on
-each batch's test split (``pipeline.stats.paired_auc_difference``); the splits are independent
+each batch's test split (``pipeline.core.stats.paired_auc_difference``); the splits are independent
 across batches and seeds, so the pooled variance is the sum of the paired DeLong variances over
 the count squared.
 
@@ -33,10 +33,14 @@ from typing import Any
 
 import numpy as np
 
-from pipeline import experiment, features, policies, replay, training
-from pipeline.policies import Policy
-from pipeline.stats import paired_auc_difference
-from pipeline.storage import LocalStorage
+from healthpredict import experiment
+from pipeline.core.stats import paired_auc_difference
+from pipeline.data import features
+from pipeline.data.storage import LocalStorage
+from pipeline.models import training
+from pipeline.replay import engine as replay
+from pipeline.replay import policies
+from pipeline.replay.policies import Policy
 
 logger = logging.getLogger("bench.policy_study")
 

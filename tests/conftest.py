@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from pipeline import config
+from pipeline.core import config
 
 if TYPE_CHECKING:
-    from pipeline.experiment import BatchOutcome, ExperimentResult
+    from healthpredict.experiment import BatchOutcome, ExperimentResult
 
 
 @dataclass(frozen=True)
@@ -86,8 +86,8 @@ def experiment_store(
     real_data_path: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[ExperimentStore]:
     """The whole experiment, run once per session against a real MLflow server."""
-    from pipeline import experiment
-    from pipeline.storage import open_storage
+    from healthpredict import experiment
+    from pipeline.data.storage import open_storage
     from tests.support.servers import mlflow_server
 
     state = tmp_path_factory.mktemp("experiment-store")

@@ -10,8 +10,8 @@ from fastapi import APIRouter, Depends, HTTPException, status
 from backend.deps import ReportDep, SettingsDep, require_write_permission
 from backend.routes.errors import MLFLOW_UNREACHABLE, WRITE_REFUSED
 from backend.schemas import BaselineResponse, ErrorDetail
-from pipeline.errors import HealthPredictError, TrackingError
-from pipeline.uris import redact_text
+from pipeline.core.errors import HealthPredictError, TrackingError
+from pipeline.core.uris import redact_text
 
 logger = logging.getLogger(__name__)
 

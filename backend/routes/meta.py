@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Request
 from backend.deps import ReportDep, SettingsDep, require_write_permission, write_permission
 from backend.routes.errors import MLFLOW_UNREACHABLE, WRITE_REFUSED
 from backend.schemas import Health, RefreshResponse, ReportConfig
-from pipeline.uris import redact_uri
+from pipeline.core.uris import redact_uri
 
 router = APIRouter(tags=["meta"])
 

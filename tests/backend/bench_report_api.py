@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from backend.main import create_app
 from backend.settings import Settings
-from pipeline import contract
+from pipeline.core import contract
 from tests.support.stores import StoreSpec, build_store
 
 

@@ -20,7 +20,7 @@ from fastapi.testclient import TestClient
 from mlflow import MlflowClient
 
 from backend.main import create_app
-from pipeline import contract
+from pipeline.core import contract
 from tests.support.api import LOCAL_CLIENT, api_settings
 
 START = 1_700_000_000_000  # ms; runs get increasing start times from here

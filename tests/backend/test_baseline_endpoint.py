@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from baseline.capture import capture_lock
-from pipeline import contract
-from pipeline.storage import LocalStorage
+from pipeline.core import contract
+from pipeline.data.storage import LocalStorage
 from tests.support import model_registry, synthetic
 
 

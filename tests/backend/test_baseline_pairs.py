@@ -6,7 +6,7 @@ run RUNNING; the report then showed the new gate run next to an older capture's 
 
 from __future__ import annotations
 
-from pipeline import contract
+from pipeline.core import contract
 
 
 def capture(store, capture_id: str, *, drift_status: str = "FINISHED") -> tuple[str, str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipeline import contract
+from pipeline.core import contract
 
 
 def test_batches_carry_the_logged_profile_and_null_without_it(store, make_client) -> None:

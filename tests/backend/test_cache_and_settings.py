@@ -9,7 +9,7 @@ import pytest
 
 from backend.cache import TtlCache
 from backend.settings import InvalidSettingsError, load_settings
-from pipeline.errors import TrackingError
+from pipeline.core.errors import TrackingError
 
 
 def test_concurrent_cold_reads_load_once() -> None:

@@ -17,7 +17,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from backend.main import create_app
-from pipeline import contract
+from pipeline.core import contract
 from tests.support.api import api_settings
 from tests.support.stores import (
     CHANCE_BAND,

@@ -241,7 +241,7 @@ def test_the_inliner_refuses_what_a_file_could_not_load(
 
 def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "pipeline", "report", "export", *args],
+        [sys.executable, "-m", "healthpredict", "report", "export", *args],
         capture_output=True, text=True, timeout=300, check=False, cwd=REPO_ROOT,
         env={**os.environ, **(env or {})},
     )  # fmt: skip

@@ -11,11 +11,12 @@ from fastapi.testclient import TestClient
 
 from backend import policies as policy_report
 from backend.policy_schemas import PolicyBatch, PolicyResult
-from pipeline import contract, replay
-from pipeline.contract import Decision
-from pipeline.mlflow_store import RunRecord
-from pipeline.policies import Policy
-from pipeline.stats import AucEstimate
+from pipeline.core import contract
+from pipeline.core.contract import Decision
+from pipeline.core.stats import AucEstimate
+from pipeline.replay import engine as replay
+from pipeline.replay.policies import Policy
+from pipeline.tracking.store import RunRecord
 from tests.backend.conftest import AppFactory, StoreBuilder
 
 BEST = {"max_depth": 6, "learning_rate": 0.05}

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from pipeline import contract
+from pipeline.core import contract
 
 UI = "http://mlflow.example:5000"  # conftest.MESSY_MLFLOW_UI
 

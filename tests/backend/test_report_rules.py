@@ -6,7 +6,7 @@ import pytest
 
 from backend import report
 from backend.mlflow_reader import RegistryVersion, RunRecord, StoreSnapshot
-from pipeline import contract
+from pipeline.core import contract
 
 
 def run(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline import contract
+from pipeline.core import contract
 
 
 def build(store, *, with_version_params: bool) -> dict[str, float]:

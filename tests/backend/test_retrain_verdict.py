@@ -12,8 +12,8 @@ import pytest
 
 from backend import report
 from backend.mlflow_reader import RunRecord
-from pipeline import contract
-from pipeline.contract import TriggerReason
+from pipeline.core import contract
+from pipeline.core.contract import TriggerReason
 
 
 def drift_record(tags: dict[str, str] | None = None) -> RunRecord:

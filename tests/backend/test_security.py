@@ -8,8 +8,8 @@ import pytest
 
 from backend.middleware import CONTENT_SECURITY_POLICY, SECURITY_HEADERS
 from backend.server import startup_line
-from pipeline import tracking
-from pipeline.errors import TrackingError
+from pipeline.core.errors import TrackingError
+from pipeline.tracking import client as tracking
 from tests.support.api import api_settings
 
 SECRET = "Pa55w0rd"

@@ -12,9 +12,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from pipeline import contract, experiment, tracking
-from pipeline.manifest import MANIFEST_KEY, BatchInfo, Manifest
-from pipeline.storage import LocalStorage
+from healthpredict import experiment
+from pipeline.core import contract
+from pipeline.data.manifest import MANIFEST_KEY, BatchInfo, Manifest
+from pipeline.data.storage import LocalStorage
+from pipeline.tracking import client as tracking
 
 BATCHES = (1, 2, 3)
 
@@ -72,7 +74,7 @@ def test_older_gate_spellings_count_for_both(store, make_client, tmp_path: Path)
 
     shown = gated_batches(make_client(store.tracking_uri))
     result = subprocess.run(
-        [sys.executable, "-m", "pipeline", "experiment", "run", "--if-missing",
+        [sys.executable, "-m", "healthpredict", "experiment", "run", "--if-missing",
          "--tracking-uri", store.tracking_uri, "--storage", str(storage_folder)],
         capture_output=True, text=True, timeout=300, check=False,
     )  # fmt: skip

@@ -35,8 +35,8 @@ from pydantic import AliasChoices
 from backend import page
 from backend.middleware import SECURITY_HEADERS
 from backend.settings import Settings
-from pipeline import config as pipeline_config
-from pipeline.cli import build_parser
+from healthpredict.cli import build_parser
+from pipeline.core import config as pipeline_config
 from tests.support.servers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -106,7 +106,7 @@ def _settings_variables() -> set[str]:
 
 
 def _pipeline_variables() -> set[str]:
-    """The variables `pipeline.config` reads (the CLI's defaults for state, storage, data)."""
+    """The variables `pipeline.core.config` reads (the CLI's defaults for state, storage, data)."""
     return {
         value
         for name, value in vars(pipeline_config).items()

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from pipeline import config
+from pipeline.core import config
 from tests.support.browser import CHROMIUM, browser_node
 from tests.support.servers import mlflow_server
 from tests.support.servers import report_api as run_report_api

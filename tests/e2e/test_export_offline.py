@@ -73,7 +73,7 @@ def _open_offline(node: str, html: Path, batches: int, text: str = "") -> dict[s
 def _export(tracking_uri: str, out: Path, *extra: str) -> float:
     started = time.perf_counter()
     completed = subprocess.run(
-        [sys.executable, "-m", "pipeline", "report", "export", "--out", str(out),
+        [sys.executable, "-m", "healthpredict", "report", "export", "--out", str(out),
          "--tracking-uri", tracking_uri, *extra],
         cwd=REPO_ROOT, capture_output=True, text=True, timeout=600, check=False,
         env={**os.environ, "HEALTHPREDICT_STATIC_DIR": str(DIST)},

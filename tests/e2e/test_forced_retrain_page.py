@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from pipeline.contract import RETRAINED_DECISIONS
+from pipeline.core.contract import RETRAINED_DECISIONS
 from tests.e2e.conftest import FORCED_BATCH, browse, require_browser_tools
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(2400)]

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from pipeline.contract import RETRAINED_DECISIONS
+from pipeline.core.contract import RETRAINED_DECISIONS
 from tests.e2e.conftest import browse, require_browser_tools
 
 # The first test here may pay for the session's experiment run (`experiment_store`).
@@ -56,7 +56,7 @@ def test_sections_appear_in_heading_order(page_facts: dict[str, Any]) -> None:
 def test_other_policies_are_drawn_with_the_one_that_ran_highlighted(
     page_facts: dict[str, Any],
 ) -> None:
-    from pipeline import policies
+    from pipeline.replay import policies
 
     shown = page_facts["policies"]
     replayed = len(policies.DEFAULT_REPLAY)

@@ -17,7 +17,7 @@ from mlflow import MlflowClient
 from schemathesis.core.result import Ok
 
 from backend.main import create_app
-from pipeline import contract
+from pipeline.core import contract
 from tests.hardening.helpers import strict_json
 from tests.support.api import LOCAL_CLIENT, api_settings
 from tests.support.stores import BuiltStore, copy_store

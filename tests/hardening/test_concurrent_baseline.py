@@ -19,7 +19,7 @@ import pytest
 from mlflow import MlflowClient
 
 from backend.main import create_app
-from pipeline import config, contract
+from pipeline.core import config, contract
 from tests.hardening.helpers import serve_in_thread, strict_json
 from tests.support.api import api_settings
 from tests.support.servers import mlflow_server

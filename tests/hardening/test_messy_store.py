@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from pipeline import contract
+from pipeline.core import contract
 from tests.hardening.helpers import strict_json
 from tests.support.stores import (
     BATCHES,

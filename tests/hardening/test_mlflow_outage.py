@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from mlflow import MlflowClient
 
 from backend.main import create_app
-from pipeline import contract
+from pipeline.core import contract
 from tests.hardening.helpers import mlflow_server_on_port, strict_json
 from tests.support.api import api_settings
 from tests.support.servers import free_port

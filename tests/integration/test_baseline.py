@@ -19,14 +19,15 @@ from mlflow import MlflowClient
 from mlflow.entities import Run
 
 from baseline.capture import capture_baseline, capture_lock
-from pipeline import contract, tracking
-from pipeline.errors import (
+from pipeline.core import contract
+from pipeline.core.errors import (
     FeatureMismatchError,
     NoProductionModelError,
     StorageError,
     TrackingError,
 )
-from pipeline.storage import LocalStorage
+from pipeline.data.storage import LocalStorage
+from pipeline.tracking import client as tracking
 from tests.support import model_registry, real_data
 from tests.support.model_registry import FittedPair
 from tests.support.servers import (

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 from mlflow import MlflowClient
 
-from pipeline import config, contract
-from pipeline.manifest import MANIFEST_KEY, BatchInfo, Manifest
-from pipeline.storage import LocalStorage
+from pipeline.core import config, contract
+from pipeline.data.manifest import MANIFEST_KEY, BatchInfo, Manifest
+from pipeline.data.storage import LocalStorage
 from tests.support.servers import free_port, stop_process_group
 from tests.support.sqlite_store import empty_store_uri
 from tests.support.synthetic import raw_encounters
@@ -37,7 +37,7 @@ def cli_environment(tmp_path: Path, tracking_uri: str) -> dict[str, str]:
 
 def healthpredict(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "pipeline", *args],
+        [sys.executable, "-m", "healthpredict", *args],
         env=env,
         capture_output=True,
         text=True,
@@ -109,7 +109,7 @@ def _read_stdout_until(process: subprocess.Popen[str], marker: str) -> str:
 def test_serve_prints_the_reports_url_once_it_listens(tmp_path: Path):
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "pipeline", "serve", "--port", str(port)],
+        [sys.executable, "-m", "healthpredict", "serve", "--port", str(port)],
         env=cli_environment(tmp_path, empty_store_uri(tmp_path)),
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,

@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from pipeline import contract
+from pipeline.core import contract
 from tests.support.servers import (
     mlflow_server,
     moto_s3_server,

@@ -11,10 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import config, contract, data, features
-from pipeline.batches import BATCH_PLAN, Batch, make_batches
-from pipeline.drift import DriftReport, detect_drift
-from pipeline.storage import open_storage
+from pipeline.core import config, contract
+from pipeline.data import features
+from pipeline.data import raw as data
+from pipeline.data.batches import BATCH_PLAN, Batch, make_batches
+from pipeline.data.storage import open_storage
+from pipeline.drift.detection import DriftReport, detect_drift
 
 pytestmark = pytest.mark.integration
 

@@ -13,12 +13,15 @@ import pytest
 from mlflow import MlflowClient
 from mlflow.entities import Run
 
-from pipeline import contract, evaluation, features, registry, stats
-from pipeline.contract import AlarmOutcome, AucChange
-from pipeline.contract import EvidenceMetric as M
-from pipeline.contract import EvidenceParam as P
-from pipeline.contract import EvidenceTag as T
-from pipeline.storage import open_storage
+from pipeline.core import contract, stats
+from pipeline.core.contract import AlarmOutcome, AucChange
+from pipeline.core.contract import EvidenceMetric as M
+from pipeline.core.contract import EvidenceParam as P
+from pipeline.core.contract import EvidenceTag as T
+from pipeline.data import features
+from pipeline.data.storage import open_storage
+from pipeline.models import registry
+from pipeline.models import scoring as evaluation
 from tests.conftest import ExperimentStore
 from tests.integration.test_experiment import all_runs, by_name, strict_json
 from tests.support.bootstrap import paired_bootstrap_interval

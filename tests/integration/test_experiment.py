@@ -17,10 +17,10 @@ import pytest
 from mlflow import MlflowClient
 from mlflow.entities import Run
 
-from pipeline import config, contract
-from pipeline.contract import Decision
-from pipeline.gate import decide
-from pipeline.training import VALIDATION_AUC_METRIC
+from pipeline.core import config, contract
+from pipeline.core.contract import Decision
+from pipeline.gate.steps import decide
+from pipeline.models.training import VALIDATION_AUC_METRIC
 from tests.conftest import ExperimentStore
 from tests.support.servers import (
     closed_port_url,
@@ -223,7 +223,7 @@ def run_cli(
     environment = {**os.environ, config.STATE_DIR_ENV: str(home), **(env or {})}
     environment.pop(config.TRACKING_URI_ENV, None)
     return subprocess.run(
-        [sys.executable, "-m", "pipeline", *args],
+        [sys.executable, "-m", "healthpredict", *args],
         capture_output=True,
         text=True,
         env=environment,

@@ -18,9 +18,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from backend.main import create_app
-from pipeline import config, contract, experiment, tracking
-from pipeline.experiment import TrainingOptions
-from pipeline.storage import open_storage
+from healthpredict import experiment
+from healthpredict.experiment import TrainingOptions
+from pipeline.core import config, contract
+from pipeline.data.storage import open_storage
+from pipeline.tracking import client as tracking
 from tests.support.api import api_settings
 from tests.support.sqlite_store import empty_store_uri
 
@@ -45,7 +47,7 @@ def forced_store(
         experiment.train_initial(client, storage, TrainingOptions(n_trials=1))
         experiment.capture_baseline(tracking_uri, storage)
     result = subprocess.run(
-        [sys.executable, "-m", "pipeline", "batch", "run", "1", "--force-retrain",
+        [sys.executable, "-m", "healthpredict", "batch", "run", "1", "--force-retrain",
          "--hpo-trials", "1", "--tracking-uri", tracking_uri, "--storage", str(home / "storage")],
         capture_output=True, text=True, timeout=CLI_TIMEOUT_S, check=False,
         env={**os.environ, config.STATE_DIR_ENV: str(home)},

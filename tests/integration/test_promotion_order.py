@@ -21,19 +21,15 @@ from fastapi.testclient import TestClient
 from mlflow import MlflowClient
 
 from backend.main import create_app
-from pipeline import (
-    config,
-    contract,
-    experiment,
-    gate,
-    mlflow_store,
-    registry,
-    runs,
-    tracking,
-    training,
-)
-from pipeline.contract import Decision
-from pipeline.storage import open_storage
+from healthpredict import experiment
+from pipeline.core import config, contract
+from pipeline.core.contract import Decision
+from pipeline.data.storage import open_storage
+from pipeline.gate import runs
+from pipeline.gate import steps as gate
+from pipeline.models import registry, training
+from pipeline.tracking import client as tracking
+from pipeline.tracking import store as mlflow_store
 from tests.support.api import api_settings
 from tests.support.model_registry import fit_pair, pipeline_layout, training_run
 from tests.support.real_data import initial_split
@@ -83,7 +79,7 @@ def gate_runs_of(client: MlflowClient, batch: int) -> list[mlflow_store.RunRecor
 def test_killed_right_after_promoted_the_gate_run_is_already_a_result(home, api) -> None:
     folder = home["folder"]
     process = subprocess.Popen(
-        [sys.executable, "-m", "pipeline", "batch", "run", "1", "--force-retrain",
+        [sys.executable, "-m", "healthpredict", "batch", "run", "1", "--force-retrain",
          "--hpo-trials", "1", "--tracking-uri", home["tracking_uri"],
          "--storage", str(folder / "storage")],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,

@@ -11,8 +11,12 @@ import pytest
 from mlflow import MlflowClient
 from mlflow.entities.model_registry import ModelVersion
 
-from pipeline import contract, features, mlflow_store, registry, tracking, training
-from pipeline.errors import FeatureMismatchError, TrackingError
+from pipeline.core import contract
+from pipeline.core.errors import FeatureMismatchError, TrackingError
+from pipeline.data import features
+from pipeline.models import registry, training
+from pipeline.tracking import client as tracking
+from pipeline.tracking import store as mlflow_store
 from tests.support import model_registry
 from tests.support.model_registry import FittedPair
 from tests.support.sqlite_store import empty_store_uri

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from backend.settings import Settings, load_settings
-from pipeline import contract
+from pipeline.core import contract
 
 # Starlette's TestClient sends `Host: testserver`; a test client on this machine has a loopback
 # address (the API never takes the TestClient's placeholder name "testclient" for one).

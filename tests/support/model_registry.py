@@ -28,7 +28,10 @@ from mlflow.entities.model_registry import ModelVersion
 from sklearn.compose import ColumnTransformer
 from sklearn.metrics import f1_score, precision_score, recall_score, roc_auc_score
 
-from pipeline import contract, features, registry, tracking, training
+from pipeline.core import contract
+from pipeline.data import features
+from pipeline.models import registry, training
+from pipeline.tracking import client as tracking
 
 N_ESTIMATORS: Final = 30
 SEED: Final = 7
@@ -112,7 +115,7 @@ def respell_stage(client: MlflowClient, version: str | int, stage: str) -> None:
 
 
 def expected_scores(pair: FittedPair, test_raw: pd.DataFrame) -> dict[str, float]:
-    """Scores recomputed without ``pipeline.evaluation``: sklearn on the model's own output."""
+    """Scores recomputed without ``pipeline.models.scoring``: sklearn on the model's own output."""
     prepared = features.prepare(test_raw)
     inputs, target = features.split_xy(prepared)
     probabilities = pair.model.predict_proba(features.transform(pair.preprocessor, inputs))[:, 1]

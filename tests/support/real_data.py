@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import config, data
+from pipeline.core import config
+from pipeline.data import raw as data
 
 
 def real_data_file() -> Path:

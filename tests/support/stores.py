@@ -31,9 +31,9 @@ from pathlib import Path
 from mlflow import MlflowClient
 from mlflow.entities import Metric, Param
 
-from pipeline import contract
-from pipeline.contract import Decision
-from pipeline.features import CATEGORICAL_COLUMNS, NUMERIC_COLUMNS
+from pipeline.core import contract
+from pipeline.core.contract import Decision
+from pipeline.data.features import CATEGORICAL_COLUMNS, NUMERIC_COLUMNS
 
 logger = logging.getLogger(__name__)
 

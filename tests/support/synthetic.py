@@ -11,7 +11,7 @@ import io
 import numpy as np
 import pandas as pd
 
-from pipeline import features
+from pipeline.data import features
 
 
 def raw_encounters(n: int, seed: int) -> pd.DataFrame:

@@ -6,10 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipeline import batches, features
-from pipeline.batches import BATCH_PLAN, make_batches
-from pipeline.drift import detect_drift
-from pipeline.errors import BatchError
+from pipeline.core.errors import BatchError
+from pipeline.data import batches, features
+from pipeline.data.batches import BATCH_PLAN, make_batches
+from pipeline.drift.detection import detect_drift
 
 SIZE = 400
 

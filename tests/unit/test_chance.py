@@ -6,10 +6,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipeline import chance, contract, drift, features
-from pipeline.chance import NullSampling
-from pipeline.errors import DataError
-from pipeline.storage import LocalStorage
+from pipeline.core import contract
+from pipeline.core.errors import DataError
+from pipeline.data import features
+from pipeline.data.storage import LocalStorage
+from pipeline.drift import chance
+from pipeline.drift import detection as drift
+from pipeline.drift.chance import NullSampling
 from tests.support.synthetic import as_read_from_csv, raw_encounters
 
 

@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import config
-from pipeline.cli import build_parser
-from pipeline.manifest import MANIFEST_KEY, BatchInfo, Manifest
-from pipeline.storage import LocalStorage
+from healthpredict.cli import build_parser
+from pipeline.core import config
+from pipeline.data.manifest import MANIFEST_KEY, BatchInfo, Manifest
+from pipeline.data.storage import LocalStorage
 from tests.support.servers import closed_port_url
 
 HEAVY_PACKAGES = frozenset(
@@ -68,7 +68,7 @@ def environment(tmp_path: Path, home: Path) -> Iterator[dict[str, str]]:
     yield env
 
 
-def run(env: dict[str, str], *args: str, module: str = "pipeline") -> Answer:
+def run(env: dict[str, str], *args: str, module: str = "healthpredict") -> Answer:
     completed = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", module, *args],
         env=env,

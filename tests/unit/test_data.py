@@ -10,8 +10,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipeline import config, data, features
-from pipeline.errors import DataError
+from pipeline.core import config
+from pipeline.core.errors import DataError
+from pipeline.data import features
+from pipeline.data import raw as data
 
 N_ROWS = 40
 

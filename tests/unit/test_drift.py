@@ -10,10 +10,12 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from pipeline import contract, drift, features
-from pipeline.contract import TriggerReason
-from pipeline.drift import ColumnKind, choose_test, detect_drift, retrain_trigger
-from pipeline.errors import DataError, FeatureMismatchError, HealthPredictError
+from pipeline.core import contract
+from pipeline.core.contract import TriggerReason
+from pipeline.core.errors import DataError, FeatureMismatchError, HealthPredictError
+from pipeline.data import features
+from pipeline.drift import detection as drift
+from pipeline.drift.detection import ColumnKind, choose_test, detect_drift, retrain_trigger
 
 
 def raw_frame(n: int, seed: int, *, older: bool = False) -> pd.DataFrame:

@@ -11,8 +11,11 @@ import pytest
 import xgboost
 from mlflow import MlflowClient
 
-from pipeline import contract, evaluation, features, tracking
-from pipeline.errors import DataError
+from pipeline.core import contract
+from pipeline.core.errors import DataError
+from pipeline.data import features
+from pipeline.models import scoring as evaluation
+from pipeline.tracking import client as tracking
 from tests.support.sqlite_store import empty_store_uri
 from tests.support.synthetic import raw_encounters
 

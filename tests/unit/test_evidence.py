@@ -8,11 +8,12 @@ import math
 import numpy as np
 import pytest
 
-from pipeline import contract, evidence, stats
-from pipeline.contract import AlarmOutcome, AucChange
-from pipeline.contract import EvidenceMetric as M
-from pipeline.contract import EvidenceTag as T
-from pipeline.evaluation import Scores
+from pipeline.core import contract, stats
+from pipeline.core.contract import AlarmOutcome, AucChange
+from pipeline.core.contract import EvidenceMetric as M
+from pipeline.core.contract import EvidenceTag as T
+from pipeline.evidence import measure as evidence
+from pipeline.models.scoring import Scores
 from tests.support.bootstrap import binormal_scores
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline import contract
-from pipeline.contract import Decision
-from pipeline.gate import decide
+from pipeline.core import contract
+from pipeline.core.contract import Decision
+from pipeline.gate.steps import decide
 
 
 @pytest.mark.parametrize(

@@ -6,11 +6,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipeline import contract, features, policies, replay, training
-from pipeline.contract import Decision
-from pipeline.errors import PolicyError
-from pipeline.policies import BatchEvidence, History, Policy
-from pipeline.stats import AucEstimate, independent_auc_difference
+from pipeline.core import contract
+from pipeline.core.contract import Decision
+from pipeline.core.errors import PolicyError
+from pipeline.core.stats import AucEstimate, independent_auc_difference
+from pipeline.data import features
+from pipeline.models import training
+from pipeline.replay import engine as replay
+from pipeline.replay import policies
+from pipeline.replay.policies import BatchEvidence, History, Policy
 from tests.unit.test_training import prepared_frame
 
 SEED = 3

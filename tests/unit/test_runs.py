@@ -10,9 +10,11 @@ import numpy as np
 import pytest
 from mlflow import MlflowClient
 
-from pipeline import contract, runs, tracking
-from pipeline.contract import Decision, TriggerReason
-from pipeline.evaluation import Scores
+from pipeline.core import contract
+from pipeline.core.contract import Decision, TriggerReason
+from pipeline.gate import runs
+from pipeline.models.scoring import Scores
+from pipeline.tracking import client as tracking
 from tests.support.sqlite_store import empty_store_uri
 
 

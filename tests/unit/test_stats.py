@@ -12,8 +12,8 @@ import pytest
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import brier_score_loss, roc_auc_score
 
-from pipeline import stats
-from pipeline.stats import AucDifference, AucEstimate
+from pipeline.core import stats
+from pipeline.core.stats import AucDifference, AucEstimate
 from tests.support.bootstrap import binormal_scores, paired_bootstrap_interval
 
 Z95 = NormalDist().inv_cdf(0.975)

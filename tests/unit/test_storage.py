@@ -8,9 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline import contract
-from pipeline.errors import DataError, StorageError
-from pipeline.storage import LocalStorage, S3Storage, open_storage
+from pipeline.core import contract
+from pipeline.core.errors import DataError, StorageError
+from pipeline.data.storage import LocalStorage, S3Storage, open_storage
 from tests.support.servers import (
     closed_port_url,
     moto_s3_server,

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from mlflow import MlflowClient
 
-from pipeline import contract, tracking
-from pipeline.errors import TrackingError
+from pipeline.core import contract
+from pipeline.core.errors import TrackingError
+from pipeline.tracking import client as tracking
 from tests.support.servers import closed_port_url
 from tests.support.sqlite_store import empty_store_uri
 

@@ -10,9 +10,12 @@ import pytest
 from mlflow import MlflowClient
 from mlflow.utils.mlflow_tags import MLFLOW_PARENT_RUN_ID
 
-from pipeline import contract, features, tracking, training
-from pipeline.errors import DataError
-from pipeline.training import TrainingSettings
+from pipeline.core import contract
+from pipeline.core.errors import DataError
+from pipeline.data import features
+from pipeline.models import training
+from pipeline.models.training import TrainingSettings
+from pipeline.tracking import client as tracking
 
 Frames = tuple[pd.DataFrame, pd.DataFrame]
 FAST = TrainingSettings(seed=7, n_trials=3, max_trees=30, early_stopping_rounds=5)
@@ -104,7 +107,8 @@ def test_training_run_logs_model_preprocessor_and_tagged_trials(client: MlflowCl
 
 
 def test_logged_model_registers_and_scores_like_the_trained_one(client: MlflowClient, tiny: Frames):
-    from pipeline import evaluation, registry
+    from pipeline.models import registry
+    from pipeline.models import scoring as evaluation
 
     experiment_id = tracking.ensure_experiment(client, contract.TRAINING_EXPERIMENT)
     result = training.train(client, experiment_id, 0, *tiny, FAST, data_sha256="abc")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.uris import redact_text, redact_uri
+from pipeline.core.uris import redact_text, redact_uri
 
 SECRET = "Pa55w0rd"
 

@@ -15,12 +15,18 @@ import pandas as pd
 from mlflow import MlflowClient
 from mlflow.entities.model_registry import ModelVersion
 
-from pipeline import contract, evaluation, initial_model, mlflow_store, registry, runs, tracking
-from pipeline.contract import Decision
-from pipeline.errors import NoProductionModelError
-from pipeline.evaluation import Scores
-from pipeline.initial_model import GateContext
-from pipeline.training import TrainingResult
+from pipeline.core import contract
+from pipeline.core.contract import Decision
+from pipeline.core.errors import NoProductionModelError
+from pipeline.evidence import initial_model
+from pipeline.evidence.initial_model import GateContext
+from pipeline.gate import runs
+from pipeline.models import registry
+from pipeline.models import scoring as evaluation
+from pipeline.models.scoring import Scores
+from pipeline.models.training import TrainingResult
+from pipeline.tracking import client as tracking
+from pipeline.tracking import store as mlflow_store
 
 logger = logging.getLogger(__name__)
 

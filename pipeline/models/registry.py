@@ -25,8 +25,11 @@ from mlflow.entities.model_registry import ModelVersion
 from mlflow.exceptions import MlflowException
 from mlflow.models import Model
 
-from pipeline import contract, features, mlflow_store, tracking
-from pipeline.errors import TrackingError, one_line
+from pipeline.core import contract
+from pipeline.core.errors import TrackingError, one_line
+from pipeline.data import features
+from pipeline.tracking import client as tracking
+from pipeline.tracking import store as mlflow_store
 
 logger = logging.getLogger(__name__)
 

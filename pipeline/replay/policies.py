@@ -3,7 +3,7 @@ training policy, with its choice of validation data).
 
 Like the batch profiles and the drift tests, each strategy is an object in a registry, looked up
 by name (``get_trigger``, ``get_training_policy``); the pipeline and the replay
-(``pipeline.replay``) choose among the registered ones and never branch on names elsewhere.
+(``pipeline.replay.engine``) choose among the registered ones and never branch on names elsewhere.
 
 - Triggers see a ``BatchEvidence`` (drift share and threshold; the Production model's AUC shift
   on the batch's labelled rows) and answer "retrain?".
@@ -13,7 +13,7 @@ by name (``get_trigger``, ``get_training_policy``); the pipeline and the replay
 The performance trigger scores Production on the batch's *training* part (the labelled rows the
 pipeline would train on), not on its test split, so the split that judges the policy never also
 decides it. Its interval is the evidence issue's: the AUC here minus the AUC on ``initial_test``,
-independent sets, DeLong variances added (``pipeline.stats.independent_auc_difference``).
+independent sets, DeLong variances added (``pipeline.core.stats.independent_auc_difference``).
 """
 
 from __future__ import annotations
@@ -26,8 +26,9 @@ import numpy as np
 import pandas as pd
 from sklearn.model_selection import train_test_split
 
-from pipeline import contract, features
-from pipeline.errors import PolicyError
+from pipeline.core import contract
+from pipeline.core.errors import PolicyError
+from pipeline.data import features
 
 # Validation data a training policy early-stops (and, with refit, also trains) on.
 VALIDATION_INITIAL: Final = "initial"  # the initial validation split (today's)
@@ -39,7 +40,7 @@ WINDOW_BATCHES: Final = 2  # window: the newest K batches' training parts
 
 
 class Evidence(Protocol):
-    """The Production model's AUC shift, as ``pipeline.stats.AucDifference`` carries it."""
+    """The Production model's AUC shift, as ``pipeline.core.stats.AucDifference`` carries it."""
 
     @property
     def delta(self) -> float: ...

@@ -9,7 +9,7 @@ read the same store; they import these helpers so that they cannot disagree abou
 - ``parse_batch_number`` + ``is_gate_run`` + ``search_gate_runs``: which runs are quality-gate
   results of which batch (ASCII digits only; the ``quality_gate`` tag in any case or the run name
   ``quality_gate_batch_N``; never an HPO trial);
-- the first line of an exception, for one-line messages, is ``pipeline.errors.one_line`` (no
+- the first line of an exception, for one-line messages, is ``pipeline.core.errors.one_line`` (no
   MLflow import: data loading uses it too).
 
 Only this module calls ``MlflowClient.search_runs`` / ``search_model_versions``.
@@ -27,7 +27,7 @@ from mlflow.entities import Run, RunStatus
 from mlflow.exceptions import MlflowException
 from mlflow.protos.databricks_pb2 import RESOURCE_DOES_NOT_EXIST, ErrorCode
 
-from pipeline import contract
+from pipeline.core import contract
 
 SEARCH_PAGE_SIZE: Final = 1000
 REGISTRY_PAGE_SIZE: Final = 1000

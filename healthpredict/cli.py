@@ -22,18 +22,18 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from pipeline import config
-from pipeline.errors import HealthPredictError
-from pipeline.uris import redact_uri
+from pipeline.core import config
+from pipeline.core.errors import HealthPredictError
+from pipeline.core.uris import redact_uri
 
 if TYPE_CHECKING:
     from typing import TypeAlias
 
     from rich.console import Console
 
-    from pipeline.experiment import BatchOutcome, ExperimentResult, TrainingOptions
-    from pipeline.replay import ReplayResult
-    from pipeline.storage import Storage
+    from healthpredict.experiment import BatchOutcome, ExperimentResult, TrainingOptions
+    from pipeline.data.storage import Storage
+    from pipeline.replay.engine import ReplayResult
 
     Subcommands: TypeAlias = argparse._SubParsersAction[argparse.ArgumentParser]
 
@@ -153,7 +153,7 @@ def _add_trials(parser: argparse.ArgumentParser) -> None:
 
 
 def _training_options(args: argparse.Namespace) -> TrainingOptions:
-    from pipeline.experiment import TrainingOptions
+    from healthpredict.experiment import TrainingOptions
 
     return TrainingOptions(n_trials=args.hpo_trials, refit_on_validation=args.refit_on_validation)
 
@@ -395,7 +395,7 @@ def _tracking_uri(args: argparse.Namespace) -> str:
 
 
 def _open_storage(args: argparse.Namespace) -> Storage:
-    from pipeline.storage import open_storage
+    from pipeline.data.storage import open_storage
 
     return open_storage(
         args.storage or config.default_storage(), s3_endpoint_url=args.s3_endpoint_url
@@ -412,7 +412,8 @@ def _experiment_run(args: argparse.Namespace) -> int:
     tracking_uri = _tracking_uri(args)
     storage = _open_storage(args)
     if args.if_missing and _store_exists(tracking_uri):
-        from pipeline import experiment, tracking
+        from healthpredict import experiment
+        from pipeline.tracking import client as tracking
 
         client = tracking.configure(tracking_uri)  # first: an unreachable server fails fast
         if experiment.is_complete(client, storage):
@@ -421,10 +422,11 @@ def _experiment_run(args: argparse.Namespace) -> int:
                 "complete run-through; nothing to do\n"
             )
             return 0
-    from pipeline import data
+    from pipeline.data import raw as data
 
     data_file = data.locate(args.data)  # before any store is created: no data, no state
-    from pipeline import experiment, tracking
+    from healthpredict import experiment
+    from pipeline.tracking import client as tracking
 
     tracking.configure(tracking_uri)  # an unreachable server fails before the long part
     result = experiment.run_all(
@@ -443,7 +445,8 @@ def _experiment_run(args: argparse.Namespace) -> int:
 
 
 def _replay(args: argparse.Namespace) -> int:
-    from pipeline import policies, tracking
+    from pipeline.replay import policies
+    from pipeline.tracking import client as tracking
 
     chosen = (
         None
@@ -454,7 +457,8 @@ def _replay(args: argparse.Namespace) -> int:
         policies.check_unique(chosen)
     storage = _open_storage(args)
     client = tracking.configure(_tracking_uri(args))
-    from pipeline import experiment, replay
+    from healthpredict import experiment
+    from pipeline.replay import engine as replay
 
     manifest = experiment.read_manifest(storage)
     options = _training_options(args)
@@ -492,10 +496,10 @@ def _replay(args: argparse.Namespace) -> int:
 
 def _experiment_prepare(args: argparse.Namespace) -> int:
     storage = _open_storage(args)
-    from pipeline import data
+    from pipeline.data import raw as data
 
     data_file = data.locate(args.data)
-    from pipeline import experiment
+    from healthpredict import experiment
 
     manifest = experiment.prepare(data_file, storage, args.seed, args.batch_size)
     lines = [f"prepared {storage.describe()} (seed {manifest.seed})"]
@@ -507,10 +511,12 @@ def _experiment_prepare(args: argparse.Namespace) -> int:
 def _train_initial(args: argparse.Namespace) -> int:
     tracking_uri = _tracking_uri(args)
     storage = _open_storage(args)
-    from pipeline.manifest import read_manifest
+    from pipeline.data.manifest import read_manifest
 
     read_manifest(storage)  # refuse early, before MLflow: nothing to train on
-    from pipeline import contract, experiment, tracking
+    from healthpredict import experiment
+    from pipeline.core import contract
+    from pipeline.tracking import client as tracking
 
     client = tracking.configure(tracking_uri)  # an unreachable server fails fast
     outcome = experiment.train_initial(client, storage, _training_options(args))
@@ -525,11 +531,12 @@ def _train_initial(args: argparse.Namespace) -> int:
 def _batch_run(args: argparse.Namespace) -> int:
     tracking_uri = _tracking_uri(args)
     storage = _open_storage(args)
-    from pipeline.manifest import read_manifest
+    from pipeline.data.manifest import read_manifest
 
     # The range is known only once the data is prepared: read it from the manifest, before MLflow.
     read_manifest(storage).info(args.number)
-    from pipeline import experiment, tracking
+    from healthpredict import experiment
+    from pipeline.tracking import client as tracking
 
     client = tracking.configure(tracking_uri)
     outcome = experiment.run_batch(

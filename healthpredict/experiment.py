@@ -5,9 +5,9 @@ can be re-run on its own from the CLI. Everything a batch needs is derived deter
 the stored batch CSVs and the prepared seed, so ``batch run 4`` works without batches 1-3 having
 run in this process (their training parts are re-split, not remembered).
 
-The prepared data carries a manifest (``pipeline.manifest``): one row per batch with its profile
-and size, and the seed and data sha256 of the preparation; it is what refuses a batch outside the
-prepared range or a batch run before ``prepare``.
+The prepared data carries a manifest (``pipeline.data.manifest``): one row per batch with its
+profile and size, and the seed and data sha256 of the preparation; it is what refuses a batch
+outside the prepared range or a batch run before ``prepare``.
 """
 
 from __future__ import annotations
@@ -22,39 +22,33 @@ from typing import TYPE_CHECKING, Final
 
 import pandas as pd
 from mlflow import MlflowClient
-from sklearn.model_selection import train_test_split
 
-from pipeline import (
-    batches,
-    chance,
-    contract,
-    data,
-    drift,
-    features,
-    gate,
-    initial_model,
-    mlflow_store,
-    policies,
-    registry,
-    runs,
-    tracking,
-    training,
-)
-from pipeline.config import DEFAULT_SEED
-from pipeline.contract import Decision
-from pipeline.drift import DriftReport
-from pipeline.gate import GateOutcome
-from pipeline.manifest import MANIFEST_KEY, BatchInfo, Manifest, read_manifest
-from pipeline.storage import Storage
-from pipeline.training import TrainingResult, TrainingSettings
+from pipeline.core import contract
+from pipeline.core.config import DEFAULT_SEED
+from pipeline.core.contract import Decision
+from pipeline.data import batches, features, splits
+from pipeline.data import raw as data
+from pipeline.data.manifest import MANIFEST_KEY, BatchInfo, Manifest, read_manifest
+from pipeline.data.storage import Storage
+from pipeline.drift import chance
+from pipeline.drift import detection as drift
+from pipeline.drift.detection import DriftReport
+from pipeline.evidence import initial_model
+from pipeline.gate import runs
+from pipeline.gate import steps as gate
+from pipeline.gate.steps import GateOutcome
+from pipeline.models import registry, training
+from pipeline.models.training import TrainingResult, TrainingSettings
+from pipeline.replay import policies
+from pipeline.tracking import client as tracking
+from pipeline.tracking import store as mlflow_store
 
 if TYPE_CHECKING:
-    from baseline.result import BaselineResult
-    from pipeline.replay import ReplayResult
+    from pipeline.gate.baseline_result import BaselineResult
+    from pipeline.replay.engine import ReplayResult
 
 logger = logging.getLogger(__name__)
 
-BATCH_TEST_FRACTION: Final = 0.30
 FITTING_STEP: Final = "model fitting"  # timings key: seconds inside XGBoost fits
 
 Timings = dict[str, float]
@@ -193,34 +187,6 @@ def train_initial(
     return InitialOutcome(result, str(version.version))
 
 
-def split_batch(
-    batch_raw: pd.DataFrame, seed: int, batch: int
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """70/30 split stratified on the outcome, seeded per batch: the same rows on every re-run."""
-    readmitted = features.outcome(batch_raw)
-    train_part, test_part = train_test_split(
-        batch_raw,
-        test_size=BATCH_TEST_FRACTION,
-        stratify=readmitted,
-        random_state=seed + batch,
-    )
-    return train_part.reset_index(drop=True), test_part.reset_index(drop=True)
-
-
-def cumulative_training_data(storage: Storage, manifest: Manifest, batch: int) -> pd.DataFrame:
-    """Initial train rows plus the training part of every batch up to and including ``batch``."""
-    return pd.concat(_training_parts(storage, manifest, batch), ignore_index=True)
-
-
-def _training_parts(storage: Storage, manifest: Manifest, batch: int) -> list[pd.DataFrame]:
-    """Raw rows: the initial training split, then each batch's training part up to ``batch``."""
-    parts = [storage.read_csv(contract.INITIAL_TRAIN_KEY)]
-    for earlier in range(1, batch + 1):
-        batch_raw = storage.read_csv(contract.batch_data_key(earlier))
-        parts.append(split_batch(batch_raw, manifest.seed, earlier)[0])
-    return parts
-
-
 def check_drift(
     client: MlflowClient,
     storage: Storage,
@@ -279,7 +245,7 @@ def retrain(
 ) -> TrainingResult:
     """Train a candidate on the rows the configured training policy picks (all_data: the
     cumulative data, validated on the initial validation split)."""
-    parts = _training_parts(storage, manifest, batch)
+    parts = splits.training_parts(storage, manifest, batch)
     storage.write_csv(contract.cumulative_data_key(batch), pd.concat(parts, ignore_index=True))
     history = policies.History(
         batch,
@@ -337,7 +303,7 @@ def run_batch(
             threshold=drift_threshold,
             force_retrain=force_retrain,
         )
-        test_raw = split_batch(batch_raw, manifest.seed, batch)[1]
+        test_raw = splits.split_batch(batch_raw, manifest.seed, batch)[1]
         storage.write_csv(contract.batch_test_key(batch), test_raw)
     candidate: TrainingResult | None = None
     if report.retrain:
@@ -444,7 +410,7 @@ def _replay_defaults(
     options: TrainingOptions | None,
 ) -> ReplayResult:
     """The default replay, from what this run already holds: the initial model, drift shares."""
-    from pipeline import replay as policy_replay
+    from pipeline.replay import engine as policy_replay
 
     model = policy_replay.ScoringModel(
         policy_replay.INITIAL_MODEL_KEY, initial.training.model, initial.training.preprocessor

@@ -3,7 +3,7 @@
 The report takes every FINISHED run for a result, so a run is only ever ended FINISHED once all of
 its metrics, params and artifacts are written; any failure ends it FAILED and propagates.
 
-See docs/architecture.md ("pipeline.tracking") for the grouping and the HTTP time-outs.
+See docs/architecture.md ("pipeline.tracking.client") for the grouping and the HTTP time-outs.
 """
 
 from __future__ import annotations
@@ -21,10 +21,11 @@ from mlflow.entities import Param, Run, RunStatus
 from mlflow.entities.lifecycle_stage import LifecycleStage
 from mlflow.exceptions import MlflowException
 
-from pipeline import contract, mlflow_store
-from pipeline.config import check_tracking_uri, sqlite_path
-from pipeline.errors import TrackingError, one_line
-from pipeline.uris import redact_uri
+from pipeline.core import contract
+from pipeline.core.config import check_tracking_uri, sqlite_path
+from pipeline.core.errors import TrackingError, one_line
+from pipeline.core.uris import redact_uri
+from pipeline.tracking import store as mlflow_store
 
 logger = logging.getLogger(__name__)
 

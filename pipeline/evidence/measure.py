@@ -9,7 +9,7 @@ alarm outcome. ``GateEvidence`` turns itself into contract names (``params``/``t
 ``artifacts``); the gate-run writer logs them with the rest of the run, so they are all there or
 the run is not a result.
 
-The statistics themselves live in ``pipeline.stats``.
+The statistics themselves live in ``pipeline.core.stats``.
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ from typing import Any, Final
 
 import numpy as np
 
-from pipeline import contract, stats
-from pipeline.contract import AlarmOutcome, AucChange
-from pipeline.evaluation import Scores
-from pipeline.stats import AucDifference, AucEstimate, Calibration
+from pipeline.core import contract, stats
+from pipeline.core.contract import AlarmOutcome, AucChange
+from pipeline.core.stats import AucDifference, AucEstimate, Calibration
+from pipeline.models.scoring import Scores
 
 RELIABILITY_ARTIFACTS: Final = {
     contract.PROD_PREFIX: contract.RELIABILITY_PRODUCTION_ARTIFACT,

@@ -16,7 +16,7 @@ from sklearn.impute import SimpleImputer
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder
 
-from pipeline.errors import DataError, FeatureMismatchError
+from pipeline.core.errors import DataError, FeatureMismatchError
 
 RAW_TARGET: Final = "readmitted"
 NOT_READMITTED: Final = "NO"

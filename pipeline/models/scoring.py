@@ -2,7 +2,7 @@
 
 The quality gate and the baseline both score through ``score``: the same feature path
 (``features.split_xy`` + ``features.transform``), the same 0.5 cut-off, the same ROC format
-(see docs/architecture.md, "pipeline.evaluation").
+(see docs/architecture.md, "pipeline.models.scoring").
 """
 
 from __future__ import annotations
@@ -19,9 +19,10 @@ from mlflow import MlflowClient
 from mlflow.entities import Metric
 from sklearn.metrics import f1_score, precision_score, recall_score, roc_auc_score, roc_curve
 
-from pipeline import contract, features
-from pipeline.errors import DataError, FeatureMismatchError
-from pipeline.tracking import log_json_artifact
+from pipeline.core import contract
+from pipeline.core.errors import DataError, FeatureMismatchError
+from pipeline.data import features
+from pipeline.tracking.client import log_json_artifact
 
 logger = logging.getLogger(__name__)
 

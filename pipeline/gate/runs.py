@@ -3,7 +3,7 @@
 The pipeline (``batch run N``) and the baseline (``python -m baseline``, ``POST /baseline``) both
 describe what they found as a record (``GateRun``, ``DriftRun``) and hand it to
 ``write_gate_run`` / ``write_drift_run``, the only code that turns those records into MLflow
-params, tags, metrics and artifacts (names from ``pipeline.contract``). The writers open their
+params, tags, metrics and artifacts (names from ``pipeline.core.contract``). The writers open their
 run inside a ``tracking.result_runs`` group, so a failure never leaves a FINISHED half-result and
 the baseline can end its two runs together.
 """
@@ -15,13 +15,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from pipeline import contract, evaluation, tracking
-from pipeline.contract import Decision, TriggerReason
-from pipeline.drift import DriftReport
-from pipeline.evaluation import Scores
-from pipeline.evidence import GateEvidence
-from pipeline.stats import ChanceBand
-from pipeline.tracking import ResultRuns
+from pipeline.core import contract
+from pipeline.core.contract import Decision, TriggerReason
+from pipeline.core.stats import ChanceBand
+from pipeline.drift.detection import DriftReport
+from pipeline.evidence.measure import GateEvidence
+from pipeline.models import scoring as evaluation
+from pipeline.models.scoring import Scores
+from pipeline.tracking import client as tracking
+from pipeline.tracking.client import ResultRuns
 
 
 def improvement(production: Scores | None, new: Scores | None, score: str) -> float | None:

@@ -20,10 +20,12 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from pipeline import contract, drift, features, stats
-from pipeline.errors import DataError
-from pipeline.stats import ChanceBand
-from pipeline.storage import Storage
+from pipeline.core import contract, stats
+from pipeline.core.errors import DataError
+from pipeline.core.stats import ChanceBand
+from pipeline.data import features
+from pipeline.data.storage import Storage
+from pipeline.drift import detection as drift
 
 logger = logging.getLogger(__name__)
 

@@ -33,23 +33,21 @@ import pandas as pd
 from mlflow import MlflowClient
 from mlflow.entities import Metric as MlflowMetric
 
-from pipeline import (
-    contract,
-    drift,
-    evaluation,
-    experiment,
-    features,
-    mlflow_store,
-    policies,
-    tracking,
-    training,
-)
-from pipeline.contract import Decision, ReplayMetric
-from pipeline.errors import PolicyError
-from pipeline.mlflow_store import RunRecord
-from pipeline.policies import BatchEvidence, History, Policy
-from pipeline.stats import AucEstimate, auc_with_ci, independent_auc_difference
-from pipeline.storage import Storage
+from pipeline.core import contract
+from pipeline.core.contract import Decision, ReplayMetric
+from pipeline.core.errors import PolicyError
+from pipeline.core.stats import AucEstimate, auc_with_ci, independent_auc_difference
+from pipeline.data import features, splits
+from pipeline.data.manifest import read_manifest
+from pipeline.data.storage import Storage
+from pipeline.drift import detection as drift
+from pipeline.models import scoring as evaluation
+from pipeline.models import training
+from pipeline.replay import policies
+from pipeline.replay.policies import BatchEvidence, History, Policy
+from pipeline.tracking import client as tracking
+from pipeline.tracking import store as mlflow_store
+from pipeline.tracking.store import RunRecord
 
 logger = logging.getLogger(__name__)
 
@@ -91,7 +89,7 @@ def load_data(
     drift_shares: Mapping[int, float] | None = None,
 ) -> ReplayData:
     """Read the prepared splits and batches; drift shares are recomputed unless given."""
-    manifest = experiment.read_manifest(storage)
+    manifest = read_manifest(storage)
     initial_train_raw = storage.read_csv(contract.INITIAL_TRAIN_KEY)
     reference = features.clean(initial_train_raw) if drift_shares is None else None
     batch_train: dict[int, pd.DataFrame] = {}
@@ -99,7 +97,7 @@ def load_data(
     shares: dict[int, float] = dict(drift_shares or {})
     for number in manifest.batch_numbers:
         raw = storage.read_csv(contract.batch_data_key(number))
-        train_part, test_part = experiment.split_batch(raw, manifest.seed, number)
+        train_part, test_part = splits.split_batch(raw, manifest.seed, number)
         batch_train[number] = features.prepare(train_part)
         batch_test[number] = features.prepare(test_part)
         if reference is not None:
@@ -184,7 +182,7 @@ def gate_decision(
 ) -> Decision:
     """The pipeline's rule (``gate.decide``); ``above_chance`` also refuses a candidate whose
     whole interval lies below 0.5."""
-    from pipeline.gate import decide
+    from pipeline.gate.steps import decide
 
     if gate == contract.REPLAY_GATE_ABOVE_CHANCE and candidate.ci_high < CHANCE_AUC:
         return Decision.SKIP
@@ -414,7 +412,8 @@ def best_params(run_params: Mapping[str, str]) -> dict[str, float | int]:
 def initial_model_from_store(client: MlflowClient) -> tuple[ScoringModel, dict[str, float | int]]:
     """The initial model (the never-retrained model the gate scores: `initial_model`'s rule) and
     its search's best hyper-parameters."""
-    from pipeline import initial_model, registry
+    from pipeline.evidence import initial_model
+    from pipeline.models import registry
 
     version = initial_model.initial_version(client)
     if version is None or not version.run_id:

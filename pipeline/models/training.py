@@ -30,8 +30,10 @@ from mlflow.utils.mlflow_tags import MLFLOW_PARENT_RUN_ID
 from sklearn.compose import ColumnTransformer
 from sklearn.metrics import roc_auc_score
 
-from pipeline import contract, features, tracking
-from pipeline.config import DEFAULT_SEED
+from pipeline.core import contract
+from pipeline.core.config import DEFAULT_SEED
+from pipeline.data import features
+from pipeline.tracking import client as tracking
 
 logger = logging.getLogger(__name__)
 

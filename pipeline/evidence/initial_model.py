@@ -20,12 +20,17 @@ from mlflow import MlflowClient
 from mlflow.entities.model_registry import ModelVersion
 from mlflow.exceptions import MlflowException
 
-from pipeline import contract, evaluation, evidence, features, mlflow_store, registry, stats
-from pipeline.evaluation import Scores
-from pipeline.evidence import GateEvidence
-from pipeline.registry import ScoringPair
-from pipeline.stats import AucEstimate
-from pipeline.storage import Storage
+from pipeline.core import contract, stats
+from pipeline.core.stats import AucEstimate
+from pipeline.data import features
+from pipeline.data.storage import Storage
+from pipeline.evidence import measure as evidence
+from pipeline.evidence.measure import GateEvidence
+from pipeline.models import registry
+from pipeline.models import scoring as evaluation
+from pipeline.models.registry import ScoringPair
+from pipeline.models.scoring import Scores
+from pipeline.tracking import store as mlflow_store
 
 logger = logging.getLogger(__name__)
 

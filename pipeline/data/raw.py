@@ -28,8 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from pipeline import config
-from pipeline.errors import DataError, one_line
+from pipeline.core import config
+from pipeline.core.errors import DataError, one_line
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -137,7 +137,7 @@ def split_initial(frame: pd.DataFrame, initial_fraction: float = INITIAL_FRACTIO
 
 def check_outcomes(split: InitialSplit) -> None:
     """``DataError`` when a part of the initial split holds one outcome only (nothing to learn)."""
-    from pipeline import features
+    from pipeline.data import features
 
     for name, part in (
         ("training", split.train),
@@ -198,7 +198,7 @@ def _csv_from_zip(archive: bytes, label: str) -> bytes:
 def _parse(data: bytes, label: str) -> pd.DataFrame:
     import pandas as pd
 
-    from pipeline import features
+    from pipeline.data import features
 
     try:
         frame = features.read_raw_csv(io.BytesIO(data))

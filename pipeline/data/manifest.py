@@ -15,12 +15,12 @@ import io
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
-from pipeline.errors import BatchError, DataError
+from pipeline.core.errors import BatchError, DataError
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from pipeline.storage import Storage
+    from pipeline.data.storage import Storage
 
 MANIFEST_KEY: Final = "drift_monitoring/manifest.csv"
 PREPARE_HINT: Final = "run `healthpredict experiment prepare` first"

@@ -24,8 +24,8 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
-from pipeline.config import S3_ENDPOINT_ENV
-from pipeline.errors import DataError, StorageError, one_line
+from pipeline.core.config import S3_ENDPOINT_ENV
+from pipeline.core.errors import DataError, StorageError, one_line
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -87,7 +87,7 @@ def missing_key_message(key: str, storage: str) -> str:
 def _parse_raw(source: Any, key: str, storage: str) -> pd.DataFrame:
     import pandas as pd
 
-    from pipeline import features
+    from pipeline.data import features
 
     try:
         return features.read_raw_csv(source)
@@ -96,7 +96,7 @@ def _parse_raw(source: Any, key: str, storage: str) -> pd.DataFrame:
 
 
 def _raw_csv_bytes(frame: pd.DataFrame) -> bytes:
-    from pipeline import features
+    from pipeline.data import features
 
     return frame.to_csv(index=False, na_rep=features.MISSING_MARKER).encode("utf-8")
 

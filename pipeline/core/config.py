@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Final
 from urllib.parse import unquote, urlparse, urlsplit
 
-from pipeline.errors import TrackingError
+from pipeline.core.errors import TrackingError
 
 STATE_DIR_ENV = "HEALTHPREDICT_HOME"
 TRACKING_URI_ENV = "MLFLOW_TRACKING_URI"

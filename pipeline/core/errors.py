@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from pipeline.uris import redact_text
+from pipeline.core.uris import redact_text
 
 
 class HealthPredictError(Exception):

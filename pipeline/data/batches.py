@@ -28,8 +28,9 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from pipeline import drift, features
-from pipeline.errors import BatchError
+from pipeline.core.errors import BatchError
+from pipeline.data import features
+from pipeline.drift import detection as drift
 
 DEFAULT_BATCH_SIZE: Final = 2000
 LATER_PERIOD_START: Final = 0.5  # drifted batches come from the later half of the future rows

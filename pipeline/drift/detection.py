@@ -14,7 +14,7 @@ the same columns:
 
 "Distinct values" counts the reference and the current column together, as Evidently does, after
 dropping missing values (Evidently tests non-missing values only). Column kinds are the ones
-declared in ``pipeline.features``; they are never inferred from dtypes. docs/drift.md lists the
+declared in ``pipeline.data.features``; they are never inferred from dtypes. docs/drift.md lists the
 analysed columns and explains each choice.
 """
 
@@ -32,8 +32,9 @@ import pandas as pd
 from scipy import stats
 from scipy.spatial import distance
 
-from pipeline import contract, features
-from pipeline.errors import DataError, FeatureMismatchError, HealthPredictError
+from pipeline.core import contract
+from pipeline.core.errors import DataError, FeatureMismatchError, HealthPredictError
+from pipeline.data import features
 
 
 class ColumnKind(StrEnum):
