@@ -61,11 +61,12 @@ $(PAGE): $(NPM_STAMP) $(FRONTEND_SOURCES) scripts/build-web.sh
 	@touch $@
 endif
 
-lint: install ## ruff, ruff format --check, mypy, eslint/prettier/tsc and the generated-client check
+lint: install ## ruff, ruff format --check, mypy, import layers (lint-imports), eslint/prettier/tsc and the generated-client check
 	@failed=""; \
 	$(TIMED) "ruff check" $(BIN)/ruff check . || failed="$$failed ruff-check"; \
 	$(TIMED) "ruff format" $(BIN)/ruff format --check . || failed="$$failed ruff-format"; \
 	$(TIMED) mypy $(BIN)/mypy || failed="$$failed mypy"; \
+	$(TIMED) "import layers" $(BIN)/lint-imports --no-cache || failed="$$failed lint-imports"; \
 	if [ -n "$(HAS_FRONTEND)" ]; then \
 		$(TIMED) "npm run lint" npm --prefix $(FRONTEND) run lint || failed="$$failed eslint"; \
 		$(TIMED) "npm run generate:check" npm --prefix $(FRONTEND) run generate:check \

@@ -19,7 +19,7 @@ from typing import Any
 from pipeline.core import config, contract
 from pipeline.data import features
 from pipeline.data import raw as data
-from pipeline.data.batches import DEFAULT_BATCH_SIZE, make_batches
+from pipeline.drift.batches import DEFAULT_BATCH_SIZE, make_batches
 from pipeline.drift.detection import detect_drift
 
 logger = logging.getLogger("bench.drift_story")

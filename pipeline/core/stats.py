@@ -39,6 +39,7 @@ import numpy as np
 DEFAULT_LEVEL: Final = 0.95
 CALIBRATION_BINS: Final = 10
 _STANDARD_NORMAL: Final = NormalDist()
+CHANCE_AUC: Final = 0.5  # the AUC of a model that ranks at random
 _LOGIT_CLIP: Final = 1e-12  # probabilities are clipped to [eps, 1 - eps] before the logit
 _NEWTON_MAX_STEPS: Final = 100
 _NEWTON_TOLERANCE: Final = 1e-10
@@ -172,13 +173,66 @@ def delong_covariance(
     return aucs, covariance
 
 
-def verdict(diff: AucDifference) -> Verdict:
-    """``better``/``worse`` when the interval excludes 0, else ``within_noise``."""
-    if diff.ci_low > 0:
+def interval_verdict(ci_low: float, ci_high: float) -> Verdict:
+    """Where an interval of a difference lies against 0: the one "interval below 0" rule.
+
+    ``better`` when it lies wholly above 0, ``worse`` when wholly below, else ``within_noise``.
+    """
+    if ci_low > 0:
         return "better"
-    if diff.ci_high < 0:
+    if ci_high < 0:
         return "worse"
     return "within_noise"
+
+
+def verdict(diff: AucDifference) -> Verdict:
+    """``better``/``worse`` when the interval excludes 0, else ``within_noise``."""
+    return interval_verdict(diff.ci_low, diff.ci_high)
+
+
+def worse_than_chance(ci_high: float | None) -> bool | None:
+    """True when an AUC's whole interval lies below 0.5; None when there is no interval."""
+    if ci_high is None:
+        return None
+    return ci_high < CHANCE_AUC
+
+
+@dataclass(frozen=True)
+class MeanEstimate:
+    """The mean of independent estimates: variances add (var of the mean = sum(var) / k^2)."""
+
+    mean: float
+    ci_low: float
+    ci_high: float
+    p_value: float  # two-sided, against 0
+    variance: float
+
+
+def mean_of_independent(
+    estimates: Sequence[float], variances: Sequence[float], level: float = DEFAULT_LEVEL
+) -> MeanEstimate:
+    """Mean of estimates from independent samples, with its normal interval and p-value.
+
+    The one "average independent estimates" rule. Raises ``ValueError`` on no estimates or
+    mismatched lengths. A zero variance gives the point as its interval and p = 1 at 0 (0 else).
+    """
+    if not estimates or len(estimates) != len(variances):
+        raise ValueError("mean_of_independent needs as many variances as estimates (at least one)")
+    k = len(estimates)
+    mean = float(sum(estimates)) / k
+    variance = max(float(sum(variances)), 0.0) / k**2
+    low, high = _normal_interval(mean, variance, level)
+    if variance > 0:
+        p_value = 2.0 * (1.0 - _STANDARD_NORMAL.cdf(abs(mean) / math.sqrt(variance)))
+    else:
+        p_value = float(mean == 0.0)
+    return MeanEstimate(mean=mean, ci_low=low, ci_high=high, p_value=p_value, variance=variance)
+
+
+def variance_from_interval(ci_low: float, ci_high: float, level: float = DEFAULT_LEVEL) -> float:
+    """The variance a symmetric normal interval of this level implies (for logged intervals)."""
+    z = _STANDARD_NORMAL.inv_cdf(0.5 + level / 2)
+    return ((ci_high - ci_low) / (2 * z)) ** 2
 
 
 def alarm_outcome(drift_triggered: bool, harm: AucDifference) -> AlarmOutcome:

@@ -1,6 +1,6 @@
 """The evidence a quality-gate run carries beside its decision (CONTRACT.md, "Evidence").
 
-The gate decides by its rule (``gate.decide``); this module only measures, so nothing here can
+The gate decides by its rule (``rule.decide``); this module only measures, so nothing here can
 change a decision. From the scores of the models the gate scored on one test set it builds a
 ``GateEvidence``: an interval for every AUC, the paired difference new - Production with its
 verdict, the net effect (Production after the decision - the never-retrained initial model),

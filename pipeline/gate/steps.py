@@ -1,6 +1,6 @@
-"""The quality gate: the decision rule, and the gate run that records it.
+"""The quality gate's steps: score, decide (``pipeline.gate.rule``) and record the gate run.
 
-``decide`` is the one place the deploy rule lives; the report shows the decision tag and never
+``rule.decide`` is the one place the deploy rule lives; the report shows the decision tag and never
 re-derives it. A gate step computes every score first and only then writes the run through
 ``runs.write_gate_run`` (the one gate-run writer, shared with the baseline), so a failure leaves
 the run FAILED rather than a FINISHED half-result.
@@ -21,6 +21,7 @@ from pipeline.core.errors import NoProductionModelError
 from pipeline.evidence import initial_model
 from pipeline.evidence.initial_model import GateContext
 from pipeline.gate import runs
+from pipeline.gate.rule import decide
 from pipeline.models import registry
 from pipeline.models import scoring as evaluation
 from pipeline.models.scoring import Scores
@@ -29,17 +30,6 @@ from pipeline.tracking import client as tracking
 from pipeline.tracking import store as mlflow_store
 
 logger = logging.getLogger(__name__)
-
-
-def decide(auc_improvement: float | None, has_production: bool) -> Decision:
-    """Deploy unless the candidate is clearly worse (by more than the regression tolerance)."""
-    if not has_production or auc_improvement is None:
-        return Decision.DEPLOY
-    if auc_improvement >= 0:
-        return Decision.DEPLOY
-    if auc_improvement >= contract.AUC_REGRESSION_TOLERANCE:
-        return Decision.DEPLOY_REFRESH
-    return Decision.SKIP
 
 
 @dataclass(frozen=True)

@@ -180,9 +180,9 @@ class ReplayResult:
 def gate_decision(
     candidate: AucEstimate, production_auc: float, gate: str = contract.REPLAY_GATE_STANDARD
 ) -> Decision:
-    """The pipeline's rule (``gate.decide``); ``above_chance`` also refuses a candidate whose
+    """The pipeline's rule (``rule.decide``); ``above_chance`` also refuses a candidate whose
     whole interval lies below 0.5."""
-    from pipeline.gate.steps import decide
+    from pipeline.gate.rule import decide
 
     if gate == contract.REPLAY_GATE_ABOVE_CHANCE and candidate.ci_high < CHANCE_AUC:
         return Decision.SKIP

@@ -14,8 +14,8 @@ import pytest
 from pipeline.core import config, contract
 from pipeline.data import features
 from pipeline.data import raw as data
-from pipeline.data.batches import BATCH_PLAN, Batch, make_batches
 from pipeline.data.storage import open_storage
+from pipeline.drift.batches import BATCH_PLAN, Batch, make_batches
 from pipeline.drift.detection import DriftReport, detect_drift
 
 pytestmark = pytest.mark.integration

@@ -19,7 +19,7 @@ from mlflow.entities import Run
 
 from pipeline.core import config, contract
 from pipeline.core.contract import Decision
-from pipeline.gate.steps import decide
+from pipeline.gate.rule import decide
 from pipeline.models.training import VALIDATION_AUC_METRIC
 from tests.conftest import ExperimentStore
 from tests.support.servers import (

@@ -6,7 +6,7 @@ import pytest
 
 from pipeline.core import contract
 from pipeline.core.contract import Decision
-from pipeline.gate.steps import decide
+from pipeline.gate.rule import decide
 
 
 @pytest.mark.parametrize(

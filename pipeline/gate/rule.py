@@ -1,0 +1,39 @@
+"""The quality gate's rules, pure and importable without the model stack.
+
+- ``decide``: the deploy rule of the contract (deploy unless the candidate is clearly worse).
+- ``production_after``: which model serves after a gate decision.
+
+The pipeline logs the decision; the report reads it and, for a store that only logged the
+decision, asks ``production_after`` which version served next, so neither re-derives the rule.
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from pipeline.core import contract
+from pipeline.core.contract import Decision
+
+T = TypeVar("T")
+
+
+def decide(auc_improvement: float | None, has_production: bool) -> Decision:
+    """Deploy unless the candidate is clearly worse (by more than the regression tolerance)."""
+    if not has_production or auc_improvement is None:
+        return Decision.DEPLOY
+    if auc_improvement >= 0:
+        return Decision.DEPLOY
+    if auc_improvement >= contract.AUC_REGRESSION_TOLERANCE:
+        return Decision.DEPLOY_REFRESH
+    return Decision.SKIP
+
+
+def deploys(decision: str | None) -> bool:
+    """Whether a logged decision puts the new model into Production."""
+    return decision is not None and decision in {str(d) for d in contract.DEPLOYED_DECISIONS}
+
+
+def production_after(decision: str | None, production: T, new: T | None) -> T:
+    """The model serving after a gate decision: the new one when deployed (and known), else
+    the one that served before."""
+    return new if deploys(decision) and new is not None else production
