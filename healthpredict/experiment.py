@@ -26,10 +26,11 @@ from mlflow import MlflowClient
 from pipeline.core import contract
 from pipeline.core.config import DEFAULT_SEED
 from pipeline.core.contract import Decision
+from pipeline.data import features, splits
 from pipeline.data import raw as data
 from pipeline.data.manifest import MANIFEST_KEY, BatchInfo, Manifest, read_manifest
 from pipeline.data.storage import Storage
-from pipeline.drift import batches, chance, features, splits
+from pipeline.drift import batches, chance
 from pipeline.drift import detection as drift
 from pipeline.drift.detection import DriftReport
 from pipeline.evidence import initial_model

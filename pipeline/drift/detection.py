@@ -35,6 +35,7 @@ from scipy.spatial import distance
 from pipeline.core import contract
 from pipeline.core.errors import DataError, FeatureMismatchError, HealthPredictError
 from pipeline.data import features
+from pipeline.drift.rule import retrain_trigger
 
 
 class ColumnKind(StrEnum):
@@ -259,15 +260,6 @@ def detect_drift(
         threshold=threshold,
         trigger=retrain_trigger(share, threshold, force_retrain=force_retrain),
     )
-
-
-def retrain_trigger(
-    drift_share: float, threshold: float, *, force_retrain: bool
-) -> contract.TriggerReason:
-    """The one retrain rule: drift at or above the threshold, else a forced run, else none."""
-    if drift_share >= threshold:
-        return contract.TriggerReason.DRIFT
-    return contract.TriggerReason.FORCED if force_retrain else contract.TriggerReason.NONE
 
 
 def _column_drift(

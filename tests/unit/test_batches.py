@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 
 from pipeline.core.errors import BatchError
-from pipeline.drift import batches, features
+from pipeline.data import features
+from pipeline.drift import batches
 from pipeline.drift.batches import BATCH_PLAN, make_batches
 from pipeline.drift.detection import detect_drift
 

@@ -15,7 +15,8 @@ from pipeline.core.contract import TriggerReason
 from pipeline.core.errors import DataError, FeatureMismatchError, HealthPredictError
 from pipeline.data import features
 from pipeline.drift import detection as drift
-from pipeline.drift.detection import ColumnKind, choose_test, detect_drift, retrain_trigger
+from pipeline.drift.detection import ColumnKind, choose_test, detect_drift
+from pipeline.drift.rule import retrain_trigger
 
 
 def raw_frame(n: int, seed: int, *, older: bool = False) -> pd.DataFrame:
