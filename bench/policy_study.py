@@ -2,7 +2,7 @@
 
 Usage: ``nice -n 10 .venv/bin/python bench/policy_study.py [--seeds 42 1 7 123 2024]``.
 
-For each seed: prepare the data (``experiment.prepare`` into a temporary folder), train the
+For each seed: prepare the data (``steps.prepare`` into a temporary folder), train the
 initial model as the pipeline does (the seeded search and the refit), then replay every
 ``drift``-triggered training policy (each validation choice) with the initial search's best
 hyper-parameters fixed, like the default replay. Nothing is written to MLflow.
@@ -33,12 +33,11 @@ from typing import Any
 
 import numpy as np
 
-from healthpredict import experiment
+from pipeline import replay, steps
 from pipeline.core.stats import paired_auc_difference
 from pipeline.data import features
 from pipeline.data.storage import LocalStorage
 from pipeline.models import training
-from pipeline.replay import engine as replay
 from pipeline.replay import policies
 from pipeline.replay.policies import Policy
 
@@ -58,7 +57,7 @@ def one_seed(seed: int, data_path: str | None) -> dict[str, Any]:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="healthpredict-policy-study-") as folder:
         storage = LocalStorage(folder)
-        experiment.prepare(data_path, storage, seed)
+        steps.prepare(data_path, storage, seed)
         data = replay.load_data(storage)
         settings = training.TrainingSettings(seed=seed)
     search = training.search(data.initial_train, data.initial_validation, settings)

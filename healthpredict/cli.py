@@ -31,9 +31,11 @@ if TYPE_CHECKING:
 
     from rich.console import Console
 
-    from healthpredict.experiment import BatchOutcome, ExperimentResult, TrainingOptions
+    from healthpredict.experiment import ExperimentResult
     from pipeline.data.storage import Storage
     from pipeline.replay.engine import ReplayResult
+    from pipeline.steps import BatchResult as BatchOutcome
+    from pipeline.steps import TrainingOptions
 
     Subcommands: TypeAlias = argparse._SubParsersAction[argparse.ArgumentParser]
 
@@ -153,7 +155,7 @@ def _add_trials(parser: argparse.ArgumentParser) -> None:
 
 
 def _training_options(args: argparse.Namespace) -> TrainingOptions:
-    from healthpredict.experiment import TrainingOptions
+    from pipeline.steps import TrainingOptions
 
     return TrainingOptions(n_trials=args.hpo_trials, refit_on_validation=args.refit_on_validation)
 
@@ -458,7 +460,7 @@ def _replay(args: argparse.Namespace) -> int:
     storage = _open_storage(args)
     client = tracking.configure(_tracking_uri(args))
     from healthpredict import experiment
-    from pipeline.replay import engine as replay
+    from pipeline import replay
 
     manifest = experiment.read_manifest(storage)
     options = _training_options(args)

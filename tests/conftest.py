@@ -19,7 +19,8 @@ import pytest
 from pipeline.core import config
 
 if TYPE_CHECKING:
-    from healthpredict.experiment import BatchOutcome, ExperimentResult
+    from healthpredict.experiment import ExperimentResult
+    from pipeline.steps import BatchResult
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ class ExperimentStore:
     result: ExperimentResult
 
     @property
-    def outcomes(self) -> list[BatchOutcome]:
+    def outcomes(self) -> list[BatchResult]:
         """Batches 1-5 in order (batch 0 is ``result.baseline``)."""
         return list(self.result.batches)
 

@@ -46,6 +46,11 @@ def training_run_name(batch: int) -> str:
     return "initial_training" if batch == 0 else f"training_batch_{batch}"
 
 
+def hpo_trial_run_name(number: int) -> str:
+    """A training run's child run for one hyper-parameter trial (tagged ``hpo_trial``)."""
+    return f"hpo_trial_{number}"
+
+
 class Param:
     BATCH_NUMBER: Final = "batch_number"
     REFERENCE_DATA: Final = "reference_data"
@@ -71,6 +76,22 @@ class Param:
     NEWEST_BATCH_WEIGHT: Final = "newest_batch_weight"
     # Extension (docs/policies.md): the replay's gate, `standard` or `above_chance`.
     REPLAY_GATE: Final = "replay_gate"
+
+
+class TrainingParam:
+    """Only training runs and their trial child runs carry these (the report does not read them)."""
+
+    TRIAL_NUMBER: Final = "trial_number"
+    N_TRAIN_ROWS: Final = "n_train_rows"
+    N_VALIDATION_ROWS: Final = "n_validation_rows"
+    N_TRIALS: Final = "n_trials"
+    REFIT: Final = "refit_on_validation"
+    BEST_PREFIX: Final = "best_"  # best_<hyper-parameter>: the search's best trial
+
+
+class TrainingMetric:
+    VALIDATION_AUC: Final = "validation_auc"
+    BEST_ITERATION: Final = "best_iteration"
 
 
 class Tag:
@@ -196,6 +217,8 @@ INITIAL_TRAIN_KEY: Final = "processed_data/initial_train.csv"
 INITIAL_VALIDATION_KEY: Final = "processed_data/initial_validation.csv"
 INITIAL_TEST_KEY: Final = "processed_data/initial_test.csv"
 FUTURE_DATA_KEY: Final = "processed_data/future_data.csv"
+# What `prepare` stored (seed, data sha256, batches); written last (pipeline.data.manifest).
+MANIFEST_KEY: Final = "drift_monitoring/manifest.csv"
 
 
 def batch_data_key(batch: int) -> str:

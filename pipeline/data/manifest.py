@@ -15,6 +15,7 @@ import io
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
+from pipeline.core.contract import MANIFEST_KEY
 from pipeline.core.errors import BatchError, DataError
 
 if TYPE_CHECKING:
@@ -22,7 +23,6 @@ if TYPE_CHECKING:
 
     from pipeline.data.storage import Storage
 
-MANIFEST_KEY: Final = "drift_monitoring/manifest.csv"
 PREPARE_HINT: Final = "run `healthpredict experiment prepare` first"
 COLUMNS: Final = ("batch", "profile", "description", "rows", "seed", "data_sha256", "batch_size")
 

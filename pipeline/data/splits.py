@@ -2,11 +2,14 @@
 
 The 70/30 split is seeded per batch (``seed + batch``), so every re-run, the replay and the
 report see the same rows; the cumulative training data of batch N is the initial training split
-plus the training part of batches 1..N, re-split rather than remembered.
+plus the training part of batches 1..N, re-split rather than remembered. A batch is read and split
+once (``read_batch``) and passed down as a ``BatchData``.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Final
 
 import pandas as pd
@@ -34,15 +37,43 @@ def split_batch(
     return train_part.reset_index(drop=True), test_part.reset_index(drop=True)
 
 
-def cumulative_training_data(storage: Storage, manifest: Manifest, batch: int) -> pd.DataFrame:
-    """Initial train rows plus the training part of every batch up to and including ``batch``."""
-    return pd.concat(training_parts(storage, manifest, batch), ignore_index=True)
+@dataclass(frozen=True, eq=False)
+class BatchData:
+    """One batch read from storage once and passed down: drift check, split, training, gate.
+
+    ``raw`` is the stored batch; its 70/30 split (``split_batch``) is cut once, and each derived
+    frame is computed on first use and kept (``cleaned`` for the drift check, ``train`` and
+    ``test`` prepared for training and scoring).
+    """
+
+    number: int
+    raw: pd.DataFrame
+    train_raw: pd.DataFrame
+    test_raw: pd.DataFrame
+
+    @cached_property
+    def cleaned(self) -> pd.DataFrame:
+        """The whole batch as the drift check compares it (``features.clean``)."""
+        return features.clean(self.raw)
+
+    @cached_property
+    def train(self) -> pd.DataFrame:
+        return features.prepare(self.train_raw)
+
+    @cached_property
+    def test(self) -> pd.DataFrame:
+        return features.prepare(self.test_raw)
 
 
-def training_parts(storage: Storage, manifest: Manifest, batch: int) -> list[pd.DataFrame]:
-    """Raw rows: the initial training split, then each batch's training part up to ``batch``."""
+def read_batch(storage: Storage, manifest: Manifest, batch: int) -> BatchData:
+    """Batch ``batch`` as ``prepare`` stored it, split by the manifest's seed."""
+    raw = storage.read_csv(contract.batch_data_key(batch))
+    train_raw, test_raw = split_batch(raw, manifest.seed, batch)
+    return BatchData(batch, raw, train_raw, test_raw)
+
+
+def earlier_training_parts(storage: Storage, manifest: Manifest, batch: int) -> list[pd.DataFrame]:
+    """Raw rows: the initial training split, then each batch's training part before ``batch``."""
     parts = [storage.read_csv(contract.INITIAL_TRAIN_KEY)]
-    for earlier in range(1, batch + 1):
-        batch_raw = storage.read_csv(contract.batch_data_key(earlier))
-        parts.append(split_batch(batch_raw, manifest.seed, earlier)[0])
+    parts += [read_batch(storage, manifest, earlier).train_raw for earlier in range(1, batch)]
     return parts

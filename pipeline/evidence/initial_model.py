@@ -1,4 +1,4 @@
-"""The never-retrained model: which version it is, and how it scores.
+"""The initial model (never retrained): which version it is, and how it scores.
 
 "The initial model" is the version ``train-initial`` promoted: the highest registered version
 whose source run trained on batch 0 (``batch_number`` = 0 on the training run). The gate scores
@@ -128,21 +128,21 @@ def measure(
     context: GateContext | None,
     test_prepared: pd.DataFrame,
     production: tuple[str | None, Scores | None],
-    candidate: Scores | None,
+    new: Scores | None,
     *,
     deployed: bool,
 ) -> GateEvidence | None:
     """The gate's evidence (None without a context); ``production`` is (version, scores).
 
-    Production after the decision is the candidate when it is deployed, else Production. The
+    Production after the decision is the new model when it is deployed, else Production. The
     initial model's scores are Production's when it is Production (nothing is scored twice).
     """
     if context is None:
         return None
     production_version, production_scores = production
-    after = candidate if deployed or production_scores is None else production_scores
+    after = new if deployed or production_scores is None else production_scores
     if after is None:
-        raise ValueError("a gate without Production must have a candidate to deploy")
+        raise ValueError("a gate without Production must have a new model to deploy")
     same_model = production_version == context.model.version
     initial = production_scores if same_model else None
     return evidence.gate_evidence(
@@ -150,7 +150,7 @@ def measure(
         initial=initial or context.model.score(test_prepared),
         initial_on_initial_test=context.on_initial_test,
         production=production_scores,
-        candidate=candidate,
+        new=new,
         after=after,
         drift_detected=context.drift_detected,
     )

@@ -118,28 +118,28 @@ def gate_evidence(
     initial: Scores,
     initial_on_initial_test: AucEstimate | None,
     production: Scores | None,
-    candidate: Scores | None,
+    new: Scores | None,
     after: Scores,
     drift_detected: bool,
 ) -> GateEvidence:
     """Measure one gate's models on its test set.
 
-    ``after`` is the model in Production after the decision (``candidate`` when deployed,
+    ``after`` is the model in Production after the decision (``new`` when deployed,
     ``production`` otherwise). ``initial_on_initial_test`` is the initial model's AUC on
     ``initial_test``; None when this test set *is* ``initial_test`` (batch 0), where the shift is
     exactly 0.
     """
-    _same_rows(initial, production, candidate, after)
+    _same_rows(initial, production, new, after)
     models = {contract.INITIAL_PREFIX: ModelEvidence.of(initial)}
     if production is not None:
         models[contract.PROD_PREFIX] = ModelEvidence.of(production)
-    if candidate is not None:
-        models[contract.NEW_PREFIX] = ModelEvidence.of(candidate)
+    if new is not None:
+        models[contract.NEW_PREFIX] = ModelEvidence.of(new)
     y_true = initial.y_true
     auc_change = (
         None
-        if production is None or candidate is None
-        else stats.paired_auc_difference(y_true, candidate.y_score, production.y_score)
+        if production is None or new is None
+        else stats.paired_auc_difference(y_true, new.y_score, production.y_score)
     )
     initial_here = models[contract.INITIAL_PREFIX].auc
     shift = (

@@ -39,7 +39,7 @@ def improvement(production: Scores | None, new: Scores | None, score: str) -> fl
 class GateRun:
     """What a quality gate found: ``quality_gate_batch_{N}``.
 
-    ``candidate`` is the retrained model (retrain path only); without one the ``new_*`` metrics
+    ``new`` is the retrained model's scores (retrain path only); without one the ``new_*`` metrics
     mirror ``prod_*`` and the improvements are 0 (``BASELINE``, ``SKIP_NO_DRIFT``).
     """
 
@@ -47,7 +47,7 @@ class GateRun:
     decision: Decision
     test_set: str
     production: Scores | None
-    candidate: Scores | None = None
+    new: Scores | None = None
     production_model_version: str | None = None  # Production when the gate scored it
     model_version: str | None = None  # Production after the gate
     training_run_id: str | None = None
@@ -56,11 +56,11 @@ class GateRun:
 
     @property
     def auc_improvement(self) -> float | None:
-        return improvement(self.production, self.candidate, "auc")
+        return improvement(self.production, self.new, "auc")
 
     @property
     def f1_improvement(self) -> float | None:
-        return improvement(self.production, self.candidate, "f1")
+        return improvement(self.production, self.new, "f1")
 
     def params(self) -> dict[str, object]:
         optional = {
@@ -103,14 +103,14 @@ def write_gate_run(
         params=record.params(),
         tags=record.tags() | dict(tags or {}),
     ).info.run_id
-    new = record.candidate or record.production
+    scored_new = record.new or record.production
     if record.production is not None:
-        evaluation.log_scores(client, run_id, "prod", record.production)
+        evaluation.log_scores(client, run_id, contract.PROD_PREFIX, record.production)
         _log_roc(group, run_id, contract.ROC_PRODUCTION_ARTIFACT, record.production)
-    if new is not None:
-        evaluation.log_scores(client, run_id, "new", new)
-    if record.candidate is not None:
-        _log_roc(group, run_id, contract.ROC_NEW_ARTIFACT, record.candidate)
+    if scored_new is not None:
+        evaluation.log_scores(client, run_id, contract.NEW_PREFIX, scored_new)
+    if record.new is not None:
+        _log_roc(group, run_id, contract.ROC_NEW_ARTIFACT, record.new)
     improvements = {
         contract.Metric.AUC_IMPROVEMENT: record.auc_improvement,
         contract.Metric.F1_IMPROVEMENT: record.f1_improvement,

@@ -4,11 +4,16 @@
 re-derives it. A gate step computes every score first and only then writes the run through
 ``runs.write_gate_run`` (the one gate-run writer, shared with the baseline), so a failure leaves
 the run FAILED rather than a FINISHED half-result.
+
+``production_only_gate`` is the one production-only gate (Production scored alone, nothing
+trained): a batch's ``SKIP_NO_DRIFT`` gate here and batch 0's ``BASELINE`` capture
+(``pipeline.gate.baseline``) both build their record with it.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -21,7 +26,7 @@ from pipeline.core.errors import NoProductionModelError
 from pipeline.evidence import initial_model
 from pipeline.evidence.initial_model import GateContext
 from pipeline.gate import runs
-from pipeline.gate.rule import decide
+from pipeline.gate.rule import decide, deploys, production_after
 from pipeline.models import registry
 from pipeline.models import scoring as evaluation
 from pipeline.models.scoring import Scores
@@ -40,6 +45,25 @@ class GateOutcome:
     run_id: str
 
 
+@dataclass(frozen=True)
+class ProductionOnly:
+    """How a production-only gate run is labelled: batch 0's baseline or a batch's no-drift skip."""
+
+    batch: int
+    decision: Decision
+    test_set: str
+    evaluation_type: str | None = None
+
+    @classmethod
+    def no_drift(cls, batch: int) -> ProductionOnly:
+        return cls(
+            batch,
+            Decision.SKIP_NO_DRIFT,
+            contract.batch_test_set(batch),
+            contract.EVALUATION_TYPE_PRODUCTION_ONLY,
+        )
+
+
 def score_production(
     client: MlflowClient, test_prepared: pd.DataFrame
 ) -> tuple[ModelVersion | None, Scores | None]:
@@ -51,47 +75,89 @@ def score_production(
     return version, evaluation.score(model, preprocessor, test_prepared)
 
 
+def production_only_gate(
+    client: MlflowClient,
+    kind: ProductionOnly,
+    read_test: Callable[[], pd.DataFrame],
+    context: GateContext | None,
+) -> runs.GateRun:
+    """Score Production alone on the test set: ``new_*`` mirror ``prod_*``, improvements are 0.
+
+    The test set is read only once a Production version is known, so a store without one is
+    refused (``NoProductionModelError``) before storage is touched. Nothing is written here.
+    """
+    version = registry.production_version(client)
+    if version is None:
+        raise NoProductionModelError(
+            f"no Production version of {contract.MODEL_NAME} to score batch {kind.batch} with "
+            "— run `healthpredict train-initial` first"
+        )
+    logger.info("scoring %s", contract.model_version_uri(version.version))
+    model, preprocessor = registry.load_scoring_pair(client, version)
+    test_prepared = read_test()
+    production = evaluation.score(model, preprocessor, test_prepared)
+    evaluated = str(version.version)
+    measured = initial_model.measure(
+        context, test_prepared, (evaluated, production), None, deployed=False
+    )
+    logger.info(
+        "batch %d gate: %s (prod AUC %.4f on %d test rows)",
+        kind.batch,
+        kind.decision,
+        production.auc,
+        len(production.y_true),
+    )
+    return runs.GateRun(
+        batch=kind.batch,
+        decision=kind.decision,
+        test_set=kind.test_set,
+        production=production,
+        production_model_version=evaluated,
+        model_version=evaluated,
+        evaluation_type=kind.evaluation_type,
+        evidence=measured,
+    )
+
+
 def run_retrain_gate(
     client: MlflowClient,
     experiment_id: str,
     batch: int,
     test_prepared: pd.DataFrame,
-    candidate: TrainingResult,
+    new_model: TrainingResult,
     context: GateContext | None = None,
 ) -> GateOutcome:
-    """Candidate vs Production on the batch's test split; deploys per ``decide``.
+    """The new model vs Production on the batch's test split; deploys per ``decide``.
 
-    A deployed candidate is registered before the gate run is written (its version is a param)
+    A deployed new model is registered before the gate run is written (its version is a param)
     and promoted only after the run is FINISHED, so Production never names a version whose gate
     run is not a result. With a ``context`` the run also carries the evidence (the initial
     model, intervals, the paired verdict); it is measured here and never changes the decision.
     """
     production_version, production = score_production(client, test_prepared)
-    new = evaluation.score(candidate.model, candidate.preprocessor, test_prepared)
+    new = evaluation.score(new_model.model, new_model.preprocessor, test_prepared)
     decision = decide(runs.improvement(production, new, "auc"), production is not None)
     evaluated = None if production_version is None else str(production_version.version)
-    deployed = decision in contract.DEPLOYED_DECISIONS
+    deployed = deploys(decision)
     measured = initial_model.measure(
         context, test_prepared, (evaluated, production), new, deployed=deployed
     )
-    if deployed:
-        model_version = str(registry.register(client, candidate.run_id).version)
-    else:
-        model_version = str(evaluated)  # SKIP implies a Production version was scored
+    registered = str(registry.register(client, new_model.run_id).version) if deployed else None
+    model_version = production_after(decision, evaluated, registered)
     record = runs.GateRun(
         batch=batch,
         decision=decision,
         test_set=contract.batch_test_set(batch),
         production=production,
-        candidate=new,
+        new=new,
         production_model_version=evaluated,
         model_version=model_version,
-        training_run_id=candidate.run_id,
+        training_run_id=new_model.run_id,
         evidence=measured,
     )
     run_id = _write(client, experiment_id, record)
-    if deployed:
-        registry.promote(client, model_version)
+    if registered is not None:
+        registry.promote(client, registered)
     logger.info(
         "batch %d gate: %s (new AUC %.4f, prod AUC %s)",
         batch,
@@ -109,51 +175,31 @@ def run_no_drift_gate(
     test_prepared: pd.DataFrame,
     context: GateContext | None = None,
 ) -> GateOutcome:
-    """No retraining: Production alone is scored, new_* mirror prod_* and improvements are 0."""
-    production_version, production = score_production(client, test_prepared)
-    if production_version is None or production is None:
-        raise NoProductionModelError(
-            f"no Production version of {contract.MODEL_NAME} to score batch {batch} with "
-            "— run `healthpredict train-initial` first"
-        )
-    evaluated = str(production_version.version)
-    measured = initial_model.measure(
-        context, test_prepared, (evaluated, production), None, deployed=False
+    """No retraining: Production alone is scored (``production_only_gate``) and logged."""
+    record = production_only_gate(
+        client, ProductionOnly.no_drift(batch), lambda: test_prepared, context
     )
-    record = runs.GateRun(
-        batch=batch,
-        decision=Decision.SKIP_NO_DRIFT,
-        test_set=contract.batch_test_set(batch),
-        production=production,
-        production_model_version=evaluated,
-        model_version=evaluated,
-        evaluation_type=contract.EVALUATION_TYPE_PRODUCTION_ONLY,
-        evidence=measured,
-    )
-    run_id = _write(client, experiment_id, record)
-    logger.info("batch %d gate: %s (prod AUC %.4f)", batch, Decision.SKIP_NO_DRIFT, production.auc)
-    return GateOutcome(record, run_id)
+    return GateOutcome(record, _write(client, experiment_id, record))
 
 
 def finish_pending_promotion(client: MlflowClient, experiment_id: str) -> str | None:
     """Promote what the latest FINISHED gate run deployed, when a kill stopped it short.
 
-    A gate run ends FINISHED before its candidate is promoted, so a step killed in between
+    A gate run ends FINISHED before its new model is promoted, so a step killed in between
     leaves a result saying "deployed version N" while Production is still the older version.
     The next gate step repairs that first; it returns the version it promoted, if any.
     """
-    finished = [
-        run
-        for run in mlflow_store.search_gate_runs(client, experiment_id)
-        if run.status == mlflow_store.FINISHED and mlflow_store.is_gate_run(run)
-    ]
-    if not finished:
+    results = mlflow_store.latest_gate_runs(mlflow_store.search_gate_runs(client, experiment_id))
+    latest = max(results.values(), key=mlflow_store.recency, default=None)
+    if latest is None:
         return None
-    latest = max(finished, key=mlflow_store.recency)
-    deployed = latest.tags.get(contract.Tag.DECISION) in contract.DEPLOYED_DECISIONS
     version = latest.params.get(contract.Param.MODEL_VERSION)
     current = registry.production_version(client)
-    if not deployed or version is None or (current is not None and str(current.version) == version):
+    if (
+        not deploys(latest.tags.get(contract.Tag.DECISION))
+        or version is None
+        or (current is not None and str(current.version) == version)
+    ):
         return None
     logger.warning(
         "gate run %s deployed version %s but was stopped before promoting it; promoting it now",

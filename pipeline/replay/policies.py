@@ -7,8 +7,8 @@ by name (``get_trigger``, ``get_training_policy``); the pipeline and the replay
 
 - Triggers see a ``BatchEvidence`` (drift share and threshold; the Production model's AUC shift
   on the batch's labelled rows) and answer "retrain?".
-- Training policies turn the labelled history at batch N (``History``) into a ``TrainingSet``:
-  the rows to fit, the rows to early-stop on, and optional sample weights.
+- Training policies turn the labelled history at batch N (``LabelledHistory``) into a
+  ``TrainingSet``: the rows to fit, the rows to early-stop on, and optional sample weights.
 
 The performance trigger scores Production on the batch's *training* part (the labelled rows the
 pipeline would train on), not on its test split, so the split that judges the policy never also
@@ -26,9 +26,10 @@ import numpy as np
 import pandas as pd
 from sklearn.model_selection import train_test_split
 
-from pipeline.core import contract
+from pipeline.core import contract, stats
 from pipeline.core.errors import PolicyError
 from pipeline.data import features
+from pipeline.drift.rule import retrain_trigger
 
 # Validation data a training policy early-stops (and, with refit, also trains) on.
 VALIDATION_INITIAL: Final = "initial"  # the initial validation split (today's)
@@ -44,6 +45,9 @@ class Evidence(Protocol):
 
     @property
     def delta(self) -> float: ...
+
+    @property
+    def ci_low(self) -> float: ...
 
     @property
     def ci_high(self) -> float: ...
@@ -101,7 +105,8 @@ class DriftTrigger:
     needs_performance: bool = False
 
     def fires(self, evidence: BatchEvidence) -> bool:
-        return evidence.drift_share >= evidence.drift_threshold
+        trigger = retrain_trigger(evidence.drift_share, evidence.drift_threshold)
+        return trigger is contract.TriggerReason.DRIFT
 
 
 @dataclass(frozen=True)
@@ -119,7 +124,7 @@ class PerformanceTrigger:
             raise PolicyError(
                 f"the performance trigger has no AUC shift for batch {evidence.batch}"
             )
-        return shift.ci_high < 0.0
+        return stats.interval_verdict(shift.ci_low, shift.ci_high) == "worse"
 
 
 TRIGGERS: Final[Mapping[str, Trigger]] = {
@@ -138,7 +143,7 @@ def get_trigger(name: str) -> Trigger:
 
 # --- Training data --------------------------------------------------------------------------
 @dataclass(frozen=True)
-class History:
+class LabelledHistory:
     """The labelled data at batch ``batch``: prepared frames (``features.prepare``)."""
 
     batch: int
@@ -162,7 +167,7 @@ class TrainingSet:
     newest_batch_weight: float | None = None
 
 
-def split_newest(history: History) -> tuple[pd.DataFrame, pd.DataFrame]:
+def split_newest(history: LabelledHistory) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The newest batch's training rows, minus and as the held-out validation part (seeded)."""
     newest = history.newest()
     kept, held_out = train_test_split(
@@ -175,7 +180,7 @@ def split_newest(history: History) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def _assemble(
-    history: History, older: Sequence[pd.DataFrame], validation: str
+    history: LabelledHistory, older: Sequence[pd.DataFrame], validation: str
 ) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray, bool]:
     """Train rows (older parts, then the newest batch), validation rows, which train rows are
     the newest batch's, and whether the validation rows are."""
@@ -190,7 +195,7 @@ def _assemble(
     return train, valid, is_newest, validation == VALIDATION_NEWEST
 
 
-def _older_batches(history: History) -> list[pd.DataFrame]:
+def _older_batches(history: LabelledHistory) -> list[pd.DataFrame]:
     return [history.batch_train[n] for n in range(1, history.batch)]
 
 
@@ -212,7 +217,7 @@ class TrainingPolicy(Protocol):
     @property
     def description(self) -> str: ...
 
-    def build(self, history: History, validation: str) -> TrainingSet: ...
+    def build(self, history: LabelledHistory, validation: str) -> TrainingSet: ...
 
 
 @dataclass(frozen=True)
@@ -220,7 +225,7 @@ class AllData:
     name: str = "all_data"
     description: str = "initial training rows plus every batch's training part"
 
-    def build(self, history: History, validation: str) -> TrainingSet:
+    def build(self, history: LabelledHistory, validation: str) -> TrainingSet:
         older = [history.initial_train, *_older_batches(history)]
         train, valid, _, _ = _assemble(history, older, validation)
         return TrainingSet(train, valid)
@@ -235,7 +240,7 @@ class RecentWeighted:
     )
     share: float = NEWEST_BATCH_WEIGHT
 
-    def build(self, history: History, validation: str) -> TrainingSet:
+    def build(self, history: LabelledHistory, validation: str) -> TrainingSet:
         older = [history.initial_train, *_older_batches(history)]
         train, valid, is_newest, valid_is_newest = _assemble(history, older, validation)
         refit_is_newest = np.concatenate([is_newest, np.full(len(valid), valid_is_newest)])
@@ -254,7 +259,7 @@ class Window:
     description: str = f"only the newest {WINDOW_BATCHES} batches' training parts"
     batches: int = WINDOW_BATCHES
 
-    def build(self, history: History, validation: str) -> TrainingSet:
+    def build(self, history: LabelledHistory, validation: str) -> TrainingSet:
         first = max(1, history.batch - self.batches + 1)
         older = [history.batch_train[n] for n in range(first, history.batch)]
         train, valid, _, _ = _assemble(history, older, validation)

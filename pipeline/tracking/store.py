@@ -8,7 +8,8 @@ read the same store; they import these helpers so that they cannot disagree abou
   case-sensitive; else the highest version whose stage matches ``Production`` in any case);
 - ``parse_batch_number`` + ``is_gate_run`` + ``search_gate_runs``: which runs are quality-gate
   results of which batch (ASCII digits only; the ``quality_gate`` tag in any case or the run name
-  ``quality_gate_batch_N``; never an HPO trial);
+  ``quality_gate_batch_N``; never an HPO trial); ``latest_gate_runs`` / ``gate_results``: the
+  latest FINISHED one of each batch, by the one recency order ``recency``;
 - the first line of an exception, for one-line messages, is ``pipeline.core.errors.one_line`` (no
   MLflow import: data loading uses it too).
 
@@ -150,15 +151,27 @@ def recency(run: RunRecord) -> tuple[int, int, str]:
     return (run.start_time or 0, run.end_time or 0, run.run_id)
 
 
+def latest_gate_runs(runs: Iterable[RunRecord]) -> dict[int, RunRecord]:
+    """Per batch, its latest FINISHED quality-gate run (by ``recency``): the batch's gate result."""
+    latest: dict[int, RunRecord] = {}
+    for run in runs:
+        if run.status != FINISHED or not is_gate_run(run):
+            continue
+        batch = parse_batch_number(run.params.get(contract.Param.BATCH_NUMBER))
+        if batch is not None and (batch not in latest or recency(run) > recency(latest[batch])):
+            latest[batch] = run
+    return latest
+
+
 def finished_gate_batches(runs: Iterable[RunRecord]) -> set[int]:
     """The batches that have a FINISHED quality-gate run among ``runs``."""
-    found: set[int] = set()
-    for run in runs:
-        if run.status == FINISHED and is_gate_run(run):
-            batch = parse_batch_number(run.params.get(contract.Param.BATCH_NUMBER))
-            if batch is not None:
-                found.add(batch)
-    return found
+    return set(latest_gate_runs(runs))
+
+
+def gate_results(client: MlflowClient) -> dict[int, RunRecord]:
+    """``latest_gate_runs`` of the training experiment; none when it does not exist yet."""
+    training_id = experiment_id(client, contract.TRAINING_EXPERIMENT)
+    return {} if training_id is None else latest_gate_runs(search_gate_runs(client, training_id))
 
 
 # --- Registry -------------------------------------------------------------------------------

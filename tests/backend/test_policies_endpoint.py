@@ -11,10 +11,10 @@ from fastapi.testclient import TestClient
 
 from backend import policies as policy_report
 from backend.policy_schemas import PolicyBatch, PolicyResult
+from pipeline import replay
 from pipeline.core import contract
 from pipeline.core.contract import Decision
 from pipeline.core.stats import AucEstimate
-from pipeline.replay import engine as replay
 from pipeline.replay.policies import Policy
 from pipeline.tracking.store import RunRecord
 from tests.backend.conftest import AppFactory, StoreBuilder
@@ -29,19 +29,19 @@ def step(batch: int, auc: float, decision: Decision = Decision.SKIP_NO_DRIFT) ->
         retrained=decision in contract.RETRAINED_DECISIONS,
         deployed=decision in contract.DEPLOYED_DECISIONS,
         auc=AucEstimate(auc, auc - 0.04, auc + 0.04, (0.04 / 1.959964) ** 2),
-        candidate_auc=None,
+        new_auc=None,
         scores=np.zeros(1),
     )
 
 
 def a_replay(never_batch5: float, drift_batch5: float, seed: int = 42) -> replay.ReplayResult:
-    never = replay.PolicyResult(
+    never = replay.PolicyReplay(
         Policy.parse("never"),
         [step(1, 0.63), step(2, 0.68), step(3, 0.67), step(4, 0.68), step(5, never_batch5)],
         0.0,
         configured=False,
     )
-    drift = replay.PolicyResult(
+    drift = replay.PolicyReplay(
         Policy.parse("drift:all_data"),
         [
             step(1, 0.63),

@@ -20,7 +20,6 @@ from mlflow.entities import Run
 from pipeline.core import config, contract
 from pipeline.core.contract import Decision
 from pipeline.gate.rule import decide
-from pipeline.models.training import VALIDATION_AUC_METRIC
 from tests.conftest import ExperimentStore
 from tests.support.servers import (
     closed_port_url,
@@ -194,7 +193,7 @@ def test_trial_runs_are_tagged_and_invisible_to_the_gate_query(client: MlflowCli
     )
     assert trials, "HPO trials were not logged"
     assert all(contract.new_metric("auc") not in t.data.metrics for t in trials)
-    assert all(VALIDATION_AUC_METRIC in t.data.metrics for t in trials)
+    assert all(contract.TrainingMetric.VALIDATION_AUC in t.data.metrics for t in trials)
     gate_hits = all_runs(client, contract.TRAINING_EXPERIMENT, contract.QUALITY_GATE_FILTER)
     assert {r.info.run_name for r in gate_hits} == {
         contract.quality_gate_run_name(b) for b in range(0, 6)

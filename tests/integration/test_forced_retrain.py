@@ -18,10 +18,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from backend.main import create_app
-from healthpredict import experiment
-from healthpredict.experiment import TrainingOptions
+from pipeline import steps
 from pipeline.core import config, contract
 from pipeline.data.storage import open_storage
+from pipeline.steps import TrainingOptions
 from pipeline.tracking import client as tracking
 from tests.support.api import api_settings
 from tests.support.sqlite_store import empty_store_uri
@@ -42,10 +42,10 @@ def forced_store(
     storage = open_storage(str(home / "storage"))
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(config.STATE_DIR_ENV, str(home))
-        experiment.prepare(real_data_path, storage, batch_size=BATCH_SIZE)
+        steps.prepare(real_data_path, storage, batch_size=BATCH_SIZE)
         client = tracking.configure(tracking_uri)
-        experiment.train_initial(client, storage, TrainingOptions(n_trials=1))
-        experiment.capture_baseline(tracking_uri, storage)
+        steps.train_initial(client, storage, TrainingOptions(n_trials=1))
+        steps.capture_baseline(tracking_uri, storage)
     result = subprocess.run(
         [sys.executable, "-m", "healthpredict", "batch", "run", "1", "--force-retrain",
          "--hpo-trials", "1", "--tracking-uri", tracking_uri, "--storage", str(home / "storage")],

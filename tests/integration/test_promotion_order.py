@@ -21,13 +21,13 @@ from fastapi.testclient import TestClient
 from mlflow import MlflowClient
 
 from backend.main import create_app
-from healthpredict import experiment
+from pipeline import steps
 from pipeline.core import config, contract
 from pipeline.core.contract import Decision
 from pipeline.data.storage import open_storage
 from pipeline.gate import runs
 from pipeline.gate import steps as gate
-from pipeline.models import registry, training
+from pipeline.models import registry, training_runs
 from pipeline.tracking import client as tracking
 from pipeline.tracking import store as mlflow_store
 from tests.support.api import api_settings
@@ -47,7 +47,7 @@ def home(real_data_path: Path, tmp_path_factory: pytest.TempPathFactory) -> dict
     folder = tmp_path_factory.mktemp("promotion-order")
     tracking_uri = empty_store_uri(folder)
     storage = open_storage(str(folder / "storage"))
-    experiment.prepare(real_data_path, storage, batch_size=BATCH_SIZE)
+    steps.prepare(real_data_path, storage, batch_size=BATCH_SIZE)
     client = tracking.configure(tracking_uri)
     pipeline_layout(client, fit_pair(initial_split().train.head(WEAK_MODEL_ROWS)))
     return {"folder": folder, "tracking_uri": tracking_uri, "client": client}
@@ -110,8 +110,8 @@ def test_a_deploy_stopped_before_promotion_is_promoted_by_the_next_gate_step(hom
     before = production(client)
     experiment_id, run_id = training_run(client)
     pair = fit_pair(initial_split().train.head(WEAK_MODEL_ROWS))
-    training.log_preprocessor(client, run_id, pair.preprocessor)
-    training.log_model(client, experiment_id, run_id, pair.model)
+    training_runs.log_preprocessor(client, run_id, pair.preprocessor)
+    training_runs.log_model(client, experiment_id, run_id, pair.model)
     client.set_terminated(run_id, mlflow_store.FINISHED)
     candidate = registry.register(client, run_id)  # registered, as a killed gate step leaves it
     record = runs.GateRun(

@@ -14,7 +14,7 @@ from mlflow.entities.model_registry import ModelVersion
 from pipeline.core import contract
 from pipeline.core.errors import FeatureMismatchError, TrackingError
 from pipeline.data import features
-from pipeline.models import registry, training
+from pipeline.models import registry, training_runs
 from pipeline.tracking import client as tracking
 from pipeline.tracking import store as mlflow_store
 from tests.support import model_registry
@@ -146,7 +146,7 @@ def test_a_model_paired_with_the_wrong_preprocessor_is_refused(client, raw):
 
 def test_a_version_whose_run_has_no_preprocessor_names_the_artifact(client, pair):
     experiment_id, run_id = model_registry.training_run(client)
-    training.log_model(client, experiment_id, run_id, pair.model)
+    training_runs.log_model(client, experiment_id, run_id, pair.model)
     version = registry.register(client, run_id)
     with pytest.raises(TrackingError, match=r"preprocessor/preprocessor\.joblib"):
         registry.load_scoring_pair(client, version)
@@ -155,7 +155,7 @@ def test_a_version_whose_run_has_no_preprocessor_names_the_artifact(client, pair
 def test_registering_a_logged_model_warns_nothing_and_keeps_its_run(client, pair, caplog, capfd):
     """MLflow 3 warned "has no artifacts at artifact path 'model'" on every registration."""
     experiment_id, run_id = model_registry.training_run(client)
-    training.log_model(client, experiment_id, run_id, pair.model)
+    training_runs.log_model(client, experiment_id, run_id, pair.model)
     capfd.readouterr()
     with caplog.at_level("WARNING"):
         version = registry.register(client, run_id)

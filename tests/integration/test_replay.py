@@ -8,11 +8,11 @@ import json
 import pytest
 from mlflow import MlflowClient
 
+from pipeline import replay
 from pipeline.core import contract
 from pipeline.core.contract import ReplayMetric
 from pipeline.data.storage import open_storage
 from pipeline.models import training
-from pipeline.replay import engine as replay
 from pipeline.replay import policies
 from pipeline.tracking import store as mlflow_store
 from tests.conftest import ExperimentStore

@@ -2,8 +2,9 @@
 
 Two layouts, because the baseline and the gate must read both:
 - ``pipeline_layout``: what this pipeline writes — MLflow 3 logged model via
-  ``training.log_model``, preprocessor via ``training.log_preprocessor``, registered and promoted
-  by ``registry.register`` / ``registry.promote`` (alias ``production`` + stage ``Production``).
+  ``training_runs.log_model``, preprocessor via ``training_runs.log_preprocessor``, registered
+  and promoted by ``registry.register`` / ``registry.promote`` (alias ``production`` + stage
+  ``Production``).
 - ``legacy_layout``: what the original Airflow pipeline (MLflow 2) left — the model's files as
   plain run artifacts under ``model/``, a version created from that folder, and only the stage
   ``Production`` (no alias).
@@ -30,7 +31,7 @@ from sklearn.metrics import f1_score, precision_score, recall_score, roc_auc_sco
 
 from pipeline.core import contract
 from pipeline.data import features
-from pipeline.models import registry, training
+from pipeline.models import registry, training_runs
 from pipeline.tracking import client as tracking
 
 N_ESTIMATORS: Final = 30
@@ -69,8 +70,8 @@ def training_run(client: MlflowClient) -> tuple[str, str]:
 def pipeline_layout(client: MlflowClient, pair: FittedPair) -> ModelVersion:
     """Log, register and promote the pair the way this pipeline does."""
     experiment_id, run_id = training_run(client)
-    training.log_preprocessor(client, run_id, pair.preprocessor)
-    training.log_model(client, experiment_id, run_id, pair.model)
+    training_runs.log_preprocessor(client, run_id, pair.preprocessor)
+    training_runs.log_model(client, experiment_id, run_id, pair.model)
     client.set_terminated(run_id, "FINISHED")
     version = registry.register(client, run_id)
     registry.promote(client, version)
@@ -82,7 +83,7 @@ def legacy_layout(
 ) -> ModelVersion:
     """Log and register the pair as the original MLflow 2 pipeline did: stage only, no alias."""
     _, run_id = training_run(client)
-    training.log_preprocessor(client, run_id, pair.preprocessor)
+    training_runs.log_preprocessor(client, run_id, pair.preprocessor)
     with tempfile.TemporaryDirectory() as folder:
         model_dir = Path(folder) / contract.MODEL_ARTIFACT_PATH
         mlflow.xgboost.save_model(

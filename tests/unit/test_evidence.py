@@ -34,7 +34,7 @@ def measured(
     initial: Scores,
     *,
     production: Scores | None,
-    candidate: Scores | None,
+    new: Scores | None,
     after: Scores,
     drift: bool,
     reference: stats.AucEstimate | None = None,
@@ -44,7 +44,7 @@ def measured(
         initial=initial,
         initial_on_initial_test=reference,
         production=production,
-        candidate=candidate,
+        new=new,
         after=after,
         drift_detected=drift,
     )
@@ -52,29 +52,29 @@ def measured(
 
 @pytest.fixture(scope="module")
 def batch() -> tuple[Scores, Scores]:
-    """The initial model (weaker) and a retrained candidate on 600 shared test rows."""
+    """The initial model (weaker) and a retrained new model on 600 shared test rows."""
     labels, strong, weak = binormal_scores(np.random.default_rng(1), 600, 0.45, 1.2, 0.5, 0.3)
     return scores_of(labels, weak), scores_of(labels, strong)
 
 
-def test_a_deployed_candidate_gets_a_paired_verdict_and_a_net_effect(batch):
-    initial, candidate = batch
+def test_a_deployed_new_model_gets_a_paired_verdict_and_a_net_effect(batch):
+    initial, new = batch
     reference = stats.auc_with_ci(initial.y_true, initial.y_score)
     result = measured(
         initial,
         production=initial,
-        candidate=candidate,
-        after=candidate,
+        new=new,
+        after=new,
         drift=True,
         reference=reference,
     )
     metrics, tags = result.metrics(), result.tags()
-    change = stats.paired_auc_difference(initial.y_true, candidate.y_score, initial.y_score)
+    change = stats.paired_auc_difference(initial.y_true, new.y_score, initial.y_score)
     assert change.ci_low > 0  # separations 1.2 vs 0.5: a clear gain
     assert tags[T.AUC_CHANGE] == AucChange.BETTER
     assert metrics[M.AUC_IMPROVEMENT_CI_LOW] == change.ci_low
     assert metrics[M.AUC_IMPROVEMENT_P_VALUE] == change.p_value
-    # Production after the decision is the candidate, so the net effect is the same comparison.
+    # Production after the decision is the new model, so the net effect is the same comparison.
     assert metrics[M.NET_AUC_CHANGE] == pytest.approx(change.delta)
     for prefix in (contract.PROD_PREFIX, contract.NEW_PREFIX, contract.INITIAL_PREFIX):
         assert contract.auc_ci_low_metric(prefix) in metrics
@@ -93,7 +93,7 @@ def test_a_gate_without_retraining_has_no_verdict_and_a_zero_net_effect(batch):
     result = measured(
         initial,
         production=initial,
-        candidate=None,
+        new=None,
         after=initial,
         drift=False,
         reference=reference,
@@ -112,7 +112,7 @@ def test_a_gate_without_retraining_has_no_verdict_and_a_zero_net_effect(batch):
 
 def test_on_the_initial_test_set_the_shift_is_exactly_zero_and_the_run_is_quiet(batch):
     initial, _ = batch
-    result = measured(initial, production=initial, candidate=None, after=initial, drift=False)
+    result = measured(initial, production=initial, new=None, after=initial, drift=False)
     metrics = result.metrics()
     shift = (M.INITIAL_AUC_SHIFT, M.INITIAL_AUC_SHIFT_CI_LOW, M.INITIAL_AUC_SHIFT_CI_HIGH)
     assert [metrics[name] for name in shift] == [0.0, 0.0, 0.0]
@@ -120,8 +120,8 @@ def test_on_the_initial_test_set_the_shift_is_exactly_zero_and_the_run_is_quiet(
 
 
 def test_each_scored_model_has_a_strict_json_reliability_curve(batch):
-    initial, candidate = batch
-    result = measured(initial, production=None, candidate=candidate, after=candidate, drift=True)
+    initial, new = batch
+    result = measured(initial, production=None, new=new, after=new, drift=True)
     artifacts = result.artifacts()
     assert set(artifacts) == {
         contract.RELIABILITY_NEW_ARTIFACT,
@@ -134,7 +134,7 @@ def test_each_scored_model_has_a_strict_json_reliability_curve(batch):
 
 
 def test_models_scored_on_different_rows_are_refused(batch):
-    initial, candidate = batch
-    shuffled = scores_of(candidate.y_true[::-1].copy(), candidate.y_score)
+    initial, new = batch
+    shuffled = scores_of(new.y_true[::-1].copy(), new.y_score)
     with pytest.raises(ValueError, match="same test rows"):
-        measured(initial, production=initial, candidate=shuffled, after=shuffled, drift=True)
+        measured(initial, production=initial, new=shuffled, after=shuffled, drift=True)

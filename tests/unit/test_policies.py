@@ -6,15 +6,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from pipeline import replay
 from pipeline.core import contract
 from pipeline.core.contract import Decision
 from pipeline.core.errors import PolicyError
 from pipeline.core.stats import AucEstimate, independent_auc_difference
 from pipeline.data import features
 from pipeline.models import training
-from pipeline.replay import engine as replay
 from pipeline.replay import policies
-from pipeline.replay.policies import BatchEvidence, History, Policy
+from pipeline.replay.policies import BatchEvidence, LabelledHistory, Policy
 from tests.unit.test_training import prepared_frame
 
 SEED = 3
@@ -32,8 +32,8 @@ def tagged(n: int, seed: int, origin: str) -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def history() -> History:
-    return History(
+def history() -> LabelledHistory:
+    return LabelledHistory(
         batch=3,
         seed=SEED,
         initial_train=tagged(300, 1, "initial_train"),
@@ -78,7 +78,7 @@ def test_performance_trigger_fires_only_on_a_significant_drop():
 
 
 # --- Training sets --------------------------------------------------------------------------
-def test_all_data_is_every_training_row_validated_on_the_initial_split(history: History):
+def test_all_data_is_every_training_row_validated_on_the_initial_split(history: LabelledHistory):
     built = policies.get_training_policy("all_data").build(history, "initial")
     assert origins(built.train) == ["initial_train", "batch_1", "batch_2", "batch_3"]
     assert len(built.train) == 300 + 3 * 80
@@ -86,16 +86,16 @@ def test_all_data_is_every_training_row_validated_on_the_initial_split(history: 
     assert built.train_weight is None and built.newest_batch_weight is None
 
 
-def test_window_keeps_only_the_newest_batches(history: History):
+def test_window_keeps_only_the_newest_batches(history: LabelledHistory):
     built = policies.get_training_policy("window").build(history, "initial")
     assert origins(built.train) == ["batch_2", "batch_3"]
-    first = History(
+    first = LabelledHistory(
         1, SEED, history.initial_train, history.initial_validation, {1: history.batch_train[1]}
     )
     assert origins(policies.Window().build(first, "initial").train) == ["batch_1"]
 
 
-def test_newest_validation_holds_out_a_quarter_of_the_newest_batch(history: History):
+def test_newest_validation_holds_out_a_quarter_of_the_newest_batch(history: LabelledHistory):
     built = policies.get_training_policy("all_data").build(history, "newest")
     assert origins(built.validation) == ["batch_3"]
     assert len(built.validation) == 20  # 25% of 80
@@ -117,7 +117,7 @@ def test_recency_weights_by_hand():
     assert policies.recency_weights(np.array([True, True]), 0.5).tolist() == [1.0, 1.0]
 
 
-def test_recent_weighted_gives_the_newest_batch_half_the_weight(history: History):
+def test_recent_weighted_gives_the_newest_batch_half_the_weight(history: LabelledHistory):
     built = policies.get_training_policy("recent_weighted").build(history, "initial")
     assert built.train_weight is not None and built.refit_weight is not None
     newest = (built.train["origin"] == "batch_3").to_numpy()
@@ -131,7 +131,7 @@ def test_recent_weighted_gives_the_newest_batch_half_the_weight(history: History
     assert built.newest_batch_weight == 0.5
 
 
-def test_weights_change_the_fitted_model(history: History):
+def test_weights_change_the_fitted_model(history: LabelledHistory):
     built = policies.get_training_policy("recent_weighted").build(history, "initial")
     plain = training.search(built.train, built.validation, TINY_FIT, fixed_params=PARAMS)
     weighted = training.search(
@@ -197,10 +197,10 @@ def test_the_default_replay_holds_the_issue_set_and_the_configured_policy():
 
 
 # --- Gate -----------------------------------------------------------------------------------
-def test_above_chance_gate_refuses_a_candidate_whose_interval_is_below_half():
-    candidate = AucEstimate(0.44, 0.40, 0.48, 0.0004)
-    assert replay.gate_decision(candidate, 0.43) == Decision.DEPLOY
-    assert replay.gate_decision(candidate, 0.43, contract.REPLAY_GATE_ABOVE_CHANCE) == Decision.SKIP
+def test_above_chance_gate_refuses_a_new_model_whose_interval_is_below_half():
+    new = AucEstimate(0.44, 0.40, 0.48, 0.0004)
+    assert replay.gate_decision(new, 0.43) == Decision.DEPLOY
+    assert replay.gate_decision(new, 0.43, contract.REPLAY_GATE_ABOVE_CHANCE) == Decision.SKIP
     straddling = AucEstimate(0.47, 0.43, 0.51, 0.0004)
     assert (
         replay.gate_decision(straddling, 0.43, contract.REPLAY_GATE_ABOVE_CHANCE) == Decision.DEPLOY
@@ -250,8 +250,8 @@ def test_never_keeps_the_initial_model_and_drift_retrains_where_the_share_reache
             assert step.auc.ci_low <= step.auc.auc <= step.auc.ci_high
 
 
-def test_a_candidate_is_fitted_once_and_shared_between_triggers(tiny_replay: replay.ReplayResult):
+def test_a_new_model_is_fitted_once_and_shared_between_triggers(tiny_replay: replay.ReplayResult):
     _, drift, always = tiny_replay.results
-    # batches 2 and 3 train the same all_data candidate under both triggers
-    assert [s.candidate_auc for s in drift.steps[1:]] == [s.candidate_auc for s in always.steps[1:]]
+    # batches 2 and 3 train the same all_data new under both triggers
+    assert [s.new_auc for s in drift.steps[1:]] == [s.new_auc for s in always.steps[1:]]
     assert tiny_replay.fixed_hyperparameters == PARAMS

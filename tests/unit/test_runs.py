@@ -53,7 +53,7 @@ def test_the_baseline_drift_run_has_no_verdict(client) -> None:
     assert run.data.metrics[contract.Metric.DRIFT_SHARE] == 0.0
 
 
-def test_a_gate_run_without_a_candidate_mirrors_production(client) -> None:
+def test_a_gate_run_without_a_new_model_mirrors_production(client) -> None:
     record = runs.GateRun(
         batch=2,
         decision=Decision.SKIP_NO_DRIFT,
@@ -77,7 +77,7 @@ def test_a_retrain_gate_run_logs_both_models_and_the_difference(client) -> None:
         decision=Decision.DEPLOY,
         test_set=contract.batch_test_set(3),
         production=scores(0.6),
-        candidate=scores(0.75),
+        new=scores(0.75),
         training_run_id="abc",
     )
     run = written(client, runs.write_gate_run, record, contract.TRAINING_EXPERIMENT)

@@ -90,7 +90,8 @@ def test_training_run_logs_model_preprocessor_and_tagged_trials(client: MlflowCl
     assert run.data.params[contract.Param.BATCH_NUMBER] == "2"
     assert run.data.params[contract.Param.SEED] == "7"
     assert run.data.params[contract.Param.DATA_SHA256] == "abc"
-    assert run.data.metrics[training.VALIDATION_AUC_METRIC] == pytest.approx(result.validation_auc)
+    validation_auc = run.data.metrics[contract.TrainingMetric.VALIDATION_AUC]
+    assert validation_auc == pytest.approx(result.validation_auc)
     artifacts = {a.path for a in client.list_artifacts(result.run_id, contract.PREPROCESSOR_DIR)}
     assert contract.PREPROCESSOR_ARTIFACT in artifacts
 
@@ -101,7 +102,7 @@ def test_training_run_logs_model_preprocessor_and_tagged_trials(client: MlflowCl
     for trial in trials:
         assert trial.data.tags[contract.Tag.HPO_TRIAL] == contract.Tag.TRUE
         assert contract.new_metric("auc") not in trial.data.metrics
-        assert training.VALIDATION_AUC_METRIC in trial.data.metrics
+        assert contract.TrainingMetric.VALIDATION_AUC in trial.data.metrics
     gate_query = client.search_runs([experiment_id], filter_string=contract.QUALITY_GATE_FILTER)
     assert gate_query == []
 
