@@ -2,8 +2,8 @@
 
 The searches, the plain records (`RunRecord`, `RegistryVersion`) and the reading rules come from
 `pipeline.tracking.store`, the one home the pipeline and the baseline read the store through, so
-the report and `experiment run --if-missing` cannot disagree; the report's rules (backend.report)
-stay pure functions. One snapshot costs one paged search of the drift
+the report and `experiment run --if-missing` cannot disagree; the report's rules (`selection`,
+`batch_results`, `summary`) stay pure functions. One snapshot costs one paged search of the drift
 experiment, two narrow paged searches of the training experiment (quality-gate runs by tag and by
 run name: MLflow filters have no OR) and two registry calls; artifacts are read only for the runs
 the report shows, and cached by run id because a finished run's artifacts do not change.

@@ -56,7 +56,7 @@ class PoliciesResponse(_Model):
     seed: int | None = None
     drift_threshold: float | None = None
     fixed_hyperparameters: bool | None = Field(
-        default=None, description="true when candidates used fixed hyper-parameters (fast mode)"
+        default=None, description="true when the new models used fixed hyper-parameters (fast mode)"
     )
     hyperparameters: str | None = Field(
         default=None, description="the fixed hyper-parameters, as `name value, …`"

@@ -16,14 +16,15 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from backend import report
 from backend.mlflow_reader import RegistryVersion
+from backend.run_fields import run_url
 from backend.schemas import (
     BatchesResponse,
     ModelVersionProvenance,
     Provenance,
     RunProvenance,
 )
+from backend.selection import Selection
 from pipeline.core import contract
 
 logger = logging.getLogger(__name__)
@@ -68,8 +69,8 @@ def _git_commit(root: Path) -> str | None:
     return commit if completed.returncode == 0 and commit else None
 
 
-def training_run_ids(selection: report.Selection) -> list[str]:
-    """The runs that trained the registered versions and the batches' candidates."""
+def training_run_ids(selection: Selection) -> list[str]:
+    """The runs that trained the registered versions and the batches' new models."""
     ids = {version.run_id for version in selection.versions if version.run_id}
     for runs in selection.gates.values():
         if runs.chosen is not None:
@@ -92,7 +93,7 @@ def _version_key(version: RegistryVersion) -> tuple[int, str]:
 
 
 def assemble_provenance(
-    selection: report.Selection,
+    selection: Selection,
     batches: BatchesResponse,
     training_params: Mapping[str, Mapping[str, str]],
     *,
@@ -110,9 +111,9 @@ def assemble_provenance(
             RunProvenance(
                 batch=result.batch,
                 drift_run_id=drift_run.run_id if drift_run else None,
-                drift_run_url=report.run_url(mlflow_ui_url, drift_run) if drift_run else None,
+                drift_run_url=run_url(mlflow_ui_url, drift_run) if drift_run else None,
                 quality_gate_run_id=gate.run_id if gate else None,
-                quality_gate_run_url=report.run_url(mlflow_ui_url, gate) if gate else None,
+                quality_gate_run_url=run_url(mlflow_ui_url, gate) if gate else None,
                 training_run_id=gate.params.get(contract.Param.TRAINING_RUN_ID) if gate else None,
                 model_version=result.model_version,
                 superseded_runs=result.superseded_runs,

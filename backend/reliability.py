@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from backend.report import finite
+from backend.run_fields import finite
 from backend.schemas import ReliabilityBin, ReliabilityCurve
 from pipeline.core import contract
 

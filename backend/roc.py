@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from backend.report import finite
+from backend.run_fields import finite
 from backend.schemas import RocCurve
 
 MAX_ROC_POINTS = 200

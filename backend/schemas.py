@@ -65,7 +65,7 @@ class AucDifference(_Model):
 
 
 class GateComparison(AucDifference):
-    """The gate's comparison: candidate minus Production on the batch's test split."""
+    """The gate's comparison: the new model minus Production on the batch's test split."""
 
     verdict: AucChange | None = Field(
         description="the pipeline's verdict: the interval against 0; null when not logged"
@@ -152,15 +152,15 @@ class BatchResult(_Model):
     retrained: bool | None = Field(
         description="true for DEPLOY/DEPLOY_REFRESH/SKIP; null for the baseline or without a gate"
     )
-    deployed: bool | None = Field(description="whether the candidate became Production")
+    deployed: bool | None = Field(description="whether the new model became Production")
     drift: DriftResult | None
     production: ModelScores | None
-    new: ModelScores | None = Field(description="the retrained candidate; only when retrained")
+    new: ModelScores | None = Field(description="the new (retrained) model; only when retrained")
     auc_improvement: float | None = Field(
-        description="candidate minus Production; null when no candidate was trained"
+        description="the new model minus Production; null when no new model was trained"
     )
     f1_improvement: float | None = Field(
-        description="candidate minus Production; null when no candidate was trained"
+        description="the new model minus Production; null when no new model was trained"
     )
     test_set: str | None
     quality_gate_run_id: str | None
@@ -174,28 +174,28 @@ class BatchResult(_Model):
     mlflow_url: str | None = None
     evidence_recorded: bool = Field(
         default=False,
-        description="whether the gate run logged the evidence (never-retrained model, intervals, "
+        description="whether the gate run logged the evidence (initial model, intervals, "
         "calibration); false for stores written by the original pipeline",
     )
     initial: ModelScores | None = Field(
-        default=None, description="the never-retrained (initial) model on the same test set"
+        default=None, description="the initial model (never retrained) on the same test set"
     )
     production_after: ModelScores | None = Field(
         default=None,
-        description="the model in Production once this batch is decided: the candidate if "
-        "deployed, else Production",
+        description="the model in Production once this batch is decided: the new model "
+        "if deployed, else Production",
     )
     gate_comparison: GateComparison | None = Field(
-        default=None, description="candidate minus Production, paired (retrain path only)"
+        default=None, description="the new model minus Production, paired (retrain path only)"
     )
     net_effect: AucDifference | None = Field(
         default=None,
-        description="Production after this batch's decision minus the never-retrained model "
-        "(paired)",
+        description="Production after this batch's decision minus the initial model "
+        "(never retrained; paired)",
     )
     initial_auc_shift: AucDifference | None = Field(
         default=None,
-        description="the never-retrained model's AUC here minus on initial_test (variances add)",
+        description="the initial model's AUC here minus on initial_test (variances add)",
     )
     alarm_outcome: AlarmOutcome | None = Field(
         default=None, description="the drift verdict crossed with significant harm, as logged"
@@ -205,7 +205,7 @@ class BatchResult(_Model):
     )
     deployed_worse_than_chance: bool = Field(
         default=False,
-        description="the deployed candidate's AUC interval lies below 0.5: never a success",
+        description="the deployed new model's AUC interval lies below 0.5: never a success",
     )
 
 
@@ -260,7 +260,7 @@ class Summary(_Model):
     takeaway: str
     stale: bool = False
     evidence_recorded: bool = Field(
-        default=False, description="whether the runs logged the never-retrained model's scores"
+        default=False, description="whether the runs logged the initial model's scores"
     )
     start: AucOnTestSet | None = Field(
         default=None, description="batch 0: Production on initial_test (a different test set)"
@@ -268,8 +268,9 @@ class Summary(_Model):
     end_production: AucOnTestSet | None = Field(
         default=None, description="the last batch: Production after its decision"
     )
-    end_never_retrained: AucOnTestSet | None = Field(
-        default=None, description="the last batch: the never-retrained model, same test set"
+    end_initial: AucOnTestSet | None = Field(
+        default=None,
+        description="the last batch: the initial model (never retrained), same test set",
     )
     net_effect_last: AucDifference | None = Field(
         default=None, description="the last batch's net effect of retraining"
@@ -280,7 +281,7 @@ class Summary(_Model):
     retraining_takeaway: str | None = Field(
         default=None,
         description="did retraining help, in one sentence with its uncertainty; null when the "
-        "runs did not record the never-retrained model",
+        "runs did not record the initial model",
     )
 
 
@@ -341,7 +342,7 @@ class RunProvenance(_Model):
     quality_gate_run_id: str | None
     quality_gate_run_url: str | None
     training_run_id: str | None = Field(
-        description="the run that trained the candidate (retrain path)"
+        description="the run that trained the new model (retrain path)"
     )
     model_version: str | None = Field(description="the Production version after this batch's gate")
     superseded_runs: int = Field(description="older or unfinished runs the latest-run rule skipped")

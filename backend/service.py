@@ -6,9 +6,8 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from backend import policies as policy_report
+from backend import batch_results, policy_comparison, reliability, roc
 from backend import provenance as stamp_rules
-from backend import reliability, report, roc
 from backend.cache import Cached, TtlCache
 from backend.mlflow_reader import MlflowReader, RunRecord
 from backend.policy_schemas import PoliciesResponse
@@ -22,9 +21,12 @@ from backend.schemas import (
     RocResponse,
     Summary,
 )
+from backend.selection import Selection, select
 from backend.settings import Settings
+from backend.summary import assemble_summary
 from pipeline.core import contract
 from pipeline.core.uris import redact_uri
+from pipeline.tracking.store import parse_batch_number
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +43,7 @@ class Report:
 
     batches: BatchesResponse
     summary: Summary
-    selection: report.Selection
+    selection: Selection
     batches_json: bytes  # rendered once: a warm read only copies bytes
     summary_json: bytes
     stale_batches_json: bytes  # the same, flagged stale (served while MLflow does not answer)
@@ -69,11 +71,11 @@ class ReportService:
 
     def _build(self) -> Report:
         snapshot = self.reader.snapshot()
-        selection = report.select(snapshot)
+        chosen = select(snapshot)
         drift_runs = [
             run
-            for run in selection.chosen_drift_runs()
-            if report.parse_batch_number(run.params.get(contract.Param.BATCH_NUMBER)) != 0
+            for run in chosen.chosen_drift_runs()
+            if parse_batch_number(run.params.get(contract.Param.BATCH_NUMBER)) != 0
         ]
         drift_artifacts: dict[str, object] = {}
         if drift_runs:  # a handful of small files: read them side by side
@@ -87,10 +89,10 @@ class ReportService:
                 drift_artifacts = {
                     run.run_id: content for run, content in zip(drift_runs, contents, strict=True)
                 }
-        batches = report.assemble_batches(
-            selection, drift_artifacts, self.settings.drift_threshold, self.settings.mlflow_ui_url
+        batches = batch_results.assemble_batches(
+            chosen, drift_artifacts, self.settings.drift_threshold, self.settings.mlflow_ui_url
         )
-        summary = report.assemble_summary(selection, batches)
+        summary = assemble_summary(chosen, batches)
         logger.info(
             "report read %d drift and %d gate runs from %s",
             len(snapshot.drift_runs),
@@ -100,7 +102,7 @@ class ReportService:
         return Report(
             batches,
             summary,
-            selection,
+            chosen,
             batches.model_dump_json().encode(),
             summary.model_dump_json().encode(),
             batches.model_copy(update={"stale": True}).model_dump_json().encode(),
@@ -193,15 +195,15 @@ class ReportService:
 
     def _build_policies(self) -> PoliciesResponse:
         runs = self.reader.replay_runs()
-        chosen = policy_report.latest_finished_replay(runs)
-        wanted = [(run, key) for run in chosen for key in policy_report.PER_BATCH_METRICS]
+        chosen = policy_comparison.latest_finished_replay(runs)
+        wanted = [(run, key) for run in chosen for key in policy_comparison.PER_BATCH_METRICS]
         histories: dict[str, dict[str, dict[int, float]]] = {}
         if wanted:  # a few small reads, cached per finished run: side by side
             with ThreadPoolExecutor(max_workers=ARTIFACT_READERS) as pool:
                 values = pool.map(lambda item: self.reader.metric_history(*item), wanted)
                 for (run, key), history in zip(wanted, values, strict=True):
                     histories.setdefault(run.run_id, {})[key] = history
-        return policy_report.assemble(chosen, histories, self.settings.mlflow_ui_url)
+        return policy_comparison.assemble(chosen, histories, self.settings.mlflow_ui_url)
 
     def health(self) -> Health:
         problem = self.reader.ping()

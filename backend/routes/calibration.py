@@ -14,5 +14,5 @@ router = APIRouter(tags=["report"])
 
 @router.get("/calibration/{batch:int}", response_model=CalibrationResponse, responses=NO_GATE_RUN)
 def get_calibration(batch: BatchNumber, report: ReportDep) -> CalibrationResponse:
-    """Production's, the candidate's and the never-retrained model's curves, where logged."""
+    """Production's, the new model's and the initial model's curves, where logged."""
     return or_404(lambda: report.calibration(batch))

@@ -147,8 +147,8 @@ def test_summary_compares_like_with_like_on_the_last_batch(
     last = evidence_store.batch(5)
     assert summary["end_production"]["batch"] == 5
     assert summary["end_production"]["auc"] == pytest.approx(last.prod_auc)  # batch 5 skipped
-    assert summary["end_never_retrained"]["auc"] == pytest.approx(EVIDENCE[5].initial_auc)
-    assert summary["end_never_retrained"]["test_set"] == contract.batch_test_set(5)
+    assert summary["end_initial"]["auc"] == pytest.approx(EVIDENCE[5].initial_auc)
+    assert summary["end_initial"]["test_set"] == contract.batch_test_set(5)
     assert summary["start"]["test_set"] == contract.INITIAL_TEST_SET
     assert summary["start"]["ci_high"] == pytest.approx(
         evidence_store.batch(0).prod_auc + EVIDENCE[0].auc_half_width
@@ -184,7 +184,7 @@ def test_a_store_without_evidence_reads_as_before_and_says_so(
     summary = without_evidence.get("/summary").json()
     assert summary["evidence_recorded"] is False
     assert summary["retraining_takeaway"] is None and summary["net_effect_average"] is None
-    assert summary["end_never_retrained"] is None
+    assert summary["end_initial"] is None
     assert summary["takeaway"].startswith("Over 5 batches")
     curves = without_evidence.get("/calibration/3").json()
     assert curves == {"batch": 3, "production": None, "new": None, "initial": None}

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
-from backend import policies as policy_report
+from backend import policy_comparison
+from backend.policy_notes import notes
 from backend.policy_schemas import PolicyBatch, PolicyResult
 from pipeline import replay
 from pipeline.core import contract
@@ -128,9 +129,24 @@ def test_latest_finished_replay_rule():
         record("new", "RUNNING", 12, 0),
         untagged,
     ]
-    chosen = policy_report.latest_finished_replay(runs)
+    chosen = policy_comparison.latest_finished_replay(runs)
     assert [run.run_id for run in chosen] == ["old-1", "old-3"]
-    assert policy_report.latest_finished_replay(runs[2:]) == []  # no replay id: not a replay
+    assert policy_comparison.latest_finished_replay(runs[2:]) == []  # no replay id: not a replay
+
+
+def test_the_latest_replay_is_the_one_whose_last_run_started_last():
+    """The store's one order of runs (start, then end, then run id), as for a batch's runs: a
+    replay that started later is the latest even when an older one ended after it."""
+    runs = [
+        record("long", "FINISHED", 1, 50),
+        record("long", "FINISHED", 2, 60),
+        record("short", "FINISHED", 10, 11),
+        record("short", "FINISHED", 12, 13),
+    ]
+    chosen = policy_comparison.latest_finished_replay(runs)
+    assert [run.run_id for run in chosen] == ["short-10", "short-12"]
+    tie = [record("a", "FINISHED", 5, 9), record("b", "FINISHED", 5, 9)]
+    assert [run.run_id for run in policy_comparison.latest_finished_replay(tie)] == ["b-5"]
 
 
 def batch(n: int, auc: float, low: float, high: float) -> PolicyBatch:
@@ -141,13 +157,11 @@ def batch(n: int, auc: float, low: float, high: float) -> PolicyBatch:
 
 def test_mean_interval_by_hand():
     # each half-width 0.1 -> sd 0.1/1.96; mean of two independent: sd 0.1/1.96/sqrt(2)
-    low, high = policy_report.mean_interval([batch(1, 0.6, 0.5, 0.7), batch(2, 0.8, 0.7, 0.9)])
+    low, high = policy_comparison.mean_interval([batch(1, 0.6, 0.5, 0.7), batch(2, 0.8, 0.7, 0.9)])
     assert low == pytest.approx(0.7 - 0.1 / math.sqrt(2))
     assert high == pytest.approx(0.7 + 0.1 / math.sqrt(2))
-    assert policy_report.mean_interval([batch(1, 0.6, 0.5, 0.7), batch(2, 0.8, None, None)]) == (  # type: ignore[arg-type]
-        None,
-        None,
-    )
+    unknown = batch(2, 0.8, None, None)  # type: ignore[arg-type]
+    assert policy_comparison.mean_interval([batch(1, 0.6, 0.5, 0.7), unknown]) == (None, None)
 
 
 def result(label: str, mean: float, low: float, high: float) -> PolicyResult:
@@ -173,7 +187,7 @@ def result(label: str, mean: float, low: float, high: float) -> PolicyResult:
 
 
 def test_overlapping_intervals_show_no_policy_better():
-    lines = policy_report.notes(
+    lines = notes(
         [result("a", 0.62, 0.60, 0.64), result("b", 0.63, 0.61, 0.65)], 42, True, "max_depth 6"
     )
     assert "no policy is shown better than another" in lines[-1]
@@ -181,7 +195,7 @@ def test_overlapping_intervals_show_no_policy_better():
 
 
 def test_separated_intervals_name_the_policies_below():
-    lines = policy_report.notes(
+    lines = notes(
         [
             result("a", 0.62, 0.60, 0.64),
             result("b", 0.70, 0.66, 0.74),

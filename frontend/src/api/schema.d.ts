@@ -49,7 +49,7 @@ export interface paths {
         };
         /**
          * Get Roc
-         * @description Production's curve, and the candidate's when the batch retrained (<= 200 points each).
+         * @description Production's curve, and the new model's when the batch retrained (<= 200 points each).
          */
         get: operations["get_roc"];
         put?: never;
@@ -69,7 +69,7 @@ export interface paths {
         };
         /**
          * Get Calibration
-         * @description Production's, the candidate's and the never-retrained model's curves, where logged.
+         * @description Production's, the new model's and the initial model's curves, where logged.
          */
         get: operations["get_calibration"];
         put?: never;
@@ -330,21 +330,21 @@ export interface components {
             retrained: boolean | null;
             /**
              * Deployed
-             * @description whether the candidate became Production
+             * @description whether the new model became Production
              */
             deployed: boolean | null;
             drift: components["schemas"]["DriftResult"] | null;
             production: components["schemas"]["ModelScores"] | null;
-            /** @description the retrained candidate; only when retrained */
+            /** @description the new (retrained) model; only when retrained */
             new: components["schemas"]["ModelScores"] | null;
             /**
              * Auc Improvement
-             * @description candidate minus Production; null when no candidate was trained
+             * @description the new model minus Production; null when no new model was trained
              */
             auc_improvement: number | null;
             /**
              * F1 Improvement
-             * @description candidate minus Production; null when no candidate was trained
+             * @description the new model minus Production; null when no new model was trained
              */
             f1_improvement: number | null;
             /** Test Set */
@@ -368,19 +368,19 @@ export interface components {
             mlflow_url?: string | null;
             /**
              * Evidence Recorded
-             * @description whether the gate run logged the evidence (never-retrained model, intervals, calibration); false for stores written by the original pipeline
+             * @description whether the gate run logged the evidence (initial model, intervals, calibration); false for stores written by the original pipeline
              * @default false
              */
             evidence_recorded: boolean;
-            /** @description the never-retrained (initial) model on the same test set */
+            /** @description the initial model (never retrained) on the same test set */
             initial?: components["schemas"]["ModelScores"] | null;
-            /** @description the model in Production once this batch is decided: the candidate if deployed, else Production */
+            /** @description the model in Production once this batch is decided: the new model if deployed, else Production */
             production_after?: components["schemas"]["ModelScores"] | null;
-            /** @description candidate minus Production, paired (retrain path only) */
+            /** @description the new model minus Production, paired (retrain path only) */
             gate_comparison?: components["schemas"]["GateComparison"] | null;
-            /** @description Production after this batch's decision minus the never-retrained model (paired) */
+            /** @description Production after this batch's decision minus the initial model (never retrained; paired) */
             net_effect?: components["schemas"]["AucDifference"] | null;
-            /** @description the never-retrained model's AUC here minus on initial_test (variances add) */
+            /** @description the initial model's AUC here minus on initial_test (variances add) */
             initial_auc_shift?: components["schemas"]["AucDifference"] | null;
             /** @description the drift verdict crossed with significant harm, as logged */
             alarm_outcome?: components["schemas"]["AlarmOutcome"] | null;
@@ -391,7 +391,7 @@ export interface components {
             positive_rate?: number | null;
             /**
              * Deployed Worse Than Chance
-             * @description the deployed candidate's AUC interval lies below 0.5: never a success
+             * @description the deployed new model's AUC interval lies below 0.5: never a success
              * @default false
              */
             deployed_worse_than_chance: boolean;
@@ -555,7 +555,7 @@ export interface components {
         };
         /**
          * GateComparison
-         * @description The gate's comparison: candidate minus Production on the batch's test split.
+         * @description The gate's comparison: the new model minus Production on the batch's test split.
          */
         GateComparison: {
             /** Delta */
@@ -650,7 +650,7 @@ export interface components {
             drift_threshold?: number | null;
             /**
              * Fixed Hyperparameters
-             * @description true when candidates used fixed hyper-parameters (fast mode)
+             * @description true when the new models used fixed hyper-parameters (fast mode)
              */
             fixed_hyperparameters?: boolean | null;
             /**
@@ -888,7 +888,7 @@ export interface components {
             quality_gate_run_url: string | null;
             /**
              * Training Run Id
-             * @description the run that trained the candidate (retrain path)
+             * @description the run that trained the new model (retrain path)
              */
             training_run_id: string | null;
             /**
@@ -950,7 +950,7 @@ export interface components {
             stale: boolean;
             /**
              * Evidence Recorded
-             * @description whether the runs logged the never-retrained model's scores
+             * @description whether the runs logged the initial model's scores
              * @default false
              */
             evidence_recorded: boolean;
@@ -958,15 +958,15 @@ export interface components {
             start?: components["schemas"]["AucOnTestSet"] | null;
             /** @description the last batch: Production after its decision */
             end_production?: components["schemas"]["AucOnTestSet"] | null;
-            /** @description the last batch: the never-retrained model, same test set */
-            end_never_retrained?: components["schemas"]["AucOnTestSet"] | null;
+            /** @description the last batch: the initial model (never retrained), same test set */
+            end_initial?: components["schemas"]["AucOnTestSet"] | null;
             /** @description the last batch's net effect of retraining */
             net_effect_last?: components["schemas"]["AucDifference"] | null;
             /** @description the net effect averaged over the retrained batches */
             net_effect_average?: components["schemas"]["AverageEffect"] | null;
             /**
              * Retraining Takeaway
-             * @description did retraining help, in one sentence with its uncertainty; null when the runs did not record the never-retrained model
+             * @description did retraining help, in one sentence with its uncertainty; null when the runs did not record the initial model
              */
             retraining_takeaway?: string | null;
         };

@@ -88,7 +88,7 @@ export const EVIDENCE_SUMMARY: Summary = {
     batch: 5,
     test_set: "batch_5_test",
   },
-  end_never_retrained: {
+  end_initial: {
     auc: 0.6,
     ci_low: 0.575,
     ci_high: 0.625,

@@ -20,7 +20,7 @@ export function FinalSummary({ summary }: { summary: Summary }) {
           {summary.evidence_recorded && (
             <AucPoint
               label={`Batch ${last ?? "—"}: never-retrained model`}
-              point={summary.end_never_retrained ?? null}
+              point={summary.end_initial ?? null}
             />
           )}
         </div>

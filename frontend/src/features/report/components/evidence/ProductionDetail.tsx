@@ -5,7 +5,7 @@ import { AucWithInterval } from "./AucWithInterval";
 export function ProductionDetail({ summary }: { summary: Summary }) {
   const production = summary.production_model;
   if (!production) return <>No model in Production yet</>;
-  const initial = summary.end_never_retrained;
+  const initial = summary.end_initial;
   return (
     <>
       {production.name} · AUC{" "}

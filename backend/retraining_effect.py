@@ -1,28 +1,31 @@
-"""Aggregates of the logged evidence, as pure functions: no decision is re-derived here.
+""" "Did retraining help?": the net effect averaged over retrained batches, and its sentence.
 
-The pipeline logs, per batch, each AUC's 95% interval and the paired differences (DeLong). The
-report only adds what no single run can log:
-- `worse_than_chance`: an AUC whose whole interval lies below 0.5 (a reading, not a decision).
-- `average_effect`: the mean of per-batch effects measured on *independent* test sets. The
-  variance of a mean of independent estimates is the sum of their variances over k², so
-  SE = sqrt(Σ SE_i²) / k, and the interval is mean ± z·SE. Each SE_i is read back from the logged
-  symmetric DeLong interval: SE_i = (high_i - low_i) / (2·z), z = Φ⁻¹(0.975). Hand-written
-  because it is two lines of arithmetic; `scipy.stats.norm` gives z and the two-sided p-value.
-- `retraining_takeaway`: the one sentence the page prints under "Did retraining help?".
+The pipeline logs, per batch, the net effect of retraining (Production after the decision minus
+the initial model, never retrained) with its 95% DeLong interval. No single run can log the
+average over batches, so the report adds it, by the pipeline's one rule for averaging
+independent estimates (`pipeline.core.stats.mean_of_independent`: the batches' test sets are
+independent, so the variances add), each variance read back from the logged interval
+(`stats.variance_from_interval`). Where an interval lies against 0 is `stats.interval_verdict`;
+this module only words it. No decision is re-derived here.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Final
 
-from scipy.stats import norm
+from backend.schemas import BatchResult
+from pipeline.core import contract, stats
 
-CONFIDENCE = 0.95
-Z_95 = float(norm.ppf(0.5 + CONFIDENCE / 2))
-CHANCE_AUC = 0.5
-_NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+_NUMBER_WORDS: Final = (
+    "no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"
+)  # fmt: skip
+_GAIN_WORDS: Final[dict[stats.Verdict, str]] = {
+    "better": "a measurable gain",
+    "worse": "a measurable loss",
+    "within_noise": "no measurable gain",
+}
 
 
 @dataclass(frozen=True)
@@ -46,38 +49,39 @@ class Average:
     batches: tuple[int, ...]
 
 
-def worse_than_chance(ci_high: float | None) -> bool | None:
-    """True when the interval's upper end is below 0.5; None when there is no interval."""
-    if ci_high is None:
-        return None
-    return ci_high < CHANCE_AUC
-
-
-def standard_error(ci_low: float, ci_high: float) -> float:
-    """The SE behind a symmetric 95% normal interval."""
-    if ci_high < ci_low:
-        raise ValueError(f"interval ends are reversed: {ci_low} > {ci_high}")
-    return (ci_high - ci_low) / (2 * Z_95)
-
-
 def average_effect(effects: Sequence[Effect]) -> Average | None:
-    """Mean of effects on independent test sets; variances add. None for no effects."""
+    """Mean of effects on independent test sets (variances add); None for no effects."""
     if not effects:
         return None
-    k = len(effects)
-    mean = sum(e.delta for e in effects) / k
-    se = math.sqrt(sum(standard_error(e.ci_low, e.ci_high) ** 2 for e in effects)) / k
-    # Identical estimates (zero width) give p = 1 at 0, not NaN.
-    p_value = float(2 * norm.sf(abs(mean) / se)) if se > 0.0 else float(mean == 0.0)
+    mean = stats.mean_of_independent(
+        [e.delta for e in effects],
+        [stats.variance_from_interval(e.ci_low, e.ci_high) for e in effects],
+    )
     return Average(
-        delta=mean,
-        ci_low=mean - Z_95 * se,
-        ci_high=mean + Z_95 * se,
-        p_value=p_value,
+        delta=mean.mean,
+        ci_low=mean.ci_low,
+        ci_high=mean.ci_high,
+        p_value=mean.p_value,
         batches=tuple(e.batch for e in effects),
     )
 
 
+def net_effect_average(batches: Sequence[BatchResult]) -> Average | None:
+    """The net effect averaged over the retrained batches that recorded it."""
+    effects = [
+        Effect(b.batch, b.net_effect.delta, b.net_effect.ci_low, b.net_effect.ci_high)
+        for b in batches
+        if b.decision in contract.RETRAINED_DECISIONS
+        and b.net_effect is not None
+        and b.net_effect.delta is not None
+        and b.net_effect.ci_low is not None
+        and b.net_effect.ci_high is not None
+        and b.net_effect.ci_low <= b.net_effect.ci_high
+    ]
+    return average_effect(effects)
+
+
+# --- Words ----------------------------------------------------------------------------------
 def signed(value: float, digits: int = 3) -> str:
     """+0.006 / \u22120.020 (a true minus sign); zero prints without a sign."""
     text = f"{abs(value):.{digits}f}"
@@ -91,12 +95,8 @@ def interval_words(ci_low: float, ci_high: float) -> str:
 
 
 def gain_words(ci_low: float, ci_high: float) -> str:
-    """What an interval of a difference says against 0."""
-    if ci_low > 0:
-        return "a measurable gain"
-    if ci_high < 0:
-        return "a measurable loss"
-    return "no measurable gain"
+    """What an interval of a difference says against 0, in words."""
+    return _GAIN_WORDS[stats.interval_verdict(ci_low, ci_high)]
 
 
 def _count(n: int, noun: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from backend import report
+from backend import drift_verdict
 from backend.mlflow_reader import RunRecord
 from pipeline.core import contract
 from pipeline.core.contract import TriggerReason
@@ -46,12 +46,13 @@ def test_verdict_is_the_logged_one_else_share_against_the_runs_threshold(
     threshold: float,
     expected: tuple[bool | None, TriggerReason | None, bool],
 ) -> None:
-    verdict = report.retrain_verdict(1, drift_record(tags), share, threshold)
+    verdict = drift_verdict.retrain_verdict(1, drift_record(tags), share, threshold)
     assert (verdict.triggered, verdict.reason, verdict.logged) == expected
 
 
 def test_batch_zero_has_no_verdict() -> None:
-    verdict = report.retrain_verdict(0, drift_record(verdict_tags("True", "drift")), 1.0, 0.3)
+    logged = drift_record(verdict_tags("True", "drift"))
+    verdict = drift_verdict.retrain_verdict(0, logged, 1.0, 0.3)
     assert (verdict.triggered, verdict.reason, verdict.logged) == (None, None, False)
 
 

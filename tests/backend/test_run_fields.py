@@ -1,0 +1,53 @@
+"""Reading one run's values (backend.run_fields): numbers, counts, flags and the drift artifact."""
+
+from __future__ import annotations
+
+import pytest
+
+from backend import run_fields
+from pipeline.core import contract
+from tests.backend.records import run
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("0.3", 0.3), (" 0.25 ", 0.25), ("1e-1", 0.1), ("abc", None), ("", None), (None, None),
+     ("inf", None), ("nan", None), ("1e999", None)],
+)  # fmt: skip
+def test_a_number_in_a_param_reads_once_the_same_way(raw: str | None, expected: float | None):
+    assert run_fields.parse_float(raw) == expected
+
+
+def test_counts_logged_as_floats_read_as_whole_numbers_and_missing_stays_null() -> None:
+    assert run_fields.as_int(3.0) == 3
+    assert run_fields.as_int(2.6) == 3
+    assert run_fields.as_int(None) is None
+
+
+@pytest.mark.parametrize(
+    ("ci_high", "expected"), [(0.499, True), (0.5, False), (0.7, False), (None, None)]
+)
+def test_worse_than_chance_only_when_the_whole_auc_interval_is_below_half(
+    ci_high: float | None, expected: bool | None
+) -> None:
+    metrics = {contract.prod_metric("auc"): 0.45}
+    if ci_high is not None:
+        metrics[contract.auc_ci_low_metric(contract.PROD_PREFIX)] = 0.40
+        metrics[contract.auc_ci_high_metric(contract.PROD_PREFIX)] = ci_high
+    gate = run("g", metrics=metrics)
+    scores = run_fields.scores(gate, contract.PROD_PREFIX, contract.prod_metric)
+    assert scores.worse_than_chance is expected
+
+
+def test_drifted_columns_keep_only_drifted_and_tolerate_junk() -> None:
+    columns = run_fields.drifted_columns(
+        [
+            {"column": "age", "drifted": True, "statistic": float("inf"), "p_value": 0.01},
+            {"column": "race", "drifted": False},
+            {"column": 3, "drifted": True},
+            "junk",
+        ]
+    )
+    assert columns is not None and [c.column for c in columns] == ["age"]
+    assert columns[0].statistic is None and columns[0].p_value == pytest.approx(0.01)
+    assert run_fields.drifted_columns({"not": "a list"}) is None
