@@ -28,8 +28,7 @@ class ExportedFiles:
 
 
 def write_atomically(path: Path, content: bytes) -> None:
-    """Write next to `path`, then rename: a reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write next to `path` (in a folder that exists), then rename: never half a file."""
     partial = path.with_name(f".{path.name}.part")
     partial.write_bytes(content)
     os.replace(partial, path)

@@ -1,18 +1,22 @@
 """`serve(host, port)`: run the report API under uvicorn (`healthpredict serve` calls this).
 
-The report's URL is printed on stdout once uvicorn listens (after its start-up, from
-``ReportServer.startup``), so whoever waits for the line can open the page at once. uvicorn and
-the app are imported inside ``serve``: the CLI builds its parser from this module's names.
+A port already in use is refused first, in one line (`PortInUseError`, exit 2), by binding it the
+way uvicorn will, before uvicorn and the app are imported. The report's URL is printed on stdout
+once uvicorn listens (after its start-up, from ``ReportServer.startup``), so whoever waits for
+the line can open the page at once. uvicorn and the app are imported inside ``serve``: the CLI
+builds its parser from this module's names.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
 import socket
 import sys
 from typing import TYPE_CHECKING, Final
 
+from pipeline.core.errors import HealthPredictError
 from pipeline.core.uris import redact_uri
 
 if TYPE_CHECKING:
@@ -28,6 +32,12 @@ MAX_PORT: Final = 65535
 # A report reload is CPU-bound Python in a worker thread; hand the GIL back to the event loop
 # (which answers every read from the cached copy) every millisecond instead of every 5 ms.
 GIL_SWITCH_INTERVAL_SECONDS: Final = 0.001
+
+
+class PortInUseError(HealthPredictError):
+    """Something already listens on the port (or the address cannot be listened on)."""
+
+    exit_code = 2
 
 
 def port_number(text: str) -> int:
@@ -50,15 +60,47 @@ def report_url(host: str, port: int) -> str:
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
-def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> None:
-    """Validate the settings first (a bad value stops here with one line), then serve."""
+def check_port_free(host: str, port: int) -> None:
+    """Bind every address of ``host:port`` as uvicorn will (SO_REUSEADDR), then let go.
+
+    ``PortInUseError`` names the port and the fix when one is taken or cannot be listened on.
+    """
+    try:
+        addresses = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as exc:
+        raise PortInUseError(f"cannot listen on {host}: {exc.strerror}; check --host") from None
+    for family, kind, protocol, _, address in addresses:
+        with socket.socket(family, kind, protocol) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind(address)
+            except OSError as exc:
+                if exc.errno == errno.EADDRINUSE:
+                    raise PortInUseError(
+                        f"port {port} on {host} is already in use: stop what listens there "
+                        "or pass another --port"
+                    ) from None
+                raise PortInUseError(
+                    f"cannot listen on {host}:{port}: {exc.strerror}; check --host and --port"
+                ) from None
+
+
+def serve(
+    host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, tracking_uri: str | None = None
+) -> None:
+    """Check the port and the settings first (each stops here with one line), then serve.
+
+    ``tracking_uri`` replaces ``$MLFLOW_TRACKING_URI`` (the command's ``--tracking-uri``).
+    """
+    check_port_free(host, port)
+    from backend.settings import load_settings
+
+    settings = load_settings(**({} if tracking_uri is None else {"tracking_uri": tracking_uri}))
     import uvicorn
 
     from backend.main import create_app
     from backend.mlflow_reader import limit_http_waits
-    from backend.settings import load_settings
 
-    settings = load_settings()
     limit_http_waits()
     sys.setswitchinterval(GIL_SWITCH_INTERVAL_SECONDS)
     logger.info(startup_line(host, port, settings))

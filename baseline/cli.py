@@ -12,26 +12,25 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from pipeline.core import config
+from pipeline.core import options
 from pipeline.core.contract import model_version_uri
 from pipeline.core.errors import HealthPredictError
 from pipeline.data.storage import S3_SCHEME
 
 logger = logging.getLogger(__name__)
 
-DESCRIPTION = "Capture Batch 0: score the Production model on initial_test and log it."
+LEGACY_TRACKING_URI_FLAG = "--mlflow-tracking-uri"
+DESCRIPTION = (
+    "Capture Batch 0: score the Production model on initial_test and log it as the batch-0 "
+    "quality-gate and drift runs, the reference every later batch is compared with. Exits 2 "
+    "when there is no Production model yet; waits while another capture against the store "
+    "runs (with --no-wait it exits 3 instead)."
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--mlflow-tracking-uri",
-        "--tracking-uri",
-        dest="mlflow_tracking_uri",
-        default=None,
-        metavar="URI",
-        help="the MLflow store to log to: http(s)://host:port, sqlite:///file.db, ... "
-        "(default: $MLFLOW_TRACKING_URI, else SQLite in the state folder $HEALTHPREDICT_HOME)",
-    )
+    """The original flags (``--mlflow-tracking-uri``, ``--s3-bucket-name``) on the shared ones."""
+    options.add_tracking_uri(parser, other_names=(LEGACY_TRACKING_URI_FLAG,))
     where = parser.add_mutually_exclusive_group()
     where.add_argument(
         "--s3-bucket-name",
@@ -39,24 +38,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="BUCKET",
         help="read processed_data/initial_test.csv from this S3 bucket",
     )
-    where.add_argument(
-        "--storage",
-        default=None,
-        metavar="DIR|s3://BUCKET[/PREFIX]",
-        help="a local folder or s3://bucket[/prefix] (default: $HEALTHPREDICT_STORAGE "
-        "or the state folder's storage/)",
-    )
+    options.add_storage(parser, storage_group=where)
     parser.add_argument(
         "--no-wait",
         action="store_true",
         help="fail (exit 3) instead of waiting when another capture against the store is running",
-    )
-    parser.add_argument(
-        "--s3-endpoint-url",
-        default=None,
-        metavar="URL",
-        help="S3-compatible endpoint such as MinIO, for S3 storage "
-        "(default: $MLFLOW_S3_ENDPOINT_URL, else AWS)",
     )
 
 
@@ -64,15 +50,15 @@ def storage_location(args: argparse.Namespace) -> str:
     if args.s3_bucket_name:
         bucket = str(args.s3_bucket_name)
         return bucket if bucket.startswith(S3_SCHEME) else f"{S3_SCHEME}{bucket}"
-    return str(args.storage or config.default_storage())
+    return options.storage(args)
 
 
 def run(args: argparse.Namespace) -> int:
     """Capture the baseline and print what was logged; errors propagate to the caller."""
+    tracking_uri = options.tracking_uri(args)  # a bad scheme is refused before MLflow loads
     # Imported here so `--help` and argument errors answer before MLflow and XGBoost load.
     from baseline.capture import capture_baseline
 
-    tracking_uri = args.mlflow_tracking_uri or config.default_tracking_uri()
     result = capture_baseline(
         tracking_uri,
         storage_location(args),

@@ -17,8 +17,8 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder
 
 from pipeline.core.errors import DataError, FeatureMismatchError
+from pipeline.data.columns import MEDICATION_COLUMNS, RAW_COLUMNS, RAW_TARGET
 
-RAW_TARGET: Final = "readmitted"
 NOT_READMITTED: Final = "NO"
 TARGET: Final = "readmitted_binary"
 MISSING_MARKER: Final = "?"
@@ -40,31 +40,6 @@ NUMERIC_COLUMNS: Final = (
     "number_inpatient",
     "number_diagnoses",
 )
-MEDICATION_COLUMNS: Final = (
-    "metformin",
-    "repaglinide",
-    "nateglinide",
-    "chlorpropamide",
-    "glimepiride",
-    "acetohexamide",
-    "glipizide",
-    "glyburide",
-    "tolbutamide",
-    "pioglitazone",
-    "rosiglitazone",
-    "acarbose",
-    "miglitol",
-    "troglitazone",
-    "tolazamide",
-    "examide",
-    "citoglipton",
-    "insulin",
-    "glyburide-metformin",
-    "glipizide-metformin",
-    "glimepiride-pioglitazone",
-    "metformin-rosiglitazone",
-    "metformin-pioglitazone",
-)
 # The *_id columns are codes (an admission type of 3 is not "more" than 1): categorical.
 CATEGORICAL_COLUMNS: Final = (
     "race",
@@ -78,35 +53,6 @@ CATEGORICAL_COLUMNS: Final = (
     *MEDICATION_COLUMNS,
     "change",
     "diabetesMed",
-)
-RAW_COLUMNS: Final = (
-    "encounter_id",
-    "patient_nbr",
-    "race",
-    "gender",
-    "age",
-    "weight",
-    "admission_type_id",
-    "discharge_disposition_id",
-    "admission_source_id",
-    "time_in_hospital",
-    "payer_code",
-    "medical_specialty",
-    "num_lab_procedures",
-    "num_procedures",
-    "num_medications",
-    "number_outpatient",
-    "number_emergency",
-    "number_inpatient",
-    "diag_1",
-    "diag_2",
-    "diag_3",
-    "number_diagnoses",
-    *CATEGORICAL_COLUMNS[6:8],  # max_glu_serum, A1Cresult
-    *MEDICATION_COLUMNS,
-    "change",
-    "diabetesMed",
-    RAW_TARGET,
 )
 
 AGE_BANDS: Final = tuple(f"[{10 * i}-{10 * (i + 1)})" for i in range(10))

@@ -16,6 +16,7 @@ The initial split refuses data with a single outcome: no model or AUC can come o
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import io
 import logging
@@ -30,6 +31,7 @@ from typing import TYPE_CHECKING, Final
 
 from pipeline.core import config
 from pipeline.core.errors import DataError, one_line
+from pipeline.data import columns
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -46,6 +48,8 @@ LOCAL_COPY_HINT: Final = (
     f"pass a local copy with --data PATH, {config.DATA_ENV}=PATH or `make demo DATA=PATH`"
 )
 DOWNLOAD_TIMEOUT_SECONDS: Final = 60
+_HEADER_LIMIT_BYTES: Final = 1 << 16
+_NAMED_MISSING_COLUMNS: Final = 5
 _CHUNK_BYTES: Final = 1 << 20
 
 INITIAL_FRACTION: Final = 0.2
@@ -80,8 +84,8 @@ def load_raw(path: str | Path | None = None) -> RawData:
 def locate(path: str | Path | None = None) -> Path:
     """The raw data's file: ``path``, ``$HEALTHPREDICT_DATA``, the cache, else a fresh download.
 
-    A given file must exist and, when it is a zip, hold ``diabetic_data.csv``; ``DataError``
-    otherwise. Reads no table, so it answers at once.
+    A given file must exist, be a .csv (or a zip holding ``diabetic_data.csv``) and start with
+    the data set's header; ``DataError`` otherwise. Reads one line, so it answers at once.
     """
     if path is not None:
         return _checked(Path(path), "--data")
@@ -104,17 +108,49 @@ def data_url() -> str:
 
 
 def _checked(path: Path, given_by: str) -> Path:
+    """The file, when it is a .csv or .zip whose table has the data set's columns (its header)."""
     if not path.is_file():
         raise DataError(f"data file {path} not found (given by {given_by})")
     if path.suffix.lower() == ".zip" or zipfile.is_zipfile(path):
-        try:
-            with zipfile.ZipFile(path) as bundle:
-                found = any(Path(name).name == CSV_NAME for name in bundle.namelist())
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError) as exc:
-            raise DataError(f"data file {path} is not a valid zip archive ({exc})") from exc
-        if not found:
-            raise DataError(f"data archive {path} contains no {CSV_NAME}")
+        header = _zipped_header(path)
+    elif path.suffix.lower() == ".csv":
+        with path.open("rb") as table:
+            header = table.readline(_HEADER_LIMIT_BYTES)
+    else:
+        raise DataError(
+            f"data file {path} (given by {given_by}) is not the data set: expected "
+            f"{CSV_NAME} or the zip as distributed by UCI (a .csv or .zip file)"
+        )
+    _check_header(header, path)
     return path
+
+
+def _zipped_header(path: Path) -> bytes:
+    """The first line of the archive's ``diabetic_data.csv``, read without unpacking the rest."""
+    try:
+        with zipfile.ZipFile(path) as bundle:
+            members = [n for n in bundle.namelist() if Path(n).name == CSV_NAME]
+            if not members:
+                raise DataError(f"data archive {path} contains no {CSV_NAME}")
+            with bundle.open(members[0]) as table:
+                return table.readline(_HEADER_LIMIT_BYTES)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError) as exc:
+        raise DataError(f"data file {path} is not a valid zip archive ({exc})") from exc
+
+
+def _check_header(header: bytes, path: Path) -> None:
+    """``DataError`` naming the missing columns (the first few when most are missing)."""
+    text = header.decode("utf-8", errors="replace").lstrip("\ufeff")
+    present = {name.strip().strip('"') for name in next(csv.reader([text]), [])}
+    missing = [c for c in columns.RAW_COLUMNS if c not in present]
+    if not missing:
+        return
+    if len(missing) <= _NAMED_MISSING_COLUMNS:
+        raise DataError(f"data file {path} is missing columns: {', '.join(missing)}")
+    raise DataError(
+        f"data file {path} is not the data set: its header lacks {len(missing)} of the "
+        f"{len(columns.RAW_COLUMNS)} columns of {CSV_NAME} ({', '.join(missing[:3])}, ...)"
+    )
 
 
 def split_initial(frame: pd.DataFrame, initial_fraction: float = INITIAL_FRACTION) -> InitialSplit:

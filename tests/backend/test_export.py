@@ -258,6 +258,7 @@ def test_cli_writes_the_same_file_as_the_api(
     hostile_store: BuiltStore, exported: bytes, tmp_path: Path
 ) -> None:
     out = tmp_path / "shared" / "report.html"
+    out.parent.mkdir()  # the export writes into a folder that exists; it never creates one
     env = {"MLFLOW_UI_URL": MLFLOW_UI, "HEALTHPREDICT_STATIC_DIR": str(DIST)}
     completed = _cli("--out", str(out), "--tracking-uri", hostile_store.tracking_uri, env=env)
     assert completed.returncode == 0, completed.stderr

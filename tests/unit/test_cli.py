@@ -1,7 +1,7 @@
 """The command line as a newcomer meets it: help and mistakes answer at once, in one line.
 
-Each test runs the real ``healthpredict`` (``python -m pipeline``) or ``python -m baseline`` in a
-subprocess with a private state folder. "At once" is checked by what the process imports
+Each test runs the real ``healthpredict`` (``python -m healthpredict``) or ``python -m baseline``
+in a subprocess with a private state folder. "At once" is checked by what the process imports
 (``python -X importtime``): no pandas, MLflow, scikit-learn, boto3, XGBoost or uvicorn. How long
 that takes is a ``make bench`` figure (``bench/cli.py``), not an assertion.
 """
@@ -9,48 +9,16 @@ that takes is a ``make bench`` figure (``bench/cli.py``), not an assertion.
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
-import sys
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from healthpredict.cli import build_parser
-from pipeline.core import config
 from pipeline.data.manifest import MANIFEST_KEY, BatchInfo, Manifest
 from pipeline.data.storage import LocalStorage
-from tests.support.servers import closed_port_url
-
-HEAVY_PACKAGES = frozenset(
-    {"pandas", "mlflow", "sklearn", "scipy", "boto3", "botocore", "xgboost", "uvicorn", "fastapi"}
-)
-ENVIRONMENT_SET_BY_USERS = (
-    config.STATE_DIR_ENV,
-    config.TRACKING_URI_ENV,
-    config.STORAGE_ENV,
-    config.DATA_ENV,
-    config.CACHE_DIR_ENV,
-    config.DATA_URL_ENV,
-)
-
-
-@dataclass(frozen=True)
-class Answer:
-    code: int
-    stdout: str
-    stderr: str  # without the -X importtime lines
-    imported: frozenset[str]  # top-level packages the process imported
-
-    @property
-    def heavy(self) -> set[str]:
-        return set(self.imported & HEAVY_PACKAGES)
-
-    @property
-    def error_lines(self) -> list[str]:
-        return [line for line in self.stderr.splitlines() if line.strip()]
+from tests.support.cli import isolated_environment
+from tests.support.cli import run_cli as run
 
 
 @pytest.fixture
@@ -59,32 +27,8 @@ def home(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def environment(tmp_path: Path, home: Path) -> Iterator[dict[str, str]]:
-    env = {k: v for k, v in os.environ.items() if k not in ENVIRONMENT_SET_BY_USERS}
-    env[config.STATE_DIR_ENV] = str(home)
-    env[config.CACHE_DIR_ENV] = str(tmp_path / "empty-cache")
-    # Nothing listens there: a download attempt fails at once, with no network needed.
-    env[config.DATA_URL_ENV] = f"{closed_port_url()}/dataset_diabetes.zip"
-    yield env
-
-
-def run(env: dict[str, str], *args: str, module: str = "healthpredict") -> Answer:
-    completed = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", module, *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    imported: set[str] = set()
-    other: list[str] = []
-    for line in completed.stderr.splitlines():
-        if line.startswith("import time:"):
-            imported.add(line.rsplit("|", 1)[1].strip().split(".")[0])
-        else:
-            other.append(line)
-    return Answer(completed.returncode, completed.stdout, "\n".join(other), frozenset(imported))
+def environment(tmp_path: Path, home: Path) -> dict[str, str]:
+    return isolated_environment(tmp_path, home)
 
 
 def prepared_storage(folder: Path, batches: Sequence[int] = (1, 2, 3, 4, 5)) -> Path:
@@ -121,6 +65,36 @@ def test_the_baseline_command_helps_without_loading_the_heavy_stack(environment)
     assert answer.code == 0
     assert "--s3-bucket-name" in answer.stdout
     assert answer.heavy == set()
+
+
+@pytest.mark.parametrize(
+    ("module", "args"),
+    [
+        ("baseline", ["--mlflow-tracking-uri", "foo://bar", "--s3-bucket-name", "bucket"]),
+        ("baseline", ["--tracking-uri", "foo://bar", "--storage", "s3://bucket/prefix"]),
+        ("healthpredict", ["baseline", "--mlflow-tracking-uri", "foo://bar"]),
+        ("healthpredict", ["train-initial", "--tracking-uri", "foo://bar"]),
+    ],
+)
+def test_both_command_lines_share_one_tracking_uri_option(environment, home, module, args):
+    answer = run(environment, *args, module=module)
+    assert answer.code == 1
+    assert len(answer.error_lines) == 1
+    assert answer.error_lines[0].startswith(
+        "error: MLflow tracking URI scheme 'foo:' is not supported; use http://, https://"
+    )
+    assert answer.heavy == set()
+    assert not home.exists()
+
+
+def test_the_baseline_command_takes_a_bucket_or_a_storage_not_both(environment):
+    answer = run(
+        environment, "--s3-bucket-name", "bucket", "--storage", "/tmp/x", module="baseline"
+    )
+    assert answer.code == 2
+    assert answer.error_lines[-1] == (
+        "python -m baseline: error: argument --storage: not allowed with argument --s3-bucket-name"
+    )
 
 
 def test_an_unknown_option_gets_the_subcommands_usage(environment):

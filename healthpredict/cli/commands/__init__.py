@@ -1,0 +1,1 @@
+"""The command groups: each module builds its commands' parsers and holds their handlers."""
