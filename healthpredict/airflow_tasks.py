@@ -37,17 +37,6 @@ from healthpredict.experiment import (
     retrain,
     train_initial,
 )
-from pipeline.replay.engine import (
-    BatchStep,
-    PolicyResult,
-    ReplayResult,
-    fast_settings,
-    initial_model_from_store,
-    load_data,
-    log_replay,
-    replay,
-    with_configured,
-)
 
 # --- End of the steps -----------------------------------------------------------------------
 from pipeline.core import config, contract
@@ -64,6 +53,17 @@ from pipeline.gate import steps as gate
 from pipeline.models import registry, training
 from pipeline.models.training import TrainingResult
 from pipeline.replay import policies
+from pipeline.replay.engine import (
+    BatchStep,
+    PolicyResult,
+    ReplayResult,
+    fast_settings,
+    initial_model_from_store,
+    load_data,
+    log_replay,
+    replay,
+    with_configured,
+)
 from pipeline.replay.policies import Policy
 from pipeline.tracking import client as tracking
 from pipeline.tracking import store as mlflow_store
@@ -97,7 +97,9 @@ class DagParams:
 
     @property
     def options(self) -> TrainingOptions:
-        return TrainingOptions(n_trials=self.hpo_trials, refit_on_validation=self.refit_on_validation)
+        return TrainingOptions(
+            n_trials=self.hpo_trials, refit_on_validation=self.refit_on_validation
+        )
 
     def uri(self) -> str:
         return config.check_tracking_uri(self.tracking_uri or config.default_tracking_uri())
@@ -164,7 +166,9 @@ def run_train_initial(params: Mapping[str, Any]) -> Json:
 
 def run_capture_baseline(params: Mapping[str, Any]) -> Json:
     chosen = DagParams.of(params)
-    done = recorded(chosen.client(), contract.TRAINING_EXPERIMENT, contract.quality_gate_run_name(0))
+    done = recorded(
+        chosen.client(), contract.TRAINING_EXPERIMENT, contract.quality_gate_run_name(0)
+    )
     if done is not None:
         return {"gate_run_id": done.run_id}
     result = capture_baseline(chosen.uri(), chosen.open_storage())

@@ -40,7 +40,8 @@ echo "dag-test: airflow dags test $dag_id ${dates[*]} --conf '$conf' (state in $
 status=0
 "$venv/bin/airflow" dags test "$dag_id" "${dates[@]}" --conf "$conf" || status=$?
 # `airflow dags test` exits 1 on a failed run; the run's own state is checked as well.
-state="$("$venv/bin/airflow" dags list-runs "$dag_id" -o plain 2>/dev/null | awk 'NR > 1 {print $3; exit}')"
+state="$("$venv/bin/airflow" dags list-runs "$dag_id" -o json 2>/dev/null \
+    | "$venv/bin/python" -c 'import json, sys; print(json.load(sys.stdin)[0]["state"])' || true)"
 if [ "$status" -ne 0 ] || [ "$state" != "success" ]; then
     echo "dag-test: the DAG run ended '${state:-unknown}' (exit $status)" >&2
     exit 1
