@@ -92,8 +92,13 @@ class DagParams:
 
     @classmethod
     def of(cls, params: Mapping[str, Any]) -> DagParams:
-        known = {name: params[name] for name in cls.__dataclass_fields__ if name in params}
-        return cls(**{name: (None if value == "" else value) for name, value in known.items()})
+        # An empty text field in the trigger form means "the default", as a missing one does.
+        known: dict[str, Any] = {
+            name: params[name]
+            for name in cls.__dataclass_fields__
+            if name in params and params[name] != ""
+        }
+        return cls(**known)
 
     @property
     def options(self) -> TrainingOptions:
