@@ -40,8 +40,14 @@ echo "dag-test: airflow dags test $dag_id ${dates[*]} --conf '$conf' (state in $
 status=0
 "$venv/bin/airflow" dags test "$dag_id" "${dates[@]}" --conf "$conf" || status=$?
 # `airflow dags test` exits 1 on a failed run; the run's own state is checked as well.
-state="$("$venv/bin/airflow" dags list-runs "$dag_id" -o json 2>/dev/null \
-    | "$venv/bin/python" -c 'import json, sys; print(json.load(sys.stdin)[0]["state"])' || true)"
+state="$("$venv/bin/python" - "$airflow_home/airflow.db" "$dag_id" <<'PY' || true
+import sqlite3, sys
+row = sqlite3.connect(sys.argv[1]).execute(
+    "SELECT state FROM dag_run WHERE dag_id = ? ORDER BY id DESC LIMIT 1", (sys.argv[2],)
+).fetchone()
+print(row[0] if row else "")
+PY
+)"
 if [ "$status" -ne 0 ] || [ "$state" != "success" ]; then
     echo "dag-test: the DAG run ended '${state:-unknown}' (exit $status)" >&2
     exit 1
