@@ -23,11 +23,15 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # The state folder the pipeline and the API share (pipeline/core/config.py reads the same variable).
 HEALTHPREDICT_HOME ?= $(CURDIR)/.healthpredict
+# `make dag-test`: its own state folder (HEALTHPREDICT_HOME=... still chooses another), and the
+# DAG's params as JSON, e.g. DAG_CONF='{"hpo_trials": 1}'.
+DAG_TEST_HOME := $(if $(filter file,$(origin HEALTHPREDICT_HOME)),$(CURDIR)/.healthpredict-airflow,$(HEALTHPREDICT_HOME))
+DAG_CONF ?= {}
 # `make bench BENCH_ARGS=--quick` for a smoke run.
 BENCH_ARGS ?=
 TIMED := scripts/timed.sh
 
-.PHONY: help install install-python install-frontend build lint test demo bench screenshot clean clean-state
+.PHONY: help install install-python install-frontend build lint test demo dag-test bench screenshot clean clean-state
 
 help: ## List the targets
 	@echo "Health Predict - make targets:"
@@ -85,6 +89,10 @@ demo: install build ## Run the experiment (once) into .healthpredict/ and serve 
 	HEALTHPREDICT_HOME="$(HEALTHPREDICT_HOME)" $(BIN)/healthpredict experiment run --if-missing $(if $(DATA),--data "$(DATA)")
 # (`serve` prints the report's URL once the server listens.)
 	HEALTHPREDICT_HOME="$(HEALTHPREDICT_HOME)" $(BIN)/healthpredict serve --host $(HOST) --port $(PORT)
+
+dag-test: install build ## Run the Airflow DAG end to end (airflow dags test) into .healthpredict-airflow/
+	$(if $(DATA),HEALTHPREDICT_DATA="$(DATA)") HEALTHPREDICT_HOME="$(DAG_TEST_HOME)" \
+		$(TIMED) "airflow dags test" scripts/dag-test.sh '$(DAG_CONF)'
 
 bench: install build ## Measure CLI start-up, the experiment, the API, the page and load; results in bench-results/
 	$(BIN)/python -m bench $(BENCH_ARGS)

@@ -108,6 +108,8 @@ class Tag:
     # Shared by all runs of one policy replay; `configured` marks the policy the pipeline ran.
     REPLAY_ID: Final = "replay_id"
     CONFIGURED: Final = "configured"
+    # On every result run written by an Airflow task: the DAG run that wrote it.
+    AIRFLOW_DAG_RUN_ID: Final = "airflow_dag_run_id"
     TRUE: Final = "True"
     FALSE: Final = "False"
 

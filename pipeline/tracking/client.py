@@ -45,6 +45,14 @@ ARTIFACTS_FOLDER: Final = "mlartifacts"
 _FAILED: Final = RunStatus.to_string(RunStatus.FAILED)
 _FINISHED: Final = RunStatus.to_string(RunStatus.FINISHED)
 _KILLED: Final = RunStatus.to_string(RunStatus.KILLED)
+# Set by Airflow in a task's environment: runs written by a DAG task carry their DAG run's id.
+AIRFLOW_DAG_RUN_ENV: Final = "AIRFLOW_CTX_DAG_RUN_ID"
+
+
+def orchestrator_tags() -> dict[str, str]:
+    """``airflow_dag_run_id`` inside an Airflow task; nothing from the command line."""
+    dag_run_id = os.environ.get(AIRFLOW_DAG_RUN_ENV)
+    return {contract.Tag.AIRFLOW_DAG_RUN_ID: dag_run_id} if dag_run_id else {}
 
 
 def configure(tracking_uri: str) -> MlflowClient:
@@ -134,7 +142,9 @@ class ResultRuns:
         params: Mapping[str, object] | None = None,
         tags: Mapping[str, str] | None = None,
     ) -> Run:
-        run = self.client.create_run(experiment_id, run_name=run_name, tags=dict(tags or {}))
+        run = self.client.create_run(
+            experiment_id, run_name=run_name, tags={**orchestrator_tags(), **(tags or {})}
+        )
         self.runs.append(run)
         kill_abandoned_runs(self.client, experiment_id, run)
         if params:

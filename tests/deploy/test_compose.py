@@ -45,10 +45,17 @@ ENV_EXAMPLE = ROOT / ".env.example"
 NGINX_TEMPLATE = ROOT / "deploy" / "nginx" / "default.conf.template"
 MLFLOW_DOCKERFILE = ROOT / "deploy" / "mlflow" / "Dockerfile"
 MLFLOW_ENTRYPOINT = ROOT / "deploy" / "mlflow" / "entrypoint.sh"
-DOCKERFILES = [ROOT / "Dockerfile.api", ROOT / "Dockerfile.web", MLFLOW_DOCKERFILE]
+DOCKERFILES = [
+    ROOT / "Dockerfile.api",
+    ROOT / "Dockerfile.web",
+    ROOT / "Dockerfile.airflow",
+    MLFLOW_DOCKERFILE,
+]
 
+AIRFLOW_SERVICES = {"airflow-api-server", "airflow-scheduler", "airflow-dag-processor"}
 SERVICES = {"postgres", "minio", "create-buckets", "mlflow", "experiment", "api", "web"}
-ONE_SHOT_JOBS = {"create-buckets", "experiment"}
+SERVICES |= {"airflow-init", *AIRFLOW_SERVICES}
+ONE_SHOT_JOBS = {"create-buckets", "experiment", "airflow-init"}
 
 # Variables read by libraries rather than by this project's code: boto3 (S3 access to MinIO).
 LIBRARY_VARIABLES = {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION"}
