@@ -15,7 +15,7 @@ from pipeline.models import training
 from pipeline.replay import engine as replay
 from pipeline.replay import policies
 from pipeline.replay.policies import BatchEvidence, History, Policy
-from tests.unit.test_training import prepared_frame
+from tests.unit.pipeline.models.test_training import prepared_frame
 
 SEED = 3
 TINY_FIT = training.TrainingSettings(
