@@ -31,7 +31,7 @@ DAG_CONF ?= {}
 BENCH_ARGS ?=
 TIMED := scripts/timed.sh
 
-.PHONY: help install install-python install-frontend build lint test demo dag-test bench screenshot clean clean-state
+.PHONY: help install install-python install-frontend build lint test test-fast demo dag-test bench screenshot clean clean-state
 
 help: ## List the targets
 	@echo "Health Predict - make targets:"
@@ -79,11 +79,29 @@ lint: install ## ruff, ruff format --check, mypy, import layers (lint-imports), 
 	if [ -n "$$failed" ]; then echo "lint failed:$$failed" >&2; exit 1; fi
 
 # pytest runs last, so its closing line is the last thing a test run prints.
-test: install lint build ## Everything CI runs: lint, build, vitest, then pytest (all of tests/)
+test: install lint build ## Everything CI runs: lint, build, vitest, then pytest (all of tests/, every tier)
 ifneq ($(HAS_FRONTEND),)
 	CI=true $(TIMED) vitest npm --prefix $(FRONTEND) test
 endif
 	$(BIN)/pytest
+
+# The fast tier, for before every commit: pytest without the integration and e2e tiers (tests/conftest.py
+# marks them by folder) while vitest runs beside it on the other core.
+FAST_TIER := not integration and not e2e
+
+test-fast: install ## Before committing (< 2 min): unit tests of every package, the API on fixture stores, vitest
+ifneq ($(HAS_FRONTEND),)
+	@vitest_log=$$(mktemp); vitest_rc=0; pytest_rc=0; \
+	CI=true npm --prefix $(FRONTEND) test >"$$vitest_log" 2>&1 & vitest_pid=$$!; \
+	$(BIN)/pytest -q -m "$(FAST_TIER)" || pytest_rc=$$?; \
+	wait $$vitest_pid || vitest_rc=$$?; \
+	if [ "$$vitest_rc" -ne 0 ]; then cat "$$vitest_log"; else grep -E 'Test Files|Tests ' "$$vitest_log" || true; fi; \
+	rm -f "$$vitest_log"; \
+	echo "test-fast: pytest exit $$pytest_rc, vitest exit $$vitest_rc"; \
+	[ "$$pytest_rc" -eq 0 ] && [ "$$vitest_rc" -eq 0 ]
+else
+	$(BIN)/pytest -q -m "$(FAST_TIER)"
+endif
 
 demo: install build ## Run the experiment (once) into .healthpredict/ and serve the report on http://127.0.0.1:8000
 	HEALTHPREDICT_HOME="$(HEALTHPREDICT_HOME)" $(BIN)/healthpredict experiment run --if-missing $(if $(DATA),--data "$(DATA)")

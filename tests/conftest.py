@@ -1,5 +1,11 @@
 """Shared session fixtures: the real data set, and one real experiment run for the whole session.
 
+Tiers by folder (``pytest_collection_modifyitems`` marks them, so a new file is marked by where
+it lives): ``tests/unit`` and ``tests/architecture`` are the fast tier (``make test-fast``);
+``tests/integration``, ``tests/hardening`` and ``tests/deploy`` are ``integration`` (an MLflow
+server, another process, S3 or the real data); ``tests/e2e`` is ``e2e`` (the built page in
+Chromium). The report API's fixture stores (``tests/support/report_stores.py``) serve every tier.
+
 ``experiment_store`` runs the whole experiment once (``run_all``, default seed) through a real
 ``mlflow server`` on 127.0.0.1 (SQLite backend, proxied artifacts, all in a session tmp folder)
 with local storage. Every test that needs "a real experiment store" reuses it, so the session pays
@@ -21,6 +27,27 @@ from pipeline.core import config
 if TYPE_CHECKING:
     from healthpredict.experiment import ExperimentResult
     from pipeline.steps import BatchResult
+
+pytest_plugins = ("tests.support.report_stores",)
+
+TESTS = Path(__file__).resolve().parent
+# The marker every test under a folder gets; tests/unit and tests/architecture get none.
+TIER_BY_FOLDER = {
+    "integration": "integration",
+    "hardening": "integration",
+    "deploy": "integration",
+    "e2e": "e2e",
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test by the folder it lives in, so `-m "not integration and not e2e"` is the
+    fast tier without any file having to remember its marker."""
+    for item in items:
+        parts = item.path.relative_to(TESTS).parts if item.path.is_relative_to(TESTS) else ()
+        marker = TIER_BY_FOLDER.get(parts[0]) if parts else None
+        if marker is not None:
+            item.add_marker(marker)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,8 @@ be checked is checked: the compose file's services, healthchecks, start-up order
 every variable the api and experiment services set is one the code (or a library it uses) reads;
 that the Dockerfiles run the same scripts CI runs with the same Python and Node versions; that the
 MLflow image pins what uv.lock pins; and that nginx proxies exactly the paths the API serves.
-`docker compose config` validates the file too where the compose plugin is installed, and
+Debian's `docker-compose` (v1, installed by .ci/run) resolves a copy of the file without the
+v2-only `name:` key, and the tests read the services, ports and variables from what it resolved;
 where nginx is installed the web service's nginx configuration runs for real in front of the API.
 """
 
@@ -419,29 +420,71 @@ def test_docker_build_context_leaves_out_state_data_and_installs() -> None:
         assert entry in ignored, entry
 
 
-def test_docker_compose_config_accepts_the_file(tmp_path: Path) -> None:
-    docker = shutil.which("docker")
-    if docker is None:
-        pytest.skip("no docker CLI on this machine")
-    probe = subprocess.run([docker, "compose", "version"], capture_output=True, text=True)
-    if probe.returncode != 0:
-        pytest.skip("the docker compose plugin is not installed (no Docker engine here either)")
+# --- Debian's docker-compose (v1) resolves the file --------------------------------------------
+# v1 predates the top-level `name:` key (the project name); everything else it resolves as the
+# engine's compose plugin would: interpolation, anchors, depends_on conditions, build contexts.
+COMPOSE_V1_INSTALL = "apt-get install docker-compose (.ci/run installs it)"
+
+
+def _compose_config(tmp_path: Path, env_file_text: str) -> dict[str, Any]:
+    """`docker-compose config` on the file minus `name:`, with only `env_file_text` as .env."""
+    binary = shutil.which("docker-compose")
+    if binary is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"docker-compose is missing: {COMPOSE_V1_INSTALL}")
+        pytest.skip(f"docker-compose is not installed: {COMPOSE_V1_INSTALL}")
+    lines = COMPOSE_FILE.read_text().splitlines(keepends=True)
+    copy = tmp_path / "docker-compose.v1.yml"
+    copy.write_text("".join(line for line in lines if not line.startswith("name:")))
+    env_file = tmp_path / "compose.env"
+    env_file.write_text(env_file_text)
     result = subprocess.run(
-        [
-            docker,
-            "compose",
-            "--env-file",
-            str(ENV_EXAMPLE),
-            "-f",
-            str(COMPOSE_FILE),
-            "config",
-            "-q",
-        ],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-    )
+        [binary, "--project-directory", str(ROOT), "--env-file", str(env_file),
+         "-f", str(copy), "config"],
+        capture_output=True, text=True, cwd=tmp_path, timeout=120, check=False,
+        env={"PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path)},
+    )  # fmt: skip
     assert result.returncode == 0, result.stderr
+    resolved = yaml.safe_load(result.stdout)
+    assert isinstance(resolved, dict), result.stdout
+    return resolved
+
+
+def test_docker_compose_resolves_the_file_with_its_defaults(tmp_path: Path) -> None:
+    """No .env at all: what `docker compose up` gives a user who changed nothing."""
+    services = _compose_config(tmp_path, "")["services"]
+    assert set(services) == SERVICES
+    # The report on :8080, MLflow's UI on :5000, MinIO's console on :9001, all on loopback only.
+    assert services["web"]["ports"] == ["127.0.0.1:8080:80/tcp"]
+    assert services["mlflow"]["ports"] == ["127.0.0.1:5000:5000/tcp"]
+    assert services["minio"]["ports"] == ["127.0.0.1:9001:9001/tcp"]
+    published = {name for name, service in services.items() if service.get("ports")}
+    assert published == {"web", "mlflow", "minio"}
+    api = services["api"]["environment"]
+    assert api["MLFLOW_TRACKING_URI"] == "http://mlflow:5000"
+    assert api["HEALTHPREDICT_STORAGE"] == "s3://healthpredict-data"
+    assert api["MLFLOW_S3_ENDPOINT_URL"] == "http://minio:9000"
+    assert api["MLFLOW_UI_URL"] == "http://localhost:5000"
+    assert services["web"]["environment"]["API_UPSTREAM"] == "api:8000"
+    command = services["experiment"]["command"]
+    assert command[:3] == ["healthpredict", "experiment", "run"]
+    assert command[command.index("--tracking-uri") + 1] == "http://mlflow:5000"
+    assert command[command.index("--storage") + 1] == "s3://healthpredict-data"
+    assert services["web"]["depends_on"]["api"]["condition"] == "service_healthy"
+
+
+def test_docker_compose_applies_the_env_file_a_user_writes(tmp_path: Path) -> None:
+    """The README's `.env` knobs: another address and port for the page, the API token."""
+    env = "BIND_ADDRESS=0.0.0.0\nWEB_PORT=9090\nHEALTHPREDICT_API_TOKEN=s3cret\n"
+    services = _compose_config(tmp_path, env)["services"]
+    assert services["web"]["ports"] == ["0.0.0.0:9090:80/tcp"]
+    assert services["mlflow"]["ports"] == ["0.0.0.0:5000:5000/tcp"]
+    assert services["api"]["environment"]["HEALTHPREDICT_API_TOKEN"] == "s3cret"
+
+
+def test_docker_compose_accepts_env_example_as_it_ships(tmp_path: Path) -> None:
+    services = _compose_config(tmp_path, ENV_EXAMPLE.read_text())["services"]
+    assert services["web"]["ports"] == ["127.0.0.1:8080:80/tcp"]
 
 
 # --- nginx in front of the real API -------------------------------------------------------------

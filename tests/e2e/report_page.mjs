@@ -185,12 +185,28 @@ try {
   facts.screenshots.desktop = join(options.out, "report-1440.png");
   await page.screenshot({ path: facts.screenshots.desktop, fullPage: true });
   // The first screen of the report, small enough for the README.
+  const readmeClip = { x: 0, y: 0, width: DESKTOP.width, height: 1400 };
+  // What a README reader sees in it: what lies wholly inside the clip, as drawn.
+  facts.readmeShot = await page.evaluate((clipHeight) => {
+    const whole = (node) => {
+      const box = node.getBoundingClientRect();
+      const top = box.top + window.scrollY;
+      return box.height > 0 && top >= 0 && top + box.height <= clipHeight;
+    };
+    const text = (node) => (node.textContent ?? "").trim();
+    const chart = document.querySelector(".drift-chart");
+    return {
+      height: clipHeight,
+      title: Array.from(document.querySelectorAll("h1")).filter(whole).map(text),
+      stats: Array.from(document.querySelectorAll(".hero .stat"))
+        .filter(whole)
+        .map((stat) => text(stat.querySelector(".stat__label"))),
+      driftChart: chart !== null && whole(chart),
+      driftBars: chart ? chart.querySelectorAll(".recharts-bar-rectangle path").length : 0,
+    };
+  }, readmeClip.height);
   facts.screenshots.readme = join(options.out, "report-1440-top.png");
-  await page.screenshot({
-    path: facts.screenshots.readme,
-    fullPage: true,
-    clip: { x: 0, y: 0, width: DESKTOP.width, height: 1400 },
-  });
+  await page.screenshot({ path: facts.screenshots.readme, fullPage: true, clip: readmeClip });
 
   // Open the ROC curve of the first retrained batch (else the last card) and check it drew.
   const cards = page.locator("article.batch-card");

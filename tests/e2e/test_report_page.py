@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import struct
 from pathlib import Path
 from typing import Any
 
@@ -105,10 +106,21 @@ def test_phone_width_and_print(page_facts: dict[str, Any]) -> None:
     assert page_facts["print"] == {"menuHidden": True, "rocHidden": True, "buttonsHidden": True}
 
 
-def test_screenshots_are_written(page_facts: dict[str, Any]) -> None:
-    for path in page_facts["screenshots"].values():
-        assert Path(path).stat().st_size > 10_000, path
-    assert Path(page_facts["screenshots"]["readme"]).stat().st_size < SCREENSHOT_BUDGET_BYTES
+def test_readme_screenshots_show_the_title_headline_figures_and_drift_chart(
+    page_facts: dict[str, Any],
+) -> None:
+    """The README's picture (`make screenshot` copies it) shows what its text promises: the
+    report's title, its three headline figures and the whole drift chart with a bar per batch."""
+    shot = page_facts["readmeShot"]
+    assert shot["title"] == [page_facts["summaryTitle"]]
+    assert shot["stats"] == ["Current Production Model", "Batches Processed", "Retraining Events"]
+    assert shot["driftChart"], "the drift chart is cut off in the README screenshot"
+    assert shot["driftBars"] == MEASURED_BATCHES
+    png = Path(page_facts["screenshots"]["readme"]).read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert struct.unpack(">II", png[16:24]) == (1440, shot["height"])  # IHDR width, height
+    # a drawn page (a blank one compresses to a few kB), light enough for the README
+    assert 10_000 < len(png) < SCREENSHOT_BUDGET_BYTES
 
 
 def test_every_score_card_names_the_model_version_it_scored(page_facts: dict[str, Any]) -> None:

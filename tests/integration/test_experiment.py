@@ -19,7 +19,6 @@ from mlflow.entities import Run
 
 from pipeline.core import config, contract
 from pipeline.core.contract import Decision
-from pipeline.gate.rule import decide
 from tests.conftest import ExperimentStore
 from tests.support.servers import (
     closed_port_url,
@@ -30,6 +29,23 @@ from tests.support.servers import (
 pytestmark = pytest.mark.integration
 
 BATCHES = range(1, 6)
+# The README's table for the default run (seed 42): drifted columns of the 41 analysed (shares
+# 0.02, 0.05, 0.49, 0.56, 0.46), whether that reached the 0.30 threshold (retraining ran), and
+# the quality gate's decision.
+ANALYSED_COLUMNS = 41
+SEED_42_STORY = {
+    1: (1, False, "SKIP_NO_DRIFT"),
+    2: (2, False, "SKIP_NO_DRIFT"),
+    3: (20, True, "DEPLOY_REFRESH"),
+    4: (23, True, "DEPLOY"),
+    5: (19, True, "DEPLOY"),
+}
+# CONTRACT.md's ranges of auc_improvement for each decision of a retrained batch.
+IMPROVEMENT_RANGE = {
+    "DEPLOY": (0.0, 1.0),
+    "DEPLOY_REFRESH": (-0.02, 0.0),
+    "SKIP": (-1.0, -0.02),
+}
 CLI_TIMEOUT_S = 120  # a hang guard, not a timing assertion
 
 
@@ -126,18 +142,18 @@ def test_batch_zero_is_the_baseline(gate_runs: dict[int, Run], drift_runs: dict[
 def test_quiet_batches_skip_and_drifting_batches_retrain(
     gate_runs: dict[int, Run], drift_runs: dict[int, Run]
 ):
-    decisions = {b: gate_runs[b].data.tags[contract.Tag.DECISION] for b in BATCHES}
-    assert decisions[1] == decisions[2] == Decision.SKIP_NO_DRIFT
-    assert {decisions[3], decisions[4], decisions[5]} <= contract.RETRAINED_DECISIONS
-    for batch in BATCHES:
-        share = drift_runs[batch].data.metrics[contract.Metric.DRIFT_SHARE]
-        retrained = decisions[batch] in contract.RETRAINED_DECISIONS
-        assert retrained == (share >= contract.DEFAULT_DRIFT_THRESHOLD), f"batch {batch}"
+    """The README's seed-42 table: shares, whether retraining ran (and why), the decisions."""
+    for batch, (drifted, retrained, decision) in SEED_42_STORY.items():
+        drift = drift_runs[batch]
+        metrics = drift.data.metrics
+        assert metrics[contract.Metric.N_TOTAL_COLUMNS] == ANALYSED_COLUMNS
+        assert metrics[contract.Metric.N_DRIFTED_COLUMNS] == drifted, f"batch {batch}"
+        assert metrics[contract.Metric.DRIFT_SHARE] == pytest.approx(drifted / ANALYSED_COLUMNS)
+        assert gate_runs[batch].data.tags[contract.Tag.DECISION] == decision, f"batch {batch}"
         # the verdict travels with the drift run, so the report never re-derives it
-        tags = drift_runs[batch].data.tags
-        assert tags[contract.Tag.RETRAIN_TRIGGERED] == str(retrained)
-        reason = contract.TriggerReason.DRIFT if retrained else contract.TriggerReason.NONE
-        assert tags[contract.Tag.TRIGGER_REASON] == reason.value
+        assert drift.data.tags[contract.Tag.RETRAIN_TRIGGERED] == str(retrained), f"batch {batch}"
+        reason = "drift" if retrained else "none"
+        assert drift.data.tags[contract.Tag.TRIGGER_REASON] == reason, f"batch {batch}"
 
 
 def test_gate_runs_carry_the_contract_fields(client: MlflowClient, gate_runs: dict[int, Run]):
@@ -165,7 +181,8 @@ def test_gate_runs_carry_the_contract_fields(client: MlflowClient, gate_runs: di
             assert improvement == 0.0 and metrics[contract.Metric.F1_IMPROVEMENT] == 0.0
             assert artifacts == {contract.ROC_PRODUCTION_ARTIFACT}
         else:
-            assert tags[contract.Tag.DECISION] == decide(improvement, has_production=True)
+            low, high = IMPROVEMENT_RANGE[tags[contract.Tag.DECISION]]
+            assert low <= improvement <= high, (batch, improvement)
             assert artifacts == {contract.ROC_PRODUCTION_ARTIFACT, contract.ROC_NEW_ARTIFACT}
             training_run = client.get_run(params[contract.Param.TRAINING_RUN_ID])
             assert training_run.info.run_name == contract.training_run_name(batch)

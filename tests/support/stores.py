@@ -34,6 +34,7 @@ from mlflow.entities import Metric, Param
 from pipeline.core import contract
 from pipeline.core.contract import Decision
 from pipeline.data.features import CATEGORICAL_COLUMNS, NUMERIC_COLUMNS
+from tests.support.sqlite_store import empty_store_uri
 
 logger = logging.getLogger(__name__)
 
@@ -789,7 +790,7 @@ def build_store(root: Path, spec: StoreSpec) -> BuiltStore:
     db = root / "mlflow.db"
     if db.exists():
         raise FileExistsError(f"{db} already holds a store")
-    tracking_uri = f"sqlite:///{db}"
+    tracking_uri = empty_store_uri(root, db.name)  # a copy of the session's migrated template
     artifact_root = root / "artifacts"
     client = MlflowClient(tracking_uri=tracking_uri, registry_uri=tracking_uri)
     experiment_ids = {

@@ -1,22 +1,19 @@
-"""Evaluation: the scores and the ROC payload the gate and the baseline log, on tiny seeded data."""
+"""Evaluation: the scores and the ROC payload the gate and the baseline log, on tiny seeded data
+(written to MLflow: tests/integration/pipeline/models/test_scoring_logged.py)."""
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 import xgboost
-from mlflow import MlflowClient
 
 from pipeline.core import contract
 from pipeline.core.errors import DataError
 from pipeline.data import features
 from pipeline.models import scoring as evaluation
-from pipeline.tracking import client as tracking
-from tests.support.sqlite_store import empty_store_uri
 from tests.support.synthetic import raw_encounters
 
 
@@ -36,18 +33,28 @@ class FixedProbability:
         return np.column_stack([1 - positive, positive])
 
 
-@pytest.fixture(scope="module")
-def prepared() -> pd.DataFrame:
+def prepared_frame() -> pd.DataFrame:
+    """400 synthetic encounters through ``features.prepare`` (the first 300 train the model)."""
     return features.prepare(raw_encounters(400, seed=11))
 
 
-@pytest.fixture(scope="module")
-def fitted(prepared: pd.DataFrame) -> tuple[xgboost.XGBClassifier, object]:
+def fitted_pair(prepared: pd.DataFrame) -> tuple[xgboost.XGBClassifier, object]:
+    """A small seeded model and its preprocessor, fitted on the first 300 rows."""
     inputs, target = features.split_xy(prepared.iloc[:300])
     preprocessor = features.fit_preprocessor(inputs)
     model = xgboost.XGBClassifier(n_estimators=20, max_depth=2, random_state=0, n_jobs=1)
     model.fit(features.transform(preprocessor, inputs), target)
     return model, preprocessor
+
+
+@pytest.fixture(scope="module")
+def prepared() -> pd.DataFrame:
+    return prepared_frame()
+
+
+@pytest.fixture(scope="module")
+def fitted(prepared: pd.DataFrame) -> tuple[xgboost.XGBClassifier, object]:
+    return fitted_pair(prepared)
 
 
 def rank_auc(y_true: np.ndarray, y_score: np.ndarray) -> float:
@@ -117,30 +124,3 @@ def test_roc_payload_is_strict_json_with_the_infinite_threshold_as_null(fitted, 
     assert (parsed["fpr"][-1], parsed["tpr"][-1]) == (1.0, 1.0)
     assert np.all(np.diff(parsed["fpr"]) >= 0) and np.all(np.diff(parsed["tpr"]) >= 0)
     assert parsed["auc"] == pytest.approx(scores.auc)
-
-
-def test_logged_scores_use_the_contract_names(fitted, prepared, tmp_path: Path):
-    model, preprocessor = fitted
-    scores = evaluation.score(model, preprocessor, prepared.iloc[300:])
-    client = MlflowClient(empty_store_uri(tmp_path))
-    run_id = client.create_run(tracking.ensure_experiment(client, "evaluation")).info.run_id
-
-    evaluation.log_scores(client, run_id, "prod", scores)
-    evaluation.log_roc(client, run_id, contract.ROC_PRODUCTION_ARTIFACT, {"auc": scores.auc})
-
-    logged = client.get_run(run_id).data.metrics
-    assert logged == {contract.prod_metric(k): v for k, v in scores.as_dict().items()}
-    text = Path(client.download_artifacts(run_id, contract.ROC_PRODUCTION_ARTIFACT, str(tmp_path)))
-    assert json.loads(text.read_text()) == {"auc": scores.auc}
-
-
-def test_bad_prefixes_and_non_finite_metrics_are_refused(fitted, prepared, tmp_path: Path):
-    model, preprocessor = fitted
-    scores = evaluation.score(model, preprocessor, prepared.iloc[300:])
-    client = MlflowClient(empty_store_uri(tmp_path))
-    run_id = client.create_run(tracking.ensure_experiment(client, "evaluation")).info.run_id
-    with pytest.raises(ValueError, match="'new' or 'prod'"):
-        evaluation.log_scores(client, run_id, "candidate", scores)
-    with pytest.raises(ValueError, match="auc_improvement"):
-        evaluation.log_metrics(client, run_id, {contract.Metric.AUC_IMPROVEMENT: float("nan")})
-    assert client.get_run(run_id).data.metrics == {}

@@ -8,13 +8,11 @@ that takes is a ``make bench`` figure (``bench/cli.py``), not an assertion.
 
 from __future__ import annotations
 
-import argparse
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
-from healthpredict.cli import build_parser
 from pipeline.data.manifest import MANIFEST_KEY, BatchInfo, Manifest
 from pipeline.data.storage import LocalStorage
 from tests.support.cli import isolated_environment
@@ -173,28 +171,3 @@ def test_no_data_and_no_network_says_how_to_pass_a_local_copy(environment, home)
     for way in ("--data PATH", "HEALTHPREDICT_DATA=PATH", "make demo DATA=PATH"):
         assert way in errors[0]
     assert not home.exists()
-
-
-def _documented(action: argparse.Action) -> bool:
-    """Help that says what the option does, beyond its default value."""
-    text = (action.help or "").split("(default")[0]
-    return len(text.split()) >= 3
-
-
-def _subparsers(parser: argparse.ArgumentParser) -> Iterator[argparse.ArgumentParser]:
-    yield parser
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            for child in action.choices.values():
-                yield from _subparsers(child)
-
-
-def test_every_option_says_what_it_does():
-    undocumented = [
-        f"{parser.prog} {action.option_strings or action.dest}"
-        for parser in _subparsers(build_parser())
-        for action in parser._actions
-        if not isinstance(action, argparse._HelpAction | argparse._SubParsersAction)
-        and not _documented(action)
-    ]
-    assert undocumented == []

@@ -8,7 +8,7 @@ import pytest
 from backend import selection
 from backend.mlflow_reader import RegistryVersion, RunRecord
 from pipeline.tracking import store
-from tests.backend.records import run
+from tests.unit.backend.records import run
 
 
 @pytest.mark.parametrize(

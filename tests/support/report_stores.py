@@ -1,5 +1,8 @@
 """Fixtures for the report API: real SQLite MLflow stores built run by run with the contract's
-names, a real `mlflow server` on 127.0.0.1, and TestClients over `create_app`."""
+names, a real `mlflow server` on 127.0.0.1, and TestClients over `create_app`.
+
+A pytest plugin (tests/conftest.py loads it), so the fast tier's API tests and the integration
+tests that need an `mlflow server` over the same kind of store share one set of fixtures."""
 
 from __future__ import annotations
 
@@ -18,10 +21,12 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 from mlflow import MlflowClient
+from mlflow.entities import Metric, Param
 
 from backend.main import create_app
 from pipeline.core import contract
 from tests.support.api import LOCAL_CLIENT, api_settings
+from tests.support.sqlite_store import empty_store_uri
 
 START = 1_700_000_000_000  # ms; runs get increasing start times from here
 
@@ -70,10 +75,12 @@ class StoreBuilder:
             self.experiment(experiment), start_time=start, tags=dict(tags or {}), run_name=run_name
         )
         run_id = run.info.run_id
-        for key, value in (params or {}).items():
-            self.client.log_param(run_id, key, value)
-        for key, value in (metrics or {}).items():
-            self.client.log_metric(run_id, key, value, timestamp=start)
+        if params or metrics:  # one write for all of them: the messy store has hundreds of runs
+            self.client.log_batch(
+                run_id,
+                metrics=[Metric(key, value, start, 0) for key, value in (metrics or {}).items()],
+                params=[Param(key, value) for key, value in (params or {}).items()],
+            )
         for path, text in (artifacts or {}).items():
             self.client.log_text(run_id, text, path)
         if status != "RUNNING":
@@ -228,9 +235,8 @@ class StoreBuilder:
 @pytest.fixture(scope="session")
 def blank_mlflow_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One migrated, empty SQLite store; tests copy it instead of migrating their own."""
-    path = tmp_path_factory.mktemp("blank") / "mlflow.db"
-    MlflowClient(tracking_uri=f"sqlite:///{path}").search_experiments()
-    return path
+    uri = empty_store_uri(tmp_path_factory.mktemp("blank"))  # the session's one migration
+    return Path(uri.removeprefix("sqlite:///"))
 
 
 def _new_store(blank: Path, folder: Path) -> StoreBuilder:

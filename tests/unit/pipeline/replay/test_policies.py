@@ -15,7 +15,7 @@ from pipeline.data import features
 from pipeline.models import training
 from pipeline.replay import policies
 from pipeline.replay.policies import BatchEvidence, LabelledHistory, Policy
-from tests.unit.test_training import prepared_frame
+from tests.unit.pipeline.models.test_training import prepared_frame
 
 SEED = 3
 TINY_FIT = training.TrainingSettings(

@@ -8,7 +8,7 @@ from backend import batch_results, selection
 from backend.mlflow_reader import RegistryVersion, RunRecord, StoreSnapshot
 from backend.summary import assemble_summary
 from pipeline.core import contract
-from tests.backend.records import run
+from tests.unit.backend.records import run
 
 
 def gate(

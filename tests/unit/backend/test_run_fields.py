@@ -6,7 +6,7 @@ import pytest
 
 from backend import run_fields
 from pipeline.core import contract
-from tests.backend.records import run
+from tests.unit.backend.records import run
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 """Rough figures for the report API (not a test; `make bench` runs it).
 
-    .venv/bin/python tests/backend/bench_report_api.py --other-runs 2000
+    .venv/bin/python tests/integration/backend/bench_report_api.py --other-runs 2000
 
 Builds a SQLite store with six batches plus N other runs (`tests.support.stores`: HPO trials,
 reruns, noise), then measures: one complete paged `search_runs` pass over both experiments,
@@ -23,7 +23,7 @@ import httpx
 import psutil
 from mlflow import MlflowClient
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 
 from backend.main import create_app
 from backend.settings import Settings

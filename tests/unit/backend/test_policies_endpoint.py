@@ -18,7 +18,7 @@ from pipeline.core.contract import Decision
 from pipeline.core.stats import AucEstimate
 from pipeline.replay.policies import Policy
 from pipeline.tracking.store import RunRecord
-from tests.backend.conftest import AppFactory, StoreBuilder
+from tests.support.report_stores import AppFactory, StoreBuilder
 
 BEST = {"max_depth": 6, "learning_rate": 0.05}
 
