@@ -7,7 +7,8 @@ report only adds what no single run can log:
   variance of a mean of independent estimates is the sum of their variances over k², so
   SE = sqrt(Σ SE_i²) / k, and the interval is mean ± z·SE. Each SE_i is read back from the logged
   symmetric DeLong interval: SE_i = (high_i - low_i) / (2·z), z = Φ⁻¹(0.975). Hand-written
-  because it is two lines of arithmetic; `scipy.stats.norm` gives z and the two-sided p-value.
+  because it is two lines of arithmetic; `statistics.NormalDist` gives z and the two-sided
+  p-value (no scipy: the report API's install has none).
 - `retraining_takeaway`: the one sentence the page prints under "Did retraining help?".
 """
 
@@ -16,11 +17,11 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-from scipy.stats import norm
+from statistics import NormalDist
 
 CONFIDENCE = 0.95
-Z_95 = float(norm.ppf(0.5 + CONFIDENCE / 2))
+_STANDARD_NORMAL = NormalDist()
+Z_95 = _STANDARD_NORMAL.inv_cdf(0.5 + CONFIDENCE / 2)
 CHANCE_AUC = 0.5
 _NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 
@@ -68,7 +69,7 @@ def average_effect(effects: Sequence[Effect]) -> Average | None:
     mean = sum(e.delta for e in effects) / k
     se = math.sqrt(sum(standard_error(e.ci_low, e.ci_high) ** 2 for e in effects)) / k
     # Identical estimates (zero width) give p = 1 at 0, not NaN.
-    p_value = float(2 * norm.sf(abs(mean) / se)) if se > 0.0 else float(mean == 0.0)
+    p_value = 2 * _STANDARD_NORMAL.cdf(-abs(mean) / se) if se > 0.0 else float(mean == 0.0)
     return Average(
         delta=mean,
         ci_low=mean - Z_95 * se,
