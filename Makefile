@@ -49,13 +49,15 @@ $(PYTHON_STAMP): pyproject.toml uv.lock scripts/install.sh
 	@touch $@
 
 # The runtime only, from the same lock (`make demo`): no type checkers, stubs, moto or pytest.
+# Its .pyc files are left to Python, which writes those of the modules a command imports on first
+# use, unless PYTHONDONTWRITEBYTECODE forbids that: then they are compiled here, once.
 install-runtime: $(RUNTIME_STAMP)
 
 $(RUNTIME_STAMP): pyproject.toml uv.lock scripts/install.sh
 	if [ $(PYTHON_STAMP) -nt uv.lock ] && [ $(PYTHON_STAMP) -nt pyproject.toml ]; then \
 		echo "install: the development install already holds the runtime"; \
 	else \
-		HEALTHPREDICT_VENV=$(VENV) HEALTHPREDICT_COMPILE_BYTECODE=0 \
+		HEALTHPREDICT_VENV=$(VENV) HEALTHPREDICT_COMPILE_BYTECODE=$(if $(PYTHONDONTWRITEBYTECODE),1,0) \
 			scripts/install.sh python --no-dev --extra pipeline; \
 	fi
 	@touch $@
