@@ -9,6 +9,10 @@ SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
 PYTHON_STAMP := $(VENV)/.healthpredict-installed
+RUNTIME_STAMP := $(VENV)/.healthpredict-runtime
+# Runs the data check before anything is installed: the standard library is all it needs.
+SYSTEM_PYTHON ?= python3
+DIST_DIR := dist
 FRONTEND := frontend
 HAS_FRONTEND := $(wildcard $(FRONTEND)/package.json)
 NPM_STAMP := $(FRONTEND)/node_modules/.healthpredict-installed
@@ -17,7 +21,8 @@ PAGE := $(FRONTEND)/dist/index.html
 FRONTEND_SOURCES = $(shell find $(FRONTEND) \( -path $(FRONTEND)/node_modules -o -path $(FRONTEND)/dist \) -prune -o -type f -print 2>/dev/null)
 
 # `make demo DATA=path/to/dataset_diabetes.zip`; without DATA the pipeline looks at
-# $$HEALTHPREDICT_DATA, then its cache, then downloads the official archive.
+# $$HEALTHPREDICT_DATA, then its cache, then downloads the official archive (scripts/check_data.py
+# does this first, before any install).
 DATA ?=
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -31,19 +36,38 @@ DAG_CONF ?= {}
 BENCH_ARGS ?=
 TIMED := scripts/timed.sh
 
-.PHONY: help install install-python install-frontend build lint test test-fast demo dag-test bench screenshot clean clean-state
+.PHONY: help install install-python install-runtime install-frontend build lint test test-fast demo dag-test \
+	dist bench screenshot clean clean-state
 
 help: ## List the targets
 	@echo "Health Predict - make targets:"
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '!seen[$$1]++ {printf "  %-12s %s\n", $$1, $$2}'
 
-install: install-python install-frontend ## Install Python (uv.lock) and frontend (package-lock.json) dependencies
+install: install-python install-frontend ## Install Python (uv.lock, with the dev group) and frontend (package-lock.json) dependencies
 
+# Everything: the runtime, the pipeline extra and the development group (lint, test).
 install-python: $(PYTHON_STAMP)
 
 $(PYTHON_STAMP): pyproject.toml uv.lock scripts/install.sh
-	scripts/install.sh python --all-extras
+	HEALTHPREDICT_VENV=$(VENV) scripts/install.sh python --all-extras
 	@touch $@
+
+# The runtime only, from the same lock (`make demo`): no type checkers, stubs, moto or pytest.
+# Its .pyc files are left to Python, which writes those of the modules a command imports on first
+# use, unless PYTHONDONTWRITEBYTECODE forbids that: then they are compiled here, once.
+install-runtime: $(RUNTIME_STAMP)
+
+$(RUNTIME_STAMP): pyproject.toml uv.lock scripts/install.sh
+	if [ $(PYTHON_STAMP) -nt uv.lock ] && [ $(PYTHON_STAMP) -nt pyproject.toml ]; then \
+		echo "install: the development install already holds the runtime"; \
+	else \
+		HEALTHPREDICT_VENV=$(VENV) HEALTHPREDICT_COMPILE_BYTECODE=$(if $(PYTHONDONTWRITEBYTECODE),1,0) \
+			scripts/install.sh python --no-dev --extra pipeline; \
+	fi
+	@touch $@
+
+$(BIN)/uv:
+	HEALTHPREDICT_VENV=$(VENV) scripts/install.sh uv
 
 ifeq ($(HAS_FRONTEND),)
 install-frontend:
@@ -58,7 +82,7 @@ $(NPM_STAMP): $(FRONTEND)/package.json $(wildcard $(FRONTEND)/package-lock.json)
 	scripts/install.sh frontend
 	@touch $@
 
-build: install $(PAGE) ## Build the report page into frontend/dist
+build: install-frontend $(PAGE) ## Build the report page into frontend/dist
 
 $(PAGE): $(NPM_STAMP) $(FRONTEND_SOURCES) scripts/build-web.sh
 	scripts/build-web.sh
@@ -103,7 +127,10 @@ else
 	$(BIN)/pytest -q -m "$(FAST_TIER)"
 endif
 
-demo: install build ## Run the experiment (once) into .healthpredict/ and serve the report on http://127.0.0.1:8000
+# The data is looked for first (seconds, system python), then the runtime alone is installed.
+demo: ## Find the data, install the runtime, run the experiment (once) into .healthpredict/ and serve the report on http://127.0.0.1:8000
+	HEALTHPREDICT_HOME="$(HEALTHPREDICT_HOME)" $(SYSTEM_PYTHON) scripts/check_data.py $(if $(DATA),--data "$(DATA)")
+	$(MAKE) --no-print-directory install-runtime build
 	HEALTHPREDICT_HOME="$(HEALTHPREDICT_HOME)" $(BIN)/healthpredict experiment run --if-missing $(if $(DATA),--data "$(DATA)")
 # (`serve` prints the report's URL once the server listens.)
 	HEALTHPREDICT_HOME="$(HEALTHPREDICT_HOME)" $(BIN)/healthpredict serve --host $(HOST) --port $(PORT)
@@ -111,6 +138,12 @@ demo: install build ## Run the experiment (once) into .healthpredict/ and serve 
 dag-test: install build ## Run the Airflow DAG end to end (airflow dags test) into .healthpredict-airflow/
 	$(if $(DATA),HEALTHPREDICT_DATA="$(DATA)") HEALTHPREDICT_HOME="$(DAG_TEST_HOME)" \
 		$(TIMED) "airflow dags test" scripts/dag-test.sh '$(DAG_CONF)'
+
+# `uv build`: the sdist, then the wheel from it; hatch_build.py puts the page into both.
+dist: build $(BIN)/uv ## Build the sdist and the wheel (report page inside) into dist/
+	rm -rf $(DIST_DIR)
+	$(BIN)/uv build --out-dir $(DIST_DIR)
+	@ls -l $(DIST_DIR)
 
 bench: install build ## Measure CLI start-up, the experiment, the API, the page and load; results in bench-results/
 	$(BIN)/python -m bench $(BENCH_ARGS)
@@ -123,7 +156,7 @@ screenshot: install build ## Regenerate docs/screenshot.png from the browser tes
 	cp $(SCREENSHOT_SOURCE) docs/screenshot.png
 
 clean: ## Remove build output and tool caches (keeps .healthpredict/ and the installs)
-	rm -rf $(FRONTEND)/dist test-output .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(FRONTEND)/dist $(DIST_DIR) test-output .pytest_cache .mypy_cache .ruff_cache
 	find . -path ./$(VENV) -prune -o -path ./$(FRONTEND)/node_modules -prune -o \
 		-type d -name __pycache__ -prune -exec rm -rf {} +
 

@@ -1,4 +1,5 @@
-"""Serving the built page (`frontend/dist`) next to the API, and the JSON answer to anything else.
+"""Serving the built page (`frontend/dist`, or the copy an installed wheel carries) next to the API,
+and the JSON answer to anything else.
 
 No list of API paths is needed anywhere: the API's own routes answer first, and this fallback,
 registered last, serves the page's route (`/`) and the build's files. Every other request gets a

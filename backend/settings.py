@@ -21,10 +21,23 @@ from pipeline.core.contract import DEFAULT_DRIFT_THRESHOLD
 from pipeline.core.errors import HealthPredictError
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_STATIC_DIR = REPO_ROOT / "frontend" / "dist"
+CHECKOUT_PAGE = REPO_ROOT / "frontend" / "dist"
+# The page an installed wheel carries (hatch_build.py copies frontend/dist there).
+PACKAGED_PAGE = Path(__file__).resolve().parent / "static"
 DEFAULT_CACHE_TTL_SECONDS = 30.0
 # Host names a write (POST /baseline, POST /refresh) may be addressed to: this machine's.
 DEFAULT_ALLOWED_HOSTS = ("localhost", "127.0.0.1", "::1")
+
+
+def default_static_dir() -> Path:
+    """The page to serve when HEALTHPREDICT_STATIC_DIR is unset.
+
+    A checkout's own build first (what a developer just built), else the page inside the installed
+    package; with neither, the checkout's path, so the hints name the folder to build.
+    """
+    if (CHECKOUT_PAGE / "index.html").is_file() or not (PACKAGED_PAGE / "index.html").is_file():
+        return CHECKOUT_PAGE
+    return PACKAGED_PAGE
 
 
 class InvalidSettingsError(HealthPredictError):
@@ -101,7 +114,8 @@ class Settings(BaseSettings):
         default=None, validation_alias=_env("airflow_ui_url", "AIRFLOW_UI_URL")
     )
     static_dir: Path = Field(
-        default=DEFAULT_STATIC_DIR, validation_alias=_env("static_dir", "HEALTHPREDICT_STATIC_DIR")
+        default_factory=default_static_dir,
+        validation_alias=_env("static_dir", "HEALTHPREDICT_STATIC_DIR"),
     )
     s3_endpoint_url: str | None = Field(
         default=None, validation_alias=_env("s3_endpoint_url", "MLFLOW_S3_ENDPOINT_URL")
