@@ -75,7 +75,7 @@ def print_experiment_table(result: ExperimentResult) -> None:
     baseline_row = [
         "0",
         "baseline",
-        _fmt(0.0, 2),
+        "—",  # batch 0 is the reference: no drift share, as on the page
         "BASELINE",
         _fmt(result.baseline.auc),
         "—",
