@@ -61,7 +61,7 @@ def rows(client: TestClient) -> dict[int, dict[str, Any]]:
     return {row["batch"]: row for row in response.json()["batches"]}
 
 
-def test_every_auc_carries_its_interval_and_the_never_retrained_model(
+def test_every_auc_carries_its_interval_and_the_initial_model(
     with_evidence: TestClient, evidence_store: BuiltStore
 ) -> None:
     for batch, row in rows(with_evidence).items():
