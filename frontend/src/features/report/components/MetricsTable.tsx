@@ -85,7 +85,7 @@ export function MetricsTable({ batches, id }: { batches: BatchResult[]; id: stri
                   <th scope="row">{result.batch}</th>
                   <td className="num">{formatShare(measuredShare(result.drift))}</td>
                   <td>
-                    {result.batch === 0 ? DASH : formatYesNo(result.retrained)}
+                    {formatYesNo(result.retrained)}
                     {forced && " (forced)"}
                   </td>
                   <td
