@@ -1,6 +1,6 @@
 import { PolicyChart } from "./PolicyChart";
 import { PolicyAucTable, PolicyTable } from "./PolicyTables";
-import { usePolicies } from "./usePolicies";
+import { usePolicies } from "./queries";
 
 const TABLE_ID = "policy-auc-table";
 
