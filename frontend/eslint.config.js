@@ -53,7 +53,7 @@ export default tseslint.config(
         },
         {
           selector: "Literal[value=/^#[0-9a-fA-F]{3,8}$/]",
-          message: "Use a CSS variable from styles/theme.css instead of a hex colour.",
+          message: "Use a CSS variable from styles/tokens.css instead of a hex colour.",
         },
       ],
     },

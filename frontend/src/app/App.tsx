@@ -3,6 +3,8 @@ import { PolicyReplay } from "../features/policies/PolicyReplay";
 import { ProvenanceFooter } from "../features/report/components/ProvenanceFooter";
 import { ReportPage } from "../features/report/ReportPage";
 
+import "./App.css";
+
 /**
  * Page layout: the report with the policy replay among its sections, and the menu beside it
  * (after it in reading order). Features never import each other: the app puts them together.

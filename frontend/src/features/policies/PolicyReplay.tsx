@@ -2,6 +2,8 @@ import { PolicyChart } from "./PolicyChart";
 import { PolicyAucTable, PolicyTable } from "./PolicyTables";
 import { usePolicies } from "./queries";
 
+import "./policies.css";
+
 const TABLE_ID = "policy-auc-table";
 
 /**

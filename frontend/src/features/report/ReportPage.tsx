@@ -11,6 +11,8 @@ import { MetricsTable } from "./components/MetricsTable";
 import { EmptyState, ErrorState, ReportSkeleton, StaleNotice } from "./components/States";
 import { useBatches, useSummary } from "./queries";
 
+import "./report.css";
+
 const TABLE_ID = "metrics-table";
 
 /**

@@ -5,6 +5,8 @@ import { measuredShare } from "../driftVerdict";
 import { SCORES } from "../scores";
 import { AucWithInterval } from "./evidence/AucWithInterval";
 
+import "./MetricsTable.css";
+
 function ScoreCells({ scores, group }: { scores: ModelScores | null; group: string }) {
   return SCORES.map(([key, label]) => (
     <td

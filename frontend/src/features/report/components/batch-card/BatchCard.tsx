@@ -8,6 +8,8 @@ import { DecisionSection } from "./DecisionSection";
 import { DriftSection } from "./DriftSection";
 import { RunNotes } from "./RunNotes";
 
+import "./BatchCard.css";
+
 /** Batch 0 says which model it captured: the Production model of that moment, by version. */
 function BaselineSubtitle({ version }: { version: string | null | undefined }) {
   return (

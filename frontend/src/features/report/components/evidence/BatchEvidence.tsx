@@ -6,6 +6,8 @@ import { AlarmOutcomeLine } from "./AlarmOutcomeLine";
 import { AucWithInterval } from "./AucWithInterval";
 import { CalibrationPanel } from "./CalibrationPanel";
 
+import "./BatchEvidence.css";
+
 /** The never-retrained model beside Production, the gate's paired comparison, and more. */
 export function BatchEvidence({ result }: { result: BatchResult }) {
   const initialRate = useBatches().data?.initial_positive_rate ?? null;
