@@ -27,5 +27,7 @@ export default defineConfig({
     setupFiles: ["./src/test/setup.ts"],
     include: ["src/**/*.test.{ts,tsx}", "lint/**/*.test.ts"],
     css: false,
+    // Two cores shared with other work: rendering the whole page can take seconds, not a failure.
+    testTimeout: 30_000,
   },
 });

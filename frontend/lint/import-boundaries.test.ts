@@ -19,8 +19,7 @@ async function boundaryErrors(path: string, code: string): Promise<string[]> {
     .map((message) => message.message);
 }
 
-// The first lint loads the config and the TypeScript parser: seconds on a busy machine.
-describe("import boundaries", { timeout: 60_000 }, () => {
+describe("import boundaries", () => {
   it("fails a shared component that imports a feature", async () => {
     const errors = await boundaryErrors(
       "src/components/Planted.ts",
