@@ -25,7 +25,9 @@ export default defineConfig({
   test: {
     environment: "jsdom",
     setupFiles: ["./src/test/setup.ts"],
-    include: ["src/**/*.test.{ts,tsx}"],
+    include: ["src/**/*.test.{ts,tsx}", "lint/**/*.test.ts"],
     css: false,
+    // Two cores shared with other work: rendering the whole page can take seconds, not a failure.
+    testTimeout: 30_000,
   },
 });

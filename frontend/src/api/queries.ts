@@ -1,4 +1,7 @@
-/** App-wide queries: the API's configuration and the refresh every part of the page follows. */
+/**
+ * App-wide queries, for the layout's menu and any feature: the API's configuration and the refresh
+ * every part of the page follows. A feature's own queries live in its `queries.ts`.
+ */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
 import { useApi } from "./context";

@@ -1,6 +1,8 @@
 import { cloneElement, createContext, useContext, type ReactElement, type ReactNode } from "react";
 import { ResponsiveContainer } from "recharts";
 
+import "./charts.css";
+
 const ChartWidthContext = createContext<number | undefined>(undefined);
 
 /** Tests (jsdom has no layout) give charts a fixed width; the browser measures the container. */

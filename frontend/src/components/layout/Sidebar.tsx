@@ -3,6 +3,8 @@ import { useRefresh, useReportConfig } from "../../api/queries";
 import { DASH, safeHref } from "../../lib/format";
 import { BreakableText } from "../BreakableText";
 
+import "./Sidebar.css";
+
 /** Where the data comes from, and the few actions a reader can take. Hidden in print. */
 export function Sidebar() {
   const api = useApi();

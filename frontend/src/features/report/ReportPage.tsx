@@ -1,3 +1,5 @@
+import type { ReactNode } from "react";
+
 import { ApiError } from "../../api/client";
 import { BaselineMissing } from "./components/BaselineMissing";
 import { BatchCard } from "./components/batch-card/BatchCard";
@@ -6,14 +8,19 @@ import { FinalSummary } from "./components/FinalSummary";
 import { Hero } from "./components/Hero";
 import { RetrainingSection } from "./components/evidence/RetrainingSection";
 import { MetricsTable } from "./components/MetricsTable";
-import { PolicyReplay } from "./components/policies/PolicyReplay";
 import { EmptyState, ErrorState, ReportSkeleton, StaleNotice } from "./components/States";
 import { useBatches, useSummary } from "./queries";
 
+import "./report.css";
+
 const TABLE_ID = "metrics-table";
 
-/** The report, top to bottom: hero, experiment summary, one card per batch, final summary. */
-export function ReportPage() {
+/**
+ * The report, top to bottom: hero, experiment summary, one card per batch, final summary.
+ * `children` are the sections other features add after the retraining evidence (the app passes
+ * the policy replay); like every section, they show once the report has loaded.
+ */
+export function ReportPage({ children }: { children?: ReactNode }) {
   const summary = useSummary();
   const batches = useBatches();
 
@@ -54,7 +61,7 @@ export function ReportPage() {
           </div>
         </section>
         <RetrainingSection summary={summary.data} batches={results} />
-        <PolicyReplay />
+        {children}
         <section className="section" aria-labelledby="batches-heading">
           <h2 id="batches-heading">Batch by batch</h2>
           <p className="section__lede">

@@ -2,7 +2,7 @@
  * What each pipeline decision means, in words. The decision itself always comes from the API's
  * `decision` field: the report never re-derives it from metrics.
  */
-import type { Decision } from "../../api/types";
+import type { BatchResult, Decision } from "../../api/types";
 
 export type DecisionTone = "baseline" | "ok" | "deploy" | "refresh" | "kept" | "unknown";
 
@@ -60,4 +60,9 @@ export const NO_DECISION: DecisionInfo = {
 
 export function decisionInfo(decision: Decision | null | undefined): DecisionInfo {
   return decision ? DECISION_INFO[decision] : NO_DECISION;
+}
+
+/** Whether a batch is the baseline, as the API's `decision` says: never worked out from its number. */
+export function isBaseline(result: Pick<BatchResult, "decision">): boolean {
+  return result.decision === "BASELINE";
 }

@@ -25,9 +25,9 @@ export const DRIFT_TONE_LABELS: Record<DriftTone, string> = {
   unknown: "no retraining verdict recorded",
 };
 
-/** The share the run measured; null where nothing was analysed (batch 0 is the reference). */
+/** The share the run measured; null where the API says nothing was measured (the baseline). */
 export function measuredShare(drift: DriftResult | null | undefined): number | null {
-  if (!drift || drift.n_total_columns === 0) return null;
+  if (!drift?.measured) return null;
   return drift.share;
 }
 

@@ -1,4 +1,4 @@
-/** The report's queries and mutations; the policy (retries, freshness) is global. */
+/** Every query and mutation of the report feature; the policy (retries, freshness) is global. */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
 import { useApi } from "../../api/context";

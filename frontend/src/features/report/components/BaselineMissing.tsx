@@ -1,6 +1,9 @@
 import { useReportConfig } from "../../../api/queries";
 import { useCreateBaseline } from "../queries";
 
+import "./DecisionBadge.css";
+import "./batch-card/BatchCard.css";
+
 /** Stands where Batch 0 would be, and says how to create it. */
 export function BaselineMissing() {
   const config = useReportConfig();
@@ -33,7 +36,7 @@ export function BaselineMissing() {
           </button>
         </div>
       )}
-      <p role="status" className="menu__status">
+      <p role="status" className="batch-card__status">
         {create.isError
           ? `The baseline could not be captured: ${create.error.message}`
           : create.isSuccess

@@ -1,6 +1,8 @@
 import type { Decision } from "../../../api/types";
 import { decisionInfo } from "../decisions";
 
+import "./DecisionBadge.css";
+
 /** The decision's colour plus its name in words: colour is never the only signal. */
 export function DecisionBadge({ decision }: { decision: Decision | null }) {
   const info = decisionInfo(decision);

@@ -1,5 +1,7 @@
 import { formatDelta, type DeltaDirection } from "../../../lib/format";
 
+import "./Delta.css";
+
 interface DeltaProps {
   value: number | null | undefined;
   /** What the change is measured against, for the words beside the arrow ("Production"). */

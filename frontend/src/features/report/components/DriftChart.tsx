@@ -19,6 +19,8 @@ import { formatShare } from "../../../lib/format";
 import { DRIFT_TONE_LABELS, driftVerdict, measuredShare, type DriftTone } from "../driftVerdict";
 import { DriftLegend } from "./DriftLegend";
 
+import "./DriftChart.css";
+
 interface DriftChartProps {
   batches: BatchResult[];
   /** id of the table that states the same numbers as text. */

@@ -3,6 +3,8 @@ import { formatCount } from "../../../lib/format";
 import { formatDifference, NOT_RECORDED } from "../evidence";
 import { AucPoint } from "./evidence/AucPoint";
 
+import "./FinalSummary.css";
+
 /** Where the experiment started, the last batch like with like, and the API's takeaways. */
 export function FinalSummary({ summary }: { summary: Summary }) {
   const last = summary.end_production?.batch;

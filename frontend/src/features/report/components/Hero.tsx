@@ -4,6 +4,8 @@ import type { Summary } from "../../../api/types";
 import { DASH, formatCount } from "../../../lib/format";
 import { ProductionDetail } from "./evidence/ProductionDetail";
 
+import "./Hero.css";
+
 function StatCard({ label, value, detail }: { label: string; value: string; detail: ReactNode }) {
   return (
     <div className="stat">

@@ -5,6 +5,8 @@ import { measuredShare } from "../driftVerdict";
 import { SCORES } from "../scores";
 import { AucWithInterval } from "./evidence/AucWithInterval";
 
+import "./MetricsTable.css";
+
 function ScoreCells({ scores, group }: { scores: ModelScores | null; group: string }) {
   return SCORES.map(([key, label]) => (
     <td
@@ -85,7 +87,7 @@ export function MetricsTable({ batches, id }: { batches: BatchResult[]; id: stri
                   <th scope="row">{result.batch}</th>
                   <td className="num">{formatShare(measuredShare(result.drift))}</td>
                   <td>
-                    {result.batch === 0 ? DASH : formatYesNo(result.retrained)}
+                    {formatYesNo(result.retrained)}
                     {forced && " (forced)"}
                   </td>
                   <td

@@ -3,6 +3,8 @@ import type { Provenance, RunProvenance } from "../../../api/types";
 import { DASH, safeHref } from "../../../lib/format";
 import { useProvenance } from "../queries";
 
+import "./ProvenanceFooter.css";
+
 const SHORT_COMMIT = 12;
 
 function RunId({ id, url }: { id: string | null; url: string | null }) {

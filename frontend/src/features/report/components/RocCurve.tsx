@@ -7,6 +7,8 @@ import { unitDiagonal } from "../../../components/charts/diagonal";
 import { ChartFrame } from "../../../components/charts/ChartFrame";
 import { AXIS_TICK } from "../../../components/charts/axis";
 
+import "./RocCurve.css";
+
 interface RocPoint {
   fpr: number;
   tpr: number;

@@ -4,6 +4,8 @@ import { SCORES, type Deltas } from "../scores";
 import { Delta } from "./Delta";
 import { AucWithInterval } from "./evidence/AucWithInterval";
 
+import "./ScoreCards.css";
+
 interface ScoreCardProps {
   title: string;
   subtitle?: string;

@@ -2,6 +2,7 @@ import { screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 
+import { EVIDENCE_BATCHES } from "../../../../test/evidenceFixtures";
 import { FixtureApi, batchFixture, drift } from "../../../../test/fixtures";
 import { renderWithApi } from "../../../../test/render";
 import { BatchCard } from "./BatchCard";
@@ -19,6 +20,32 @@ describe("BatchCard", () => {
     expect(screen.getByText("Baseline")).toHaveClass("badge--baseline");
     expect(screen.queryByText("Drift share")).not.toBeInTheDocument();
     expect(screen.queryByRole("region", { name: "New model" })).not.toBeInTheDocument();
+  });
+
+  it("follows the API's decision, not the batch number, to tell the baseline", () => {
+    // Batch 0 without a gate run: no baseline decision, so a drift section, saying nothing was
+    // measured (no "— of 0" columns).
+    const { container, unmount } = renderWithApi(
+      <BatchCard result={{ ...batchFixture(0), decision: null, quality_gate_run_id: null }} />,
+    );
+    expect(container).not.toHaveTextContent(/^Baseline:/);
+    expect(screen.getByText("No drift was measured for this batch.")).toBeInTheDocument();
+    expect(container).not.toHaveTextContent("of 0");
+    unmount();
+    // A baseline decision on another batch number is still shown as the baseline, with no net
+    // effect even where the API sends its zeros (as it does for the baseline).
+    const baseline = EVIDENCE_BATCHES[0];
+    if (!baseline) throw new Error("the evidence fixture has batch 0");
+    const zero = { delta: 0, ci_low: 0, ci_high: 0 };
+    renderWithApi(<BatchCard result={{ ...baseline, batch: 7, net_effect: zero }} />);
+    expect(screen.getByRole("heading", { level: 3, name: "Batch 7" })).toBeInTheDocument();
+    expect(
+      screen.getByText("Baseline: Production model version 1 on the initial test set"),
+    ).toBeInTheDocument();
+    expect(screen.queryByText("Drift share")).not.toBeInTheDocument();
+    expect(screen.getByText("Readmitted (positive rate)")).toBeInTheDocument();
+    expect(screen.queryByText(/net effect/i)).not.toBeInTheDocument();
+    expect(screen.queryByText(/initial test set:/)).not.toBeInTheDocument();
   });
 
   it("never says 'the first model' when batch 0 captured a later Production version", () => {

@@ -1,5 +1,5 @@
 import type { BatchResult } from "../../../../api/types";
-import { decisionInfo } from "../../decisions";
+import { decisionInfo, isBaseline } from "../../decisions";
 import { DecisionBadge } from "../DecisionBadge";
 import { BatchEvidence } from "../evidence/BatchEvidence";
 import { BatchFooter } from "./BatchFooter";
@@ -7,6 +7,8 @@ import { BatchScores } from "./BatchScores";
 import { DecisionSection } from "./DecisionSection";
 import { DriftSection } from "./DriftSection";
 import { RunNotes } from "./RunNotes";
+
+import "./BatchCard.css";
 
 /** Batch 0 says which model it captured: the Production model of that moment, by version. */
 function BaselineSubtitle({ version }: { version: string | null | undefined }) {
@@ -20,7 +22,7 @@ function BaselineSubtitle({ version }: { version: string | null | undefined }) {
 
 /** One batch: what the data did, what the pipeline decided, and how the models scored. */
 export function BatchCard({ result }: { result: BatchResult }) {
-  const isBaseline = result.batch === 0;
+  const baseline = isBaseline(result);
   const headingId = `batch-${result.batch}-heading`;
   return (
     <article
@@ -32,7 +34,7 @@ export function BatchCard({ result }: { result: BatchResult }) {
       <header className="batch-card__header">
         <div>
           <h3 id={headingId}>Batch {result.batch}</h3>
-          {isBaseline ? (
+          {baseline ? (
             <BaselineSubtitle version={result.production?.version} />
           ) : (
             result.drift?.profile_description && (
@@ -44,7 +46,7 @@ export function BatchCard({ result }: { result: BatchResult }) {
         </div>
         <DecisionBadge decision={result.decision} />
       </header>
-      {!isBaseline && <DriftSection drift={result.drift} />}
+      {!baseline && <DriftSection drift={result.drift} />}
       <DecisionSection result={result} />
       <BatchScores result={result} />
       <BatchEvidence result={result} />

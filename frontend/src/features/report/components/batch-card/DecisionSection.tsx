@@ -2,7 +2,10 @@ import type { BatchResult } from "../../../../api/types";
 import { DASH } from "../../../../lib/format";
 import { decisionInfo } from "../../decisions";
 
-/** The gate's decision as logged, whether the candidate was deployed, and what that means. */
+/**
+ * The gate's decision as logged, whether the candidate was deployed, and what that means. The API
+ * sends `deployed` as null where nothing could be deployed (the baseline, no gate run).
+ */
 export function DecisionSection({ result }: { result: BatchResult }) {
   const info = decisionInfo(result.decision);
   return (
@@ -10,7 +13,7 @@ export function DecisionSection({ result }: { result: BatchResult }) {
       <p>
         <span className="label">Decision</span>{" "}
         <code className="decision-code">{result.decision ?? result.raw_decision ?? DASH}</code>
-        {result.deployed !== null && result.batch !== 0 && (
+        {result.deployed !== null && (
           <span className="muted">
             {" "}
             · {result.deployed ? "new model deployed" : "Production model unchanged"}

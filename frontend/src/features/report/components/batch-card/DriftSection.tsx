@@ -27,12 +27,22 @@ function DriftedColumns({ drift }: { drift: DriftResult }) {
   );
 }
 
-/** The drift share, the pipeline's retrain verdict in words, and the columns that drifted. */
+/**
+ * The drift share, the pipeline's retrain verdict in words, and the columns that drifted; the
+ * API's `measured` says whether there is a share at all.
+ */
 export function DriftSection({ drift }: { drift: DriftResult | null }) {
   if (!drift) {
     return (
       <div className="batch-card__drift">
         <p className="muted">No drift check was recorded for this batch.</p>
+      </div>
+    );
+  }
+  if (!drift.measured) {
+    return (
+      <div className="batch-card__drift">
+        <p className="muted">No drift was measured for this batch.</p>
       </div>
     );
   }

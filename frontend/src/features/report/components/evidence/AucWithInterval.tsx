@@ -1,6 +1,8 @@
 import { formatScore } from "../../../../lib/format";
 import { formatAucInterval, WORSE_THAN_CHANCE } from "../../evidence";
 
+import "./AucWithInterval.css";
+
 interface AucWithIntervalProps {
   auc: number | null | undefined;
   low: number | null | undefined;

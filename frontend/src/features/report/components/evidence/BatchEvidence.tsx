@@ -1,9 +1,12 @@
 import type { BatchResult } from "../../../../api/types";
+import { isBaseline } from "../../decisions";
 import { formatDifference, formatPercent, NOT_RECORDED, WORSE_THAN_CHANCE } from "../../evidence";
 import { useBatches } from "../../queries";
 import { AlarmOutcomeLine } from "./AlarmOutcomeLine";
 import { AucWithInterval } from "./AucWithInterval";
 import { CalibrationPanel } from "./CalibrationPanel";
+
+import "./BatchEvidence.css";
 
 /** The never-retrained model beside Production, the gate's paired comparison, and more. */
 export function BatchEvidence({ result }: { result: BatchResult }) {
@@ -16,6 +19,7 @@ export function BatchEvidence({ result }: { result: BatchResult }) {
       </p>
     );
   }
+  const baseline = isBaseline(result);
   const initial = result.initial;
   const gate = result.gate_comparison;
   const gateText = gate ? formatDifference(gate, gate.verdict) : null;
@@ -49,7 +53,7 @@ export function BatchEvidence({ result }: { result: BatchResult }) {
             <dd className="gate-comparison">{gateText ?? `${NOT_RECORDED} its interval.`}</dd>
           </div>
         )}
-        {result.batch > 0 && (
+        {!baseline && (
           <div>
             <dt>Net effect: Production after this batch − never-retrained</dt>
             <dd className="net-effect">{net ?? `${NOT_RECORDED} it.`}</dd>
@@ -59,13 +63,13 @@ export function BatchEvidence({ result }: { result: BatchResult }) {
           <dt>Readmitted (positive rate)</dt>
           <dd>
             {formatPercent(result.positive_rate)}
-            {result.batch > 0 && initialRate !== null && (
+            {!baseline && initialRate !== null && (
               <span className="muted"> (initial test set: {formatPercent(initialRate)})</span>
             )}
           </dd>
         </div>
       </dl>
-      {result.batch > 0 && <AlarmOutcomeLine result={result} />}
+      {!baseline && <AlarmOutcomeLine result={result} />}
       <CalibrationPanel result={result} />
     </div>
   );

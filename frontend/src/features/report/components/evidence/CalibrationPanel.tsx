@@ -6,6 +6,8 @@ import { formatScore } from "../../../../lib/format";
 import { NOT_RECORDED } from "../../evidence";
 import { ReliabilityPanel } from "./ReliabilityPanel";
 
+import "./CalibrationPanel.css";
+
 function rows(result: BatchResult): Array<[string, ModelScores | null | undefined]> {
   return [
     ["Production", result.production],

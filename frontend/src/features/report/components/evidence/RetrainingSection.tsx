@@ -1,6 +1,8 @@
 import type { BatchResult, Summary } from "../../../../api/types";
 import { RetrainingEffect } from "./RetrainingEffect";
 
+import "./RetrainingSection.css";
+
 /** "Did retraining help?": the chart of the three models and the backend's one sentence. */
 export function RetrainingSection({
   summary,

@@ -1,5 +1,5 @@
-import type { PolicyBatch, PolicyResult } from "../../../../api/types";
-import { DASH, formatCount, formatScore } from "../../../../lib/format";
+import type { PolicyBatch, PolicyResult } from "../../api/types";
+import { DASH, formatCount, formatScore } from "../../lib/format";
 
 const OUTCOME_TEXT: Record<NonNullable<PolicyBatch["outcome"]>, string> = {
   not_retrained: "not retrained",

@@ -1,4 +1,4 @@
-import type { PolicyResult } from "../../../../api/types";
+import type { PolicyResult } from "../../api/types";
 
 const PALETTE_SIZE = 6;
 

@@ -1,9 +1,9 @@
 import { screen, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 
-import { FixtureApi } from "../../../../test/fixtures";
-import { NO_POLICIES, POLICIES } from "../../../../test/policyFixtures";
-import { renderWithApi } from "../../../../test/render";
+import { FixtureApi } from "../../test/fixtures";
+import { NO_POLICIES, POLICIES } from "../../test/policyFixtures";
+import { renderWithApi } from "../../test/render";
 import { PolicyReplay } from "./PolicyReplay";
 
 describe("PolicyReplay", () => {

@@ -1,6 +1,8 @@
 import { PolicyChart } from "./PolicyChart";
 import { PolicyAucTable, PolicyTable } from "./PolicyTables";
-import { usePolicies } from "./usePolicies";
+import { usePolicies } from "./queries";
+
+import "./policies.css";
 
 const TABLE_ID = "policy-auc-table";
 

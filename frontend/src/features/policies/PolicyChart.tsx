@@ -1,8 +1,8 @@
 import { CartesianGrid, Line, LineChart, ReferenceLine, XAxis, YAxis } from "recharts";
 
-import type { PolicyResult } from "../../../../api/types";
-import { ChartFrame } from "../../../../components/charts/ChartFrame";
-import { AXIS_LINE, AXIS_TICK } from "../../../../components/charts/axis";
+import type { PolicyResult } from "../../api/types";
+import { ChartFrame } from "../../components/charts/ChartFrame";
+import { AXIS_LINE, AXIS_TICK } from "../../components/charts/axis";
 import { policyColour } from "./policyColour";
 
 type Point = Record<string, number | string | null>;
