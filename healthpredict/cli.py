@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Final
 
 from pipeline.core import config
 from pipeline.core.errors import HealthPredictError
-from pipeline.core.uris import redact_uri
+from pipeline.core.uris import install_log_redaction, redact_text, redact_uri
 
 if TYPE_CHECKING:
     from typing import TypeAlias
@@ -713,6 +713,7 @@ def configure_logging() -> None:
     )
     for name in NOISY_LOGGERS:
         logging.getLogger(name).setLevel(logging.WARNING)
+    install_log_redaction()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -722,7 +723,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return handler(args)
     except HealthPredictError as error:
-        sys.stderr.write(f"error: {error}\n")
+        sys.stderr.write(f"error: {redact_text(str(error))}\n")
         return error.exit_code
     except KeyboardInterrupt:
         sys.stderr.write("error: interrupted\n")

@@ -12,7 +12,7 @@ from backend.schemas import CalibrationResponse
 router = APIRouter(tags=["report"])
 
 
-@router.get("/calibration/{batch:int}", response_model=CalibrationResponse, responses=NO_GATE_RUN)
+@router.get("/calibration/{batch:batch}", response_model=CalibrationResponse, responses=NO_GATE_RUN)
 def get_calibration(batch: BatchNumber, report: ReportDep) -> CalibrationResponse:
     """Production's, the candidate's and the never-retrained model's curves, where logged."""
     return or_404(lambda: report.calibration(batch))
