@@ -150,6 +150,6 @@ class TtlCache(Generic[T]):
         assert future is not None
         try:
             future.result(None if deadline is None else max(deadline - time.monotonic(), 0))
-        except FutureTimeout:
-            return False
+        except (FutureTimeout, TrackingError):
+            return False  # the answer is "not reloaded"; readers keep the copy, flagged stale
         return True

@@ -170,6 +170,7 @@ class Settings(BaseSettings):
     def _split_hosts(cls, value: object) -> object:
         if isinstance(value, str):
             value = [part for part in (p.strip() for p in value.split(",")) if part]
+            value = value or list(DEFAULT_ALLOWED_HOSTS)  # empty (compose's default): unset
         if isinstance(value, list):
             return [_host_name(host) for host in value]
         return value

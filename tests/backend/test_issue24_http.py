@@ -3,6 +3,8 @@ no request input reaches a 500; every error carries the security headers."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -78,3 +80,18 @@ def test_a_500_carries_the_security_headers(store, tmp_path) -> None:
     assert response.json() == {"detail": "internal error: see the API's log"}
     for name, value in SECURITY_HEADERS.items():
         assert response.headers[name] == value
+
+
+def test_a_deleted_sqlite_store_is_not_recreated_by_the_read_only_api(store, api) -> None:
+    """Issue 24 item 8: the API read on, and SQLite created an empty `mlflow.db` in its place."""
+    store.gate_run(1, "DEPLOY", prod_auc=0.6, new_auc=0.7)
+    assert api.get("/batches").json()["stale"] is False
+    database = Path(store.tracking_uri.removeprefix("sqlite:///"))
+    database.unlink()
+    assert api.post("/refresh").json() == {"refreshed": False}
+    batches = api.get("/batches").json()
+    assert batches["stale"] is True and [b["batch"] for b in batches["batches"]] == [1]
+    health = api.get("/health").json()
+    assert health["mlflow"] is False
+    assert health["detail"].startswith("no MLflow store at ") and database.name in health["detail"]
+    assert not database.exists()
