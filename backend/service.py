@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -10,8 +11,10 @@ from backend import policies as policy_report
 from backend import provenance as stamp_rules
 from backend import reliability, report, roc
 from backend.cache import Cached, TtlCache
+from backend.health_probe import HealthProbe
 from backend.mlflow_reader import MlflowReader, RunRecord
 from backend.policy_schemas import PoliciesResponse
+from backend.reads import READ_DEADLINE_SECONDS
 from backend.schemas import (
     BatchesResponse,
     BatchResult,
@@ -30,9 +33,9 @@ logger = logging.getLogger(__name__)
 
 ARTIFACT_READERS = 6
 # POST /refresh: reloads are at least this far apart (and at least as far as the last one took);
-# a refresh waits at most REFRESH_WAIT_SECONDS (readers never wait: they get the copy meanwhile).
+# a refresh waits at most REFRESH_WAIT_SECONDS in all (readers never wait: they get the copy).
 REFRESH_MIN_INTERVAL_SECONDS = 2.0
-REFRESH_WAIT_SECONDS = 30.0
+REFRESH_WAIT_SECONDS = 25.0
 
 
 @dataclass(frozen=True)
@@ -60,11 +63,18 @@ class ReportService:
         self.settings = settings
         self.reader = reader or MlflowReader(settings.tracking_uri)
         self._cache: TtlCache[Report] = TtlCache(
-            self._build, settings.cache_ttl_seconds, REFRESH_MIN_INTERVAL_SECONDS
+            self._build,
+            settings.cache_ttl_seconds,
+            REFRESH_MIN_INTERVAL_SECONDS,
+            deadline=READ_DEADLINE_SECONDS,
         )
+        self._health = HealthProbe(self.reader.ping)
         self._provenance: tuple[Report, Provenance] | None = None
         self._policies: TtlCache[PoliciesResponse] = TtlCache(
-            self._build_policies, settings.cache_ttl_seconds, REFRESH_MIN_INTERVAL_SECONDS
+            self._build_policies,
+            settings.cache_ttl_seconds,
+            REFRESH_MIN_INTERVAL_SECONDS,
+            deadline=READ_DEADLINE_SECONDS,
         )
 
     def _build(self) -> Report:
@@ -203,8 +213,9 @@ class ReportService:
                     histories.setdefault(run.run_id, {})[key] = history
         return policy_report.assemble(chosen, histories, self.settings.mlflow_ui_url)
 
-    def health(self) -> Health:
-        problem = self.reader.ping()
+    async def health(self) -> Health:
+        """The last known state of MLflow, from at most one bounded probe (`HealthProbe`)."""
+        problem = await self._health.check()
         return Health(
             status="ok",
             mlflow=problem is None,
@@ -215,9 +226,11 @@ class ReportService:
     def refresh(self) -> bool:
         """Reload the report now (shared with concurrent refreshes, see `TtlCache.reload`);
         True when it was reloaded."""
+        deadline = time.monotonic() + REFRESH_WAIT_SECONDS  # one limit for both reloads
         reloaded = self._cache.reload(timeout=REFRESH_WAIT_SECONDS)
-        if self._policies.get_nowait() is not None:  # only a replay someone has asked for
-            self._policies.reload(timeout=REFRESH_WAIT_SECONDS)
+        left = deadline - time.monotonic()
+        if left > 0 and self._policies.get_nowait() is not None:  # only a replay someone read
+            self._policies.reload(timeout=left)
         return reloaded
 
 

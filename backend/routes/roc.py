@@ -8,6 +8,7 @@ from fastapi import APIRouter, Path
 from starlette.convertors import Convertor, register_url_convertor
 
 from backend.deps import ReportDep
+from backend.reads import CURVES, bounded
 from backend.report import MAX_BATCH_NUMBER
 from backend.routes.errors import NO_GATE_RUN, or_404
 from backend.schemas import RocResponse
@@ -37,6 +38,6 @@ register_url_convertor("batch", BatchConvertor())
 
 
 @router.get("/roc/{batch:batch}", response_model=RocResponse, responses=NO_GATE_RUN)
-def get_roc(batch: BatchNumber, report: ReportDep) -> RocResponse:
+async def get_roc(batch: BatchNumber, report: ReportDep) -> RocResponse:
     """Production's curve, and the candidate's when the batch retrained (<= 200 points each)."""
-    return or_404(lambda: report.roc(batch))
+    return await bounded(lambda: or_404(lambda: report.roc(batch)), CURVES)
