@@ -28,7 +28,7 @@ import requests
 from mlflow import MlflowClient
 from mlflow.exceptions import MlflowException
 
-from backend.store_probe import check_database
+from pipeline.tracking.database import check_database
 from pipeline.core import contract
 from pipeline.core.config import sqlite_path
 from pipeline.core.errors import TrackingError, one_line
