@@ -28,12 +28,12 @@ import requests
 from mlflow import MlflowClient
 from mlflow.exceptions import MlflowException
 
-from pipeline.tracking.database import check_database
 from pipeline.core import contract
 from pipeline.core.config import sqlite_path
 from pipeline.core.errors import TrackingError, one_line
 from pipeline.core.uris import redact_uri
 from pipeline.tracking import store as mlflow_store
+from pipeline.tracking.database import check_database
 from pipeline.tracking.store import RegistryVersion, RunRecord
 
 __all__ = ["MlflowReader", "RegistryVersion", "RunRecord", "StoreSnapshot", "limit_http_waits"]
