@@ -5,8 +5,8 @@
 - Expired, with a copy: the copy is returned at once and one background reload starts, unless
   one is already in flight. A hung MLflow therefore costs readers nothing but freshness.
 - A reload that fails keeps the copy and flags it stale until a reload succeeds; so does one
-  still running after `deadline` seconds (a hung MLflow), and a cold reader waits at most that
-  long before the route answers 503 (the load goes on in the background, still single flight).
+  still running after `stale_after` seconds (a hung MLflow). A cold reader waits at most
+  `deadline` seconds before the route answers 503 (the load goes on, still single flight).
 - `reload()` (POST /refresh, after a baseline capture) waits for a reload that started after the
   call; concurrent callers share it, and the next one starts no sooner than the last one took
   (and `min_reload_interval`) after it ended, so refresh spam cannot keep MLflow busy.
@@ -48,9 +48,11 @@ class TtlCache(Generic[T]):
         ttl_seconds: float,
         min_reload_interval: float = 0.0,
         deadline: float | None = None,
+        stale_after: float | None = None,
     ) -> None:
         self._load = load
         self._deadline = deadline
+        self._stale_after = stale_after if stale_after is not None else deadline
         self._ttl = ttl_seconds
         self._min_interval = min_reload_interval
         self._lock = threading.Lock()
@@ -66,9 +68,9 @@ class TtlCache(Generic[T]):
         running = self._inflight is not None and not self._inflight.done()
         return (
             running
-            and self._deadline is not None
+            and self._stale_after is not None
             and self._last_started is not None
-            and time.monotonic() - self._last_started > self._deadline
+            and time.monotonic() - self._last_started > self._stale_after
         )
 
     def _fresh(self) -> bool:

@@ -20,6 +20,8 @@ from pipeline.core.errors import TrackingError
 T = TypeVar("T")
 
 READ_DEADLINE_SECONDS: Final = 10.0
+# A first (cold) read of a large store can legitimately take this long.
+COLD_READ_DEADLINE_SECONDS: Final = 60.0
 CURVES: Final = ThreadPoolExecutor(max_workers=6, thread_name_prefix="curves-read")
 PROVENANCE: Final = ThreadPoolExecutor(max_workers=2, thread_name_prefix="provenance-read")
 

@@ -14,7 +14,7 @@ from backend.cache import Cached, TtlCache
 from backend.health_probe import HealthProbe
 from backend.mlflow_reader import MlflowReader, RunRecord
 from backend.policy_schemas import PoliciesResponse
-from backend.reads import READ_DEADLINE_SECONDS
+from backend.reads import COLD_READ_DEADLINE_SECONDS, READ_DEADLINE_SECONDS
 from backend.schemas import (
     BatchesResponse,
     BatchResult,
@@ -66,7 +66,8 @@ class ReportService:
             self._build,
             settings.cache_ttl_seconds,
             REFRESH_MIN_INTERVAL_SECONDS,
-            deadline=READ_DEADLINE_SECONDS,
+            deadline=COLD_READ_DEADLINE_SECONDS,
+            stale_after=READ_DEADLINE_SECONDS,
         )
         self._health = HealthProbe(self.reader.ping)
         self._provenance: tuple[Report, Provenance] | None = None
@@ -74,7 +75,8 @@ class ReportService:
             self._build_policies,
             settings.cache_ttl_seconds,
             REFRESH_MIN_INTERVAL_SECONDS,
-            deadline=READ_DEADLINE_SECONDS,
+            deadline=COLD_READ_DEADLINE_SECONDS,
+            stale_after=READ_DEADLINE_SECONDS,
         )
 
     def _build(self) -> Report:

@@ -166,17 +166,29 @@ def redact_text(text: str) -> str:
     )
 
 
+def _redacted_arg(arg: object) -> object:
+    """A %-argument through `redact_text`: kept as is (its type too) unless it shows a secret."""
+    if isinstance(arg, (int, float)) or arg is None:
+        return arg
+    text = str(arg)
+    redacted = redact_text(text)
+    return arg if redacted == text else redacted
+
+
 class RedactingFilter(logging.Filter):
-    """Rewrites a record's message through `redact_text` (its arguments merged in first)."""
+    """Passes a record's message and each of its %-arguments through `redact_text`.
+
+    The arguments stay separate (uvicorn's access formatter reads them as a tuple); one that
+    shows a secret is replaced by its redacted text.
+    """
 
     def filter(self, record: logging.LogRecord) -> bool:
-        try:
-            message = record.getMessage()
-        except (TypeError, ValueError):  # a malformed call: leave it to logging's own report
-            return True
-        redacted = redact_text(message)
-        if redacted != message or record.args:
-            record.msg, record.args = redacted, ()
+        if isinstance(record.msg, str):
+            record.msg = redact_text(record.msg)
+        if isinstance(record.args, tuple):
+            record.args = tuple(_redacted_arg(arg) for arg in record.args)
+        elif isinstance(record.args, dict):
+            record.args = {key: _redacted_arg(value) for key, value in record.args.items()}
         return True
 
 
