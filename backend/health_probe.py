@@ -74,15 +74,17 @@ class HealthProbe:
             return last, self._inflight
 
     async def check(self) -> str | None:
-        """None when MLflow answered (lately), else the reason; never waits long."""
+        """None when MLflow answered (lately), else the reason; never waits long.
+
+        Only the first `WAIT_SECONDS` of a probe are waited for: a request arriving later
+        answers the last known state at once (a burst during a hang costs no waiting)."""
         last, future = self._current()
         if future is None:
             assert last is not None
             return last.problem
+        wait = max(0.0, WAIT_SECONDS - (time.monotonic() - self._started))
         try:
-            result = await asyncio.wait_for(
-                asyncio.shield(asyncio.wrap_future(future)), WAIT_SECONDS
-            )
+            result = await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(future)), wait)
         except TimeoutError:
             if last is not None:
                 return last.problem

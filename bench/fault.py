@@ -127,6 +127,6 @@ def run(*, seconds: float, other_runs: int) -> dict[str, Any]:
     results["sqlite_locked"] = sqlite_locked(database, seconds)
     results["postgres_stopped"] = {
         "status": "skipped",
-        "reason": "not measured by this bench yet (see tests/backend/test_postgres_outage.py)",
+        "reason": "not measured by this bench yet",
     }
     return results

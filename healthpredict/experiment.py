@@ -41,6 +41,7 @@ from pipeline.models import registry, training
 from pipeline.models.training import TrainingResult, TrainingSettings
 from pipeline.replay import policies
 from pipeline.tracking import client as tracking
+from pipeline.tracking import lease
 from pipeline.tracking import store as mlflow_store
 
 if TYPE_CHECKING:
@@ -276,6 +277,7 @@ def retrain(
     )
 
 
+@lease.one_writer(lambda client, storage, batch, **_: f"batch {batch}")
 def run_batch(
     client: MlflowClient,
     storage: Storage,
