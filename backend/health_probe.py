@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from typing import Final
 
 # A probe younger than this is answered as is: a burst of /health costs one MLflow call. A failed
-# probe is never reused: the next request probes again (still one at a time), so a store that
-# comes back shows at once.
+# one is reused for a shorter time, so a store that comes back shows within a second.
 FRESH_SECONDS: Final = 2.0
+FAILED_FRESH_SECONDS: Final = 1.0
 # How long one request waits for a probe in flight before answering the last known state.
 WAIT_SECONDS: Final = 0.5
 # A probe still running after this long means MLflow does not answer.
@@ -60,7 +60,10 @@ class HealthProbe:
         now = time.monotonic()
         with self._lock:
             last = self._last
-            if last is not None and last.problem is None and now - last.finished_at < FRESH_SECONDS:
+            fresh_for = (
+                FRESH_SECONDS if last is None or last.problem is None else FAILED_FRESH_SECONDS
+            )
+            if last is not None and now - last.finished_at < fresh_for:
                 return last, None
             running = self._inflight is not None and not self._inflight.done()
             if running and now - self._started > PROBE_DEADLINE_SECONDS:
