@@ -178,6 +178,11 @@ class MlflowReader:
                 self._artifacts.popitem(last=False)
         return dict(values)
 
+    def has_cached_artifact(self, run: RunRecord, path: str) -> bool:
+        """Whether `read_json_artifact(run, path)` would answer from memory, without I/O."""
+        with self._artifacts_lock:
+            return (run.run_id, path) in self._artifacts
+
     def read_json_artifact(self, run: RunRecord, path: str) -> Any | None:
         """A run's JSON artifact, or None when the run has none at that path.
 

@@ -146,6 +146,20 @@ class ReportService:
             raise UnknownBatchError(f"batch {batch} has no quality-gate run")
         return gate, next(b for b in current.batches.batches if b.batch == batch)
 
+    def ready_roc(self, batch: int) -> RocResponse | None:
+        """`roc(batch)` when it needs no MLflow call (a copy and its curves in memory), else
+        None: the event-loop path, like `ready_batches_json`."""
+        cached = self._cache.get_nowait()
+        if cached is None or (gate := cached.value.selection.gate_run(batch)) is None:
+            return None
+        result = next(b for b in cached.value.batches.batches if b.batch == batch)
+        wanted = [contract.ROC_PRODUCTION_ARTIFACT]
+        if result.retrained:
+            wanted.append(contract.ROC_NEW_ARTIFACT)
+        if not all(self.reader.has_cached_artifact(gate, path) for path in wanted):
+            return None
+        return self.roc(batch)
+
     def roc(self, batch: int) -> RocResponse:
         """The ROC curves the batch's gate run logged; `UnknownBatchError` without a gate run."""
         gate, result = self._gate(batch)
