@@ -4,7 +4,9 @@
   the error propagates (the route answers 503).
 - Expired, with a copy: the copy is returned at once and one background reload starts, unless
   one is already in flight. A hung MLflow therefore costs readers nothing but freshness.
-- A reload that fails keeps the copy and flags it stale until a reload succeeds.
+- A reload that fails keeps the copy and flags it stale until a reload succeeds; so does one
+  still running after `stale_after` seconds (a hung MLflow). A cold reader waits at most
+  `deadline` seconds before the route answers 503 (the load goes on, still single flight).
 - `reload()` (POST /refresh, after a baseline capture) waits for a reload that started after the
   call; concurrent callers share it, and the next one starts no sooner than the last one took
   (and `min_reload_interval`) after it ended, so refresh spam cannot keep MLflow busy.
@@ -41,9 +43,16 @@ class TtlCache(Generic[T]):
     """Holds one value for `ttl_seconds`, reloading it in the background once it expires."""
 
     def __init__(
-        self, load: Callable[[], T], ttl_seconds: float, min_reload_interval: float = 0.0
+        self,
+        load: Callable[[], T],
+        ttl_seconds: float,
+        min_reload_interval: float = 0.0,
+        deadline: float | None = None,
+        stale_after: float | None = None,
     ) -> None:
         self._load = load
+        self._deadline = deadline
+        self._stale_after = stale_after if stale_after is not None else deadline
         self._ttl = ttl_seconds
         self._min_interval = min_reload_interval
         self._lock = threading.Lock()
@@ -53,6 +62,16 @@ class TtlCache(Generic[T]):
         self._inflight: Future[T] | None = None
         self._last_started: float | None = None
         self._next_allowed: float | None = None  # earliest start of the next refresh reload
+
+    def _overdue(self) -> bool:
+        """A reload has been running longer than the deadline (MLflow hangs). Lock held."""
+        running = self._inflight is not None and not self._inflight.done()
+        return (
+            running
+            and self._stale_after is not None
+            and self._last_started is not None
+            and time.monotonic() - self._last_started > self._stale_after
+        )
 
     def _fresh(self) -> bool:
         return self._loaded_at is not None and time.monotonic() - self._loaded_at < self._ttl
@@ -99,7 +118,7 @@ class TtlCache(Generic[T]):
                 return None
             if not self._fresh():
                 self._start()
-            return Cached(self._value, stale=self._failed)
+            return Cached(self._value, stale=self._failed or self._overdue())
 
     def get(self) -> Cached[T]:
         """The copy, waiting only when there is none yet (or `ttl_seconds=0`)."""
@@ -109,12 +128,17 @@ class TtlCache(Generic[T]):
         with self._lock:
             future = self._start()
         try:
-            value = future.result()
-        except TrackingError:
+            value = future.result(self._deadline)
+        except (FutureTimeout, TrackingError) as exc:
             with self._lock:
-                if self._value is None:
-                    raise
-                return Cached(self._value, stale=True)
+                if self._value is not None:
+                    return Cached(self._value, stale=True)
+            if isinstance(exc, TrackingError):
+                raise
+            raise TrackingError(
+                f"MLflow did not answer within {self._deadline:g} s (the read goes on in the "
+                "background; try again shortly)"
+            ) from None
         return Cached(value, stale=False)
 
     def reload(self, timeout: float | None = None) -> bool:
@@ -150,6 +174,6 @@ class TtlCache(Generic[T]):
         assert future is not None
         try:
             future.result(None if deadline is None else max(deadline - time.monotonic(), 0))
-        except FutureTimeout:
-            return False
+        except (FutureTimeout, TrackingError):
+            return False  # the answer is "not reloaded"; readers keep the copy, flagged stale
         return True

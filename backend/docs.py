@@ -59,15 +59,15 @@ def add_docs_routes(app: FastAPI, docs_url: str = "/docs", redoc_url: str = "/re
     )
 
     @app.get(docs_url, include_in_schema=False)
-    def swagger_ui() -> HTMLResponse:
+    async def swagger_ui() -> HTMLResponse:
         return HTMLResponse(swagger)
 
     @app.get(SWAGGER_INIT_URL, include_in_schema=False)
-    def swagger_init() -> Response:
+    async def swagger_init() -> Response:
         return Response(SWAGGER_INIT, media_type="text/javascript")
 
     @app.get(redoc_url, include_in_schema=False)
-    def redoc_ui() -> HTMLResponse:
+    async def redoc_ui() -> HTMLResponse:
         return HTMLResponse(redoc)
 
     app.mount(ASSETS_URL, StaticFiles(directory=ASSETS_DIR), name="docs-assets")

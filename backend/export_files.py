@@ -15,6 +15,7 @@ from pathlib import Path
 
 from backend.export import built_page, export_html, parse_generated_at
 from backend.main import create_app
+from backend.mlflow_reader import limit_http_waits
 from backend.pdf import find_chromium, print_pdf
 from backend.settings import Settings
 
@@ -45,6 +46,7 @@ def write_report(
     stamp = parse_generated_at(generated_at) if generated_at is not None else None
     chromium = find_chromium() if pdf is not None else None
     built_page(settings.static_dir)
+    limit_http_waits()  # an unreachable store fails in seconds, not after MLflow's ~250 s retries
     content = asyncio.run(export_html(create_app(settings), settings.static_dir, stamp))
     write_atomically(html, content)
     if pdf is not None and chromium is not None:

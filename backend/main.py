@@ -9,7 +9,12 @@ from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 
 from backend.docs import add_docs_routes
-from backend.middleware import HeadAsGetMiddleware, SecurityHeadersMiddleware
+from backend.middleware import (
+    SECURITY_HEADERS,
+    BadHostMiddleware,
+    HeadAsGetMiddleware,
+    SecurityHeadersMiddleware,
+)
 from backend.page import add_page_routes
 from backend.routes import (
     baseline,
@@ -25,7 +30,7 @@ from backend.routes import (
 from backend.service import ReportService
 from backend.settings import Settings, load_settings
 from pipeline.core.errors import TrackingError
-from pipeline.core.uris import redact_text
+from pipeline.core.uris import install_log_redaction, redact_text
 
 
 def operation_id(route: APIRoute) -> str:
@@ -39,8 +44,19 @@ async def mlflow_unreachable(_: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def internal_error(_: Request, exc: Exception) -> JSONResponse:
+    """A bug's 500: one line of JSON with the security headers. Starlette sends it from its
+    outermost layer, past every middleware, so the headers are set here."""
+    return JSONResponse(
+        status_code=status.HTTP_500_INTERNAL_SERVER_ERROR,
+        content={"detail": "internal error: see the API's log"},
+        headers=SECURITY_HEADERS,
+    )
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The API for one settings object; nothing touches MLflow until the first request."""
+    install_log_redaction()
     settings = settings or load_settings()
     app = FastAPI(
         title="Health Predict report API",
@@ -53,6 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.report = ReportService(settings)
     app.add_exception_handler(TrackingError, mlflow_unreachable)
+    app.add_exception_handler(Exception, internal_error)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -62,6 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(HeadAsGetMiddleware)
+    app.add_middleware(BadHostMiddleware)
     for module in (
         summary,
         batches,

@@ -28,11 +28,12 @@ import requests
 from mlflow import MlflowClient
 from mlflow.exceptions import MlflowException
 
-from backend.store_probe import check_database
 from pipeline.core import contract
+from pipeline.core.config import sqlite_path
 from pipeline.core.errors import TrackingError, one_line
 from pipeline.core.uris import redact_uri
 from pipeline.tracking import store as mlflow_store
+from pipeline.tracking.database import check_database
 from pipeline.tracking.store import RegistryVersion, RunRecord
 
 __all__ = ["MlflowReader", "RegistryVersion", "RunRecord", "StoreSnapshot", "limit_http_waits"]
@@ -82,6 +83,12 @@ class MlflowReader:
     def _client(self) -> MlflowClient:
         """Built on first use, so nothing touches MLflow at start-up; a database store that does
         not answer fails at once (`TrackingError`) instead of after MLflow's retries."""
+        database = sqlite_path(self.tracking_uri)
+        if database is not None and not database.is_file():  # SQLite would create an empty one
+            raise TrackingError(
+                f"no MLflow store at {database}: run `healthpredict experiment run` first "
+                "(the report only reads a store, it never creates one)"
+            )
         with self._client_lock:
             if self._client_instance is None:
                 check_database(self.tracking_uri)
@@ -170,6 +177,11 @@ class MlflowReader:
             while len(self._artifacts) > ARTIFACT_CACHE_SIZE:
                 self._artifacts.popitem(last=False)
         return dict(values)
+
+    def has_cached_artifact(self, run: RunRecord, path: str) -> bool:
+        """Whether `read_json_artifact(run, path)` would answer from memory, without I/O."""
+        with self._artifacts_lock:
+            return (run.run_id, path) in self._artifacts
 
     def read_json_artifact(self, run: RunRecord, path: str) -> Any | None:
         """A run's JSON artifact, or None when the run has none at that path.

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import logging
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from backend import batch_results, policy_comparison, reliability, roc
 from backend import provenance as stamp_rules
 from backend.cache import Cached, TtlCache
+from backend.health_probe import HealthProbe
 from backend.mlflow_reader import MlflowReader, RunRecord
 from backend.policy_schemas import PoliciesResponse
+from backend.reads import COLD_READ_DEADLINE_SECONDS, READ_DEADLINE_SECONDS
 from backend.schemas import (
     BatchesResponse,
     BatchResult,
@@ -32,9 +35,9 @@ logger = logging.getLogger(__name__)
 
 ARTIFACT_READERS = 6
 # POST /refresh: reloads are at least this far apart (and at least as far as the last one took);
-# a refresh waits at most REFRESH_WAIT_SECONDS (readers never wait: they get the copy meanwhile).
+# a refresh waits at most REFRESH_WAIT_SECONDS in all (readers never wait: they get the copy).
 REFRESH_MIN_INTERVAL_SECONDS = 2.0
-REFRESH_WAIT_SECONDS = 30.0
+REFRESH_WAIT_SECONDS = 25.0
 
 
 @dataclass(frozen=True)
@@ -62,11 +65,20 @@ class ReportService:
         self.settings = settings
         self.reader = reader or MlflowReader(settings.tracking_uri)
         self._cache: TtlCache[Report] = TtlCache(
-            self._build, settings.cache_ttl_seconds, REFRESH_MIN_INTERVAL_SECONDS
+            self._build,
+            settings.cache_ttl_seconds,
+            REFRESH_MIN_INTERVAL_SECONDS,
+            deadline=COLD_READ_DEADLINE_SECONDS,
+            stale_after=READ_DEADLINE_SECONDS,
         )
+        self._health = HealthProbe(self.reader.ping)
         self._provenance: tuple[Report, Provenance] | None = None
         self._policies: TtlCache[PoliciesResponse] = TtlCache(
-            self._build_policies, settings.cache_ttl_seconds, REFRESH_MIN_INTERVAL_SECONDS
+            self._build_policies,
+            settings.cache_ttl_seconds,
+            REFRESH_MIN_INTERVAL_SECONDS,
+            deadline=COLD_READ_DEADLINE_SECONDS,
+            stale_after=READ_DEADLINE_SECONDS,
         )
 
     def _build(self) -> Report:
@@ -135,6 +147,20 @@ class ReportService:
         if gate is None:
             raise UnknownBatchError(f"batch {batch} has no quality-gate run")
         return gate, next(b for b in current.batches.batches if b.batch == batch)
+
+    def ready_roc(self, batch: int) -> RocResponse | None:
+        """`roc(batch)` when it needs no MLflow call (a copy and its curves in memory), else
+        None: the event-loop path, like `ready_batches_json`."""
+        cached = self._cache.get_nowait()
+        if cached is None or (gate := cached.value.selection.gate_run(batch)) is None:
+            return None
+        result = next(b for b in cached.value.batches.batches if b.batch == batch)
+        wanted = [contract.ROC_PRODUCTION_ARTIFACT]
+        if result.retrained:
+            wanted.append(contract.ROC_NEW_ARTIFACT)
+        if not all(self.reader.has_cached_artifact(gate, path) for path in wanted):
+            return None
+        return self.roc(batch)
 
     def roc(self, batch: int) -> RocResponse:
         """The ROC curves the batch's gate run logged; `UnknownBatchError` without a gate run."""
@@ -205,8 +231,9 @@ class ReportService:
                     histories.setdefault(run.run_id, {})[key] = history
         return policy_comparison.assemble(chosen, histories, self.settings.mlflow_ui_url)
 
-    def health(self) -> Health:
-        problem = self.reader.ping()
+    async def health(self) -> Health:
+        """The last known state of MLflow, from at most one bounded probe (`HealthProbe`)."""
+        problem = await self._health.check()
         return Health(
             status="ok",
             mlflow=problem is None,
@@ -217,9 +244,11 @@ class ReportService:
     def refresh(self) -> bool:
         """Reload the report now (shared with concurrent refreshes, see `TtlCache.reload`);
         True when it was reloaded."""
+        deadline = time.monotonic() + REFRESH_WAIT_SECONDS  # one limit for both reloads
         reloaded = self._cache.reload(timeout=REFRESH_WAIT_SECONDS)
-        if self._policies.get_nowait() is not None:  # only a replay someone has asked for
-            self._policies.reload(timeout=REFRESH_WAIT_SECONDS)
+        left = deadline - time.monotonic()
+        if left > 0 and self._policies.get_nowait() is not None:  # only a replay someone read
+            self._policies.reload(timeout=left)
         return reloaded
 
 

@@ -19,6 +19,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from pipeline.core import config
 from pipeline.core.contract import DEFAULT_DRIFT_THRESHOLD
 from pipeline.core.errors import HealthPredictError
+from pipeline.core.uris import redact_text, redact_uri, without_userinfo
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 CHECKOUT_PAGE = REPO_ROOT / "frontend" / "dist"
@@ -50,14 +51,16 @@ def _env(field: str, variable: str) -> AliasChoices:
 
 
 def _http_url(value: str | None, variable: str) -> str | None:
-    """Empty means unset; anything else must be an absolute http(s) URL."""
+    """Empty means unset; anything else must be an absolute http(s) URL. Returned without
+    `user:password@`: the value is only ever shown (as a link), and a link shows its secrets."""
     if value is None or not value.strip():
         return None
-    value = value.strip()
+    value = without_userinfo(value.strip())
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ValueError(
-            f"{variable} must be an http(s) URL such as http://127.0.0.1:5000, got {value!r}"
+            f"{variable} must be an http(s) URL such as http://127.0.0.1:5000, "
+            f"got {redact_uri(value)!r}"
         )
     return value.rstrip("/")
 
@@ -126,10 +129,13 @@ class Settings(BaseSettings):
     def _check_tracking_uri(cls, value: str) -> str:
         value = value.strip()
         if not value or any(ch.isspace() for ch in value):
-            raise ValueError(f"MLFLOW_TRACKING_URI must be a URI without spaces, got {value!r}")
+            raise ValueError(
+                f"MLFLOW_TRACKING_URI must be a URI without spaces, got {redact_uri(value)!r} "
+                "(percent-encode spaces in a password: %20)"
+            )
         parts = urlsplit(value)
         if parts.scheme in ("http", "https") and not parts.netloc:
-            raise ValueError(f"MLFLOW_TRACKING_URI has no host: {value!r}")
+            raise ValueError(f"MLFLOW_TRACKING_URI has no host: {redact_uri(value)!r}")
         return value
 
     @field_validator("storage")
@@ -178,6 +184,7 @@ class Settings(BaseSettings):
     def _split_hosts(cls, value: object) -> object:
         if isinstance(value, str):
             value = [part for part in (p.strip() for p in value.split(",")) if part]
+            value = value or list(DEFAULT_ALLOWED_HOSTS)  # empty (compose's default): unset
         if isinstance(value, list):
             return [_host_name(host) for host in value]
         return value
@@ -220,6 +227,6 @@ def _describe(error: Mapping[str, Any]) -> str:
     """Our validators name the variable already; pydantic's own messages get it prefixed."""
     ours = error.get("ctx", {}).get("error")
     if ours is not None:
-        return str(ours)
+        return redact_text(str(ours))
     location = error["loc"][0] if error.get("loc") else "settings"
-    return f"{_variable(location)}: {error['msg']} (got {error.get('input')!r})"
+    return redact_text(f"{_variable(location)}: {error['msg']} (got {error.get('input')!r})")

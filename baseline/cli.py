@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pipeline.core import options
 from pipeline.core.contract import model_version_uri
 from pipeline.core.errors import HealthPredictError
+from pipeline.core.uris import install_log_redaction, redact_text
 from pipeline.data.storage import S3_SCHEME
 
 logger = logging.getLogger(__name__)
@@ -84,8 +85,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     add_arguments(parser)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    install_log_redaction()
     try:
         return run(args)
     except HealthPredictError as error:
-        sys.stderr.write(f"error: {error}\n")
+        sys.stderr.write(f"error: {redact_text(str(error))}\n")
         return error.exit_code

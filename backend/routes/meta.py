@@ -15,13 +15,14 @@ BASELINE_COMMAND = "python -m baseline"
 
 
 @router.get("/health", response_model=Health)
-def health(report: ReportDep) -> Health:
-    """Always 200 while the API runs; `mlflow` says whether the tracking store answered."""
-    return report.health()
+async def health(report: ReportDep) -> Health:
+    """Always 200 within about a second; `mlflow` says whether the tracking store answered
+    (one probe at a time, a few seconds at most; a burst of requests shares it)."""
+    return await report.health()
 
 
 @router.get("/config", response_model=ReportConfig)
-def get_config(request: Request, settings: SettingsDep) -> ReportConfig:
+async def get_config(request: Request, settings: SettingsDep) -> ReportConfig:
     """Links and thresholds the page shows, and whether this client may capture a baseline."""
     return ReportConfig(
         mlflow_tracking_uri=redact_uri(settings.tracking_uri),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from backend.deps import ReportDep
+from backend.reads import PROVENANCE, bounded
 from backend.routes.errors import MLFLOW_UNREACHABLE
 from backend.schemas import Provenance
 
@@ -12,6 +13,6 @@ router = APIRouter(tags=["report"])
 
 
 @router.get("/provenance", response_model=Provenance, responses=MLFLOW_UNREACHABLE)
-def get_provenance(report: ReportDep) -> Provenance:
+async def get_provenance(report: ReportDep) -> Provenance:
     """Tracking URI without credentials, run ids per batch, model versions, data, seed, code."""
-    return report.provenance()
+    return await bounded(report.provenance, PROVENANCE)

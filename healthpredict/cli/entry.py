@@ -16,6 +16,7 @@ from typing import Final
 from healthpredict.cli.options import Command
 from healthpredict.cli.parser import build_parser
 from pipeline.core.errors import HealthPredictError
+from pipeline.core.uris import install_log_redaction, redact_text
 
 NOISY_LOGGERS: Final = ("mlflow", "alembic", "urllib3", "botocore", "httpx")
 
@@ -27,6 +28,7 @@ def configure_logging() -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         datefmt="%H:%M:%S",
     )
+    install_log_redaction()
     for name in NOISY_LOGGERS:
         logging.getLogger(name).setLevel(logging.WARNING)
 
@@ -38,7 +40,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return handler(args)
     except HealthPredictError as error:
-        sys.stderr.write(f"error: {error}\n")
+        sys.stderr.write(f"error: {redact_text(str(error))}\n")
         return error.exit_code
     except KeyboardInterrupt:
         sys.stderr.write("error: interrupted\n")

@@ -115,6 +115,47 @@ def outcome(raw: pd.DataFrame) -> pd.Series:
     return (raw[RAW_TARGET] != NOT_READMITTED).astype("int64")
 
 
+READMITTED_VALUES: Final = (NOT_READMITTED, "<30", ">30")
+EXAMPLES_SHOWN: Final = 3
+
+
+def _refusal(values: pd.Series, bad: pd.Series, column: str, allowed: str) -> str | None:
+    """`N of M values of <column> are not <allowed> (e.g. ...)`, or None when none is bad."""
+    count = int(bad.sum())
+    if count == 0:
+        return None
+    examples = ", ".join(
+        "missing" if pd.isna(value) else repr(value)
+        for value in values[bad].drop_duplicates().head(EXAMPLES_SHOWN)
+    )
+    return f"{count:,} of {len(values):,} values of `{column}` are not {allowed} (e.g. {examples})"
+
+
+def check_values(raw: pd.DataFrame, label: str) -> None:
+    """``DataError`` in one line when a column the pipeline relies on holds implausible values.
+
+    The target is `readmitted != "NO"`, so a missing, misspelt or lower-case value would count
+    as a readmission: every value must be one of ``READMITTED_VALUES``. `age` must be one of the
+    ten bands, and the ids present, positive and (for encounters) unique. Checked on the raw
+    table, before anything is written.
+    """
+    problems = []
+    target = raw[RAW_TARGET]
+    problems.append(_refusal(target, ~target.isin(READMITTED_VALUES), RAW_TARGET, "NO, <30 or >30"))
+    age = raw["age"]
+    problems.append(_refusal(age, ~age.isin(AGE_BANDS), "age", "an age band such as [50-60)"))
+    for column in IDENTIFIER_COLUMNS:
+        ids = raw[column]
+        problems.append(_refusal(ids, ~(ids > 0).fillna(False), column, "positive integers"))
+    repeated = raw["encounter_id"].duplicated(keep=False) & raw["encounter_id"].notna()
+    problems.append(
+        _refusal(raw["encounter_id"], repeated, "encounter_id", "unique (one row per encounter)")
+    )
+    found = [problem for problem in problems if problem]
+    if found:
+        raise DataError(f"data file {label}: {'; '.join(found)}; fix the file and run again")
+
+
 def require_both_outcomes(target: pd.Series, what: str) -> None:
     """``DataError`` unless ``target`` holds both outcomes: one class gives no model, no AUC."""
     present = set(target.dropna().astype("int64").unique().tolist())

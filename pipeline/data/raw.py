@@ -245,4 +245,5 @@ def _parse(data: bytes, label: str) -> pd.DataFrame:
         raise DataError(f"data file {label} is missing columns: {', '.join(missing)}")
     if len(frame) != EXPECTED_ROWS:
         raise DataError(f"data file {label} has {len(frame):,} rows, expected {EXPECTED_ROWS:,}")
+    features.check_values(frame, label)
     return frame.loc[:, list(features.RAW_COLUMNS)]

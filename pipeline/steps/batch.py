@@ -20,8 +20,10 @@ from pipeline.steps.outcomes import BatchResult
 from pipeline.steps.retrain import retrain
 from pipeline.steps.timing import Timings, timed
 from pipeline.tracking import client as tracking
+from pipeline.tracking import lease
 
 
+@lease.one_writer(lambda client, storage, batch, **_: f"batch {batch}")
 def run_batch(
     client: MlflowClient,
     storage: Storage,

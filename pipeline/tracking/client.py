@@ -26,6 +26,7 @@ from pipeline.core.config import check_tracking_uri, sqlite_path
 from pipeline.core.errors import TrackingError, one_line
 from pipeline.core.uris import redact_uri
 from pipeline.tracking import store as mlflow_store
+from pipeline.tracking.database import check_database
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +65,7 @@ def configure(tracking_uri: str) -> MlflowClient:
     database = sqlite_path(tracking_uri)
     if database is not None:
         database.parent.mkdir(parents=True, exist_ok=True)
+    check_database(tracking_uri)  # seconds, not MLflow's ~100 s of SQL retries
     mlflow.set_tracking_uri(tracking_uri)
     mlflow.set_registry_uri(tracking_uri)
     try:

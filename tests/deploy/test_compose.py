@@ -621,3 +621,39 @@ def test_web_nginx_serves_the_page_and_proxies_the_api(tmp_path: Path) -> None:
         # the API sees the address nginx saw (here loopback, so local writes are allowed).
         spoofed = httpx.get(f"{web}/config", headers={"X-Forwarded-For": "203.0.113.9"}, timeout=30)
         assert spoofed.json()["baseline_allowed"] is True
+
+
+def test_a_token_write_through_a_real_host_name_is_accepted(
+    services: dict[str, Any], tmp_path: Path
+) -> None:
+    """Issue 24 item 8: compose passes the allowed hosts and CORS origins through."""
+    from fastapi.testclient import TestClient
+
+    from backend.main import create_app
+
+    env = {
+        **_env_example(),
+        "HEALTHPREDICT_API_TOKEN": "t0ken",
+        "HEALTHPREDICT_ALLOWED_HOSTS": "report.example.org",
+        "HEALTHPREDICT_CORS_ORIGINS": "https://dash.example.org",
+    }
+    values = {k: _interpolate(v, env) for k, v in _environment(services["api"]).items()}
+    wanted = _settings_variables()
+    settings = Settings.model_validate(
+        {k: v for k, v in values.items() if k in wanted}
+        | {"tracking_uri": f"sqlite:///{tmp_path / 'absent.db'}", "cache_ttl_seconds": 0}
+    )
+    assert settings.allowed_hosts == ["report.example.org"]
+    assert settings.cors_origins == ["https://dash.example.org"]
+    with TestClient(create_app(settings), client=("10.0.0.7", 5000)) as api:
+        headers = {"Host": "report.example.org", "Authorization": "Bearer t0ken"}
+        answer = api.post("/refresh", headers=headers)
+    assert answer.status_code == 200, answer.text
+    assert answer.json() == {"refreshed": False}
+    assert not (tmp_path / "absent.db").exists(), "a read never creates a store"
+    defaults = {
+        k: _interpolate(v, _env_example()) for k, v in _environment(services["api"]).items()
+    }
+    unset = Settings.model_validate({k: v for k, v in defaults.items() if k in wanted})
+    assert unset.allowed_hosts == ["localhost", "127.0.0.1", "::1"]
+    assert unset.cors_origins == []

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from tests.support.servers import closed_port_url
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[3]
 SCRIPT = REPO_ROOT / "scripts" / "check_data.py"
 WITHIN_SECONDS = 5.0
 
