@@ -336,6 +336,20 @@ def test_dockerfiles_copy_and_run_files_that_exist(dockerfile: Path) -> None:
                 )
 
 
+@pytest.mark.parametrize("dockerfile", DOCKERFILES, ids=lambda p: p.name)
+def test_dockerfiles_pass_hadolint(dockerfile: Path) -> None:
+    """No hadolint warning or error (infos, such as SC2086 on a deliberately split $extras, pass)."""
+    hadolint = Path(sys.executable).parent / "hadolint"
+    assert hadolint.exists(), "hadolint is in the dev group: run `make install`"
+    checked = subprocess.run(
+        [str(hadolint), "--no-color", "--failure-threshold", "warning", str(dockerfile)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
 def test_images_build_with_the_scripts_ci_runs() -> None:
     api = (ROOT / "Dockerfile.api").read_text()
     web = (ROOT / "Dockerfile.web").read_text()
