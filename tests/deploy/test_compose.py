@@ -244,6 +244,8 @@ def _demo_commands() -> list[list[str]]:
     )
     commands = []
     for line in dry_run.stdout.splitlines():
+        if "/healthpredict " not in line:
+            continue  # the install and build steps (shell with line continuations) run no command
         words = shlex.split(line)
         for index, word in enumerate(words):
             if word.endswith("/healthpredict"):
@@ -468,12 +470,14 @@ def test_docker_compose_resolves_the_file_with_its_defaults(tmp_path: Path) -> N
     """No .env at all: what `docker compose up` gives a user who changed nothing."""
     services = _compose_config(tmp_path, "")["services"]
     assert set(services) == SERVICES
-    # The report on :8080, MLflow's UI on :5000, MinIO's console on :9001, all on loopback only.
+    # The report on :8080, MLflow's UI on :5000, MinIO's console on :9001, Airflow's UI on :8081,
+    # all on loopback only.
     assert services["web"]["ports"] == ["127.0.0.1:8080:80/tcp"]
     assert services["mlflow"]["ports"] == ["127.0.0.1:5000:5000/tcp"]
     assert services["minio"]["ports"] == ["127.0.0.1:9001:9001/tcp"]
+    assert services["airflow-api-server"]["ports"] == ["127.0.0.1:8081:8080/tcp"]
     published = {name for name, service in services.items() if service.get("ports")}
-    assert published == {"web", "mlflow", "minio"}
+    assert published == {"web", "mlflow", "minio", "airflow-api-server"}
     api = services["api"]["environment"]
     assert api["MLFLOW_TRACKING_URI"] == "http://mlflow:5000"
     assert api["HEALTHPREDICT_STORAGE"] == "s3://healthpredict-data"
