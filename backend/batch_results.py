@@ -1,7 +1,9 @@
 """`GET /batches`: one row per batch, assembled from the selected drift and gate runs (pure).
 
 Decisions come from the `decision` tag and are never re-derived; which model serves after a
-decision is the gate's own rule (`pipeline.gate.rule.production_after`). On the paths where no
+decision is the gate's own rule (`pipeline.gate.rule.production_after`), except while the
+deploy's promotion is pending (`selection.pending_promotion`): then the registry's Production
+serves, and the row says so (`promotion_pending`). On the paths where no
 new model was trained, MLflow's mirrored `new_*` metrics and zero improvements mean "none", so
 the API answers null.
 """
@@ -14,8 +16,8 @@ from backend import run_fields
 from backend.drift_verdict import retrain_verdict, run_threshold
 from backend.mlflow_reader import RunRecord
 from backend.run_fields import int_metric, metric
-from backend.schemas import BatchesResponse, BatchResult, DriftResult
-from backend.selection import NO_RUNS, BatchRuns, Selection, drift_threshold
+from backend.schemas import BatchesResponse, BatchResult, DriftResult, ModelScores, PendingPromotion
+from backend.selection import NO_RUNS, BatchRuns, Selection, drift_threshold, pending_promotion
 from pipeline.core import contract
 from pipeline.core.contract import Decision, EvidenceMetric
 from pipeline.gate.rule import deploys, production_after
@@ -60,10 +62,32 @@ def _new_model_metric(gate: RunRecord, name: str, retrained: bool) -> float | No
     return metric(gate, name) if retrained else None
 
 
+def _serving_after(
+    decision: Decision | None,
+    production: ModelScores | None,
+    new: ModelScores | None,
+    logged_version: str | None,
+    pending: PendingPromotion | None,
+) -> tuple[str | None, ModelScores | None]:
+    """The version in Production after the gate, and its scores here: the decision's, unless
+    its promotion is pending, when it is the registry's (scored here only if it was Production)."""
+    if pending is None:
+        return logged_version, production_after(decision, production, new)
+    serving = pending.production_version
+    scored = production is not None and serving is not None and production.version == serving
+    return serving, production if scored else None
+
+
 def _gated_result(
-    batch: int, gate: RunRecord, drift: DriftResult | None, hidden: BatchRuns, url: str | None
+    batch: int,
+    gate: RunRecord,
+    drift: DriftResult | None,
+    hidden: BatchRuns,
+    url: str | None,
+    pending: PendingPromotion | None,
 ) -> BatchResult:
-    """The row of a batch that has a gate run (`hidden`: the runs the latest-run rule hid)."""
+    """The row of a batch that has a gate run (`hidden`: the runs the latest-run rule hid;
+    `pending`: this batch's deploy whose promotion did not complete)."""
     decision, raw_decision = run_fields.decision(gate)
     retrained = decision in contract.RETRAINED_DECISIONS
     deployed = deploys(decision)
@@ -78,12 +102,14 @@ def _gated_result(
         new_version = model_version if deployed else None
         new = run_fields.scores(gate, contract.NEW_PREFIX, contract.new_metric, new_version)
     initial = run_fields.initial_scores(gate)
+    serving, after = _serving_after(decision, production, new, model_version, pending)
     return BatchResult(
         batch=batch,
         decision=decision,
         raw_decision=raw_decision,
         retrained=retrained if known else None,
         deployed=deployed if known else None,
+        promotion_pending=pending is not None,
         drift=drift,
         production=production,
         new=new,
@@ -91,13 +117,13 @@ def _gated_result(
         f1_improvement=_new_model_metric(gate, contract.Metric.F1_IMPROVEMENT, retrained),
         test_set=gate.params.get(contract.Param.TEST_SET_USED),
         quality_gate_run_id=gate.run_id,
-        model_version=model_version,
+        model_version=serving,
         superseded_runs=hidden.superseded,
         unfinished_newer_runs=hidden.unfinished_newer,
         mlflow_url=url,
         evidence_recorded=initial is not None,
         initial=initial,
-        production_after=production_after(decision, production, new),
+        production_after=after,
         gate_comparison=run_fields.gate_comparison(gate) if retrained else None,
         net_effect=run_fields.net_effect(gate),
         initial_auc_shift=run_fields.initial_auc_shift(gate),
@@ -113,6 +139,7 @@ def batch_result(
     drift_artifacts: Mapping[str, object],
     default_threshold: float,
     mlflow_ui_url: str | None,
+    pending: PendingPromotion | None = None,
 ) -> BatchResult:
     drift_runs = selection.drift.get(batch, NO_RUNS)
     gate_runs = selection.gates.get(batch, NO_RUNS)
@@ -128,7 +155,9 @@ def batch_result(
     )
     gate = gate_runs.chosen
     if gate is not None:
-        return _gated_result(batch, gate, drift, hidden, run_fields.run_url(mlflow_ui_url, gate))
+        url = run_fields.run_url(mlflow_ui_url, gate)
+        mine = pending if pending is not None and pending.batch == batch else None
+        return _gated_result(batch, gate, drift, hidden, url, mine)
     return BatchResult(
         batch=batch,
         decision=None,
@@ -154,10 +183,11 @@ def assemble_batches(
 ) -> BatchesResponse:
     batches = sorted(set(selection.drift) | set(selection.gates))
     baseline_gate = selection.gate_run(0)
+    pending = pending_promotion(selection)
     return BatchesResponse(
         drift_threshold=drift_threshold(selection, default_threshold),
         batches=[
-            batch_result(b, selection, drift_artifacts, default_threshold, mlflow_ui_url)
+            batch_result(b, selection, drift_artifacts, default_threshold, mlflow_ui_url, pending)
             for b in batches
         ],
         initial_positive_rate=metric(baseline_gate, EvidenceMetric.POSITIVE_RATE_TEST)

@@ -140,6 +140,17 @@ class DriftResult(_Model):
     )
 
 
+class PendingPromotion(_Model):
+    """A deploy the gate decided whose promotion did not complete (the step stopped in between)."""
+
+    batch: int = Field(description="the batch whose gate decided the deploy")
+    version: str = Field(description="the version the gate decided to deploy")
+    production_version: str | None = Field(
+        description="the registry's Production version: still serving until the next step "
+        "promotes `version`"
+    )
+
+
 class BatchResult(_Model):
     batch: int
     decision: Decision | None = Field(
@@ -152,7 +163,16 @@ class BatchResult(_Model):
     retrained: bool | None = Field(
         description="true for DEPLOY/DEPLOY_REFRESH/SKIP; null for the baseline or without a gate"
     )
-    deployed: bool | None = Field(description="whether the new model became Production")
+    deployed: bool | None = Field(
+        description="whether the gate decided to put the new model into Production (see "
+        "`promotion_pending`)"
+    )
+    promotion_pending: bool = Field(
+        default=False,
+        description="the gate decided to deploy `new.version` but the registry's Production is "
+        "still another version (a step stopped before the promotion; the next step completes "
+        "it): `model_version` and `production_after` follow the registry",
+    )
     drift: DriftResult | None
     production: ModelScores | None
     new: ModelScores | None = Field(description="the new (retrained) model; only when retrained")
@@ -164,7 +184,9 @@ class BatchResult(_Model):
     )
     test_set: str | None
     quality_gate_run_id: str | None
-    model_version: str | None = None
+    model_version: str | None = Field(
+        default=None, description="the Production version after this batch's gate"
+    )
     superseded_runs: int = Field(
         description="older or unfinished runs of this batch that the latest-run rule hid"
     )
@@ -183,7 +205,8 @@ class BatchResult(_Model):
     production_after: ModelScores | None = Field(
         default=None,
         description="the model in Production once this batch is decided: the new model "
-        "if deployed, else Production",
+        "if deployed, else Production; while `promotion_pending`, Production (the registry's), "
+        "null when the gate did not score that version",
     )
     gate_comparison: GateComparison | None = Field(
         default=None, description="the new model minus Production, paired (retrain path only)"
@@ -282,6 +305,11 @@ class Summary(_Model):
         default=None,
         description="did retraining help, in one sentence with its uncertainty; null when the "
         "runs did not record the initial model",
+    )
+    promotion_pending: PendingPromotion | None = Field(
+        default=None,
+        description="a deploy decided by the latest gate run that the registry does not show "
+        "yet; null when none is pending",
     )
 
 

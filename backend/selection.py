@@ -17,6 +17,9 @@ Here they are applied to one snapshot of the store:
   `quality_gate_batch_N`; stores written before the tag existed still read.
 - The re-run walk (`production_scores`, `rerun_out_of_order`) follows gate runs in the order
   they ran, not by batch number.
+- A promotion is pending (`pending_promotion`) when the latest shown gate run deployed a version
+  the registry's Production is not: the pipeline's own rule (`pipeline.gate.rule`), which the
+  next gate step repairs (`finish_pending_promotion`).
 """
 
 from __future__ import annotations
@@ -26,11 +29,13 @@ from dataclasses import dataclass
 
 from backend import run_fields
 from backend.mlflow_reader import RegistryVersion, RunRecord, StoreSnapshot
-from backend.schemas import BatchResult, ModelScores
+from backend.schemas import BatchResult, ModelScores, PendingPromotion
 from pipeline.core import contract
+from pipeline.gate import rule
 from pipeline.tracking.store import (
     FINISHED,
     is_gate_run,
+    latest_gate_run,
     parse_batch_number,
     production_of,
     recency,
@@ -120,6 +125,24 @@ def select(snapshot: StoreSnapshot) -> Selection:
         production=production_of(snapshot.model_versions),
         versions=tuple(snapshot.model_versions),
     )
+
+
+def pending_promotion(selection: Selection) -> PendingPromotion | None:
+    """The deploy whose promotion did not complete, if the latest shown gate run left one."""
+    shown = {batch: runs.chosen for batch, runs in selection.gates.items() if runs.chosen}
+    latest = latest_gate_run(shown)
+    if latest is None:
+        return None
+    batch, run = latest
+    production = selection.production.version if selection.production is not None else None
+    version = rule.pending_promotion(
+        run.tags.get(contract.Tag.DECISION),
+        run.params.get(contract.Param.MODEL_VERSION),
+        production,
+    )
+    if version is None:
+        return None
+    return PendingPromotion(batch=batch, version=version, production_version=production)
 
 
 def drift_threshold(selection: Selection, default: float) -> float:

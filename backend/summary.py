@@ -16,10 +16,16 @@ from backend.schemas import (
     BatchesResponse,
     BatchResult,
     ModelScores,
+    PendingPromotion,
     ProductionModel,
     Summary,
 )
-from backend.selection import Selection, production_scores, rerun_out_of_order
+from backend.selection import (
+    Selection,
+    pending_promotion,
+    production_scores,
+    rerun_out_of_order,
+)
 from pipeline.core import contract
 from pipeline.gate.rule import deploys
 
@@ -37,6 +43,19 @@ def takeaway(summary: Summary, last_batch: int | None, rerun: Sequence[int] = ()
             "recent run left."
         )
     return sentence
+
+
+def pending_sentence(pending: PendingPromotion) -> str:
+    """The promotion gap in words: what the gate decided and what the registry still serves."""
+    still = (
+        f"Production is still version {pending.production_version}"
+        if pending.production_version is not None
+        else "no version is in Production"
+    )
+    return (
+        f" Batch {pending.batch}'s gate decided to deploy version {pending.version}, but the "
+        f"promotion did not complete: {still} until the next step completes it."
+    )
 
 
 def _figures_sentence(summary: Summary, last_batch: int | None) -> str:
@@ -143,7 +162,10 @@ def assemble_summary(selection: Selection, batches: BatchesResponse) -> Summary:
         retraining_takeaway=retraining_effect.retraining_takeaway(average, retrained)
         if recorded
         else None,
+        promotion_pending=pending_promotion(selection),
     )
     last_batch = last.batch if last is not None else None
     sentence = takeaway(summary, last_batch, rerun_out_of_order(selection))
+    if summary.promotion_pending is not None:
+        sentence += pending_sentence(summary.promotion_pending)
     return summary.model_copy(update={"takeaway": sentence})

@@ -2,6 +2,8 @@
 
 - ``decide``: the deploy rule of the contract (deploy unless the candidate is clearly worse).
 - ``production_after``: which model serves after a gate decision.
+- ``pending_promotion``: a deploy decided by a finished gate run that the registry does not show
+  yet (a step stopped between the gate run and the promotion).
 
 The pipeline logs the decision; the report reads it and, for a store that only logged the
 decision, asks ``production_after`` which version served next, so neither re-derives the rule.
@@ -37,3 +39,18 @@ def production_after(decision: str | None, production: T, new: T | None) -> T:
     """The model serving after a gate decision: the new one when deployed (and known), else
     the one that served before."""
     return new if deploys(decision) and new is not None else production
+
+
+def pending_promotion(
+    decision: str | None, deployed: str | None, production: str | None
+) -> str | None:
+    """The version a gate run deployed that is not Production yet: its promotion is pending.
+
+    A gate run is FINISHED before its new version is promoted, so a step stopped in between
+    leaves "deployed ``deployed``" while the registry's Production is still ``production``. Only
+    the latest gate run can be in that state (every gate step first completes a pending
+    promotion: ``pipeline.gate.steps.finish_pending_promotion``). None when nothing is pending.
+    """
+    if not deploys(decision) or deployed is None or deployed == production:
+        return None
+    return deployed

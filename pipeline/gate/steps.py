@@ -26,7 +26,7 @@ from pipeline.core.errors import NoProductionModelError
 from pipeline.evidence import initial_model
 from pipeline.evidence.initial_model import GateContext
 from pipeline.gate import runs
-from pipeline.gate.rule import decide, deploys, production_after
+from pipeline.gate.rule import decide, deploys, pending_promotion, production_after
 from pipeline.models import registry
 from pipeline.models import scoring as evaluation
 from pipeline.models.scoring import Scores
@@ -190,20 +190,21 @@ def finish_pending_promotion(client: MlflowClient, experiment_id: str) -> str | 
     The next gate step repairs that first; it returns the version it promoted, if any.
     """
     results = mlflow_store.latest_gate_runs(mlflow_store.search_gate_runs(client, experiment_id))
-    latest = max(results.values(), key=mlflow_store.recency, default=None)
+    latest = mlflow_store.latest_gate_run(results)
     if latest is None:
         return None
-    version = latest.params.get(contract.Param.MODEL_VERSION)
+    _, run = latest
     current = registry.production_version(client)
-    if (
-        not deploys(latest.tags.get(contract.Tag.DECISION))
-        or version is None
-        or (current is not None and str(current.version) == version)
-    ):
+    version = pending_promotion(
+        run.tags.get(contract.Tag.DECISION),
+        run.params.get(contract.Param.MODEL_VERSION),
+        None if current is None else str(current.version),
+    )
+    if version is None:
         return None
     logger.warning(
         "gate run %s deployed version %s but was stopped before promoting it; promoting it now",
-        latest.run_id,
+        run.run_id,
         version,
     )
     registry.promote(client, version)

@@ -2,8 +2,16 @@
 
 The same step serves ``experiment run``, ``python -m baseline`` / ``healthpredict baseline`` and
 the API's ``POST /baseline`` (through ``baseline.capture``). Captures against one tracking URI
-never interleave: an in-process lock plus an ``fcntl`` lock file under the state folder
-serialise them.
+never interleave, by two locks taken in this order:
+
+- ``capture_lock`` (an in-process lock plus an ``fcntl`` file under the state folder): the queue
+  of captures that share this machine's state folder. ``blocking=True`` (the command line's
+  default) waits its turn here; ``blocking=False`` (``--no-wait``, ``POST /baseline``) refuses.
+- the step lease ``baseline`` (``pipeline.tracking.lease``, as ``run_batch`` holds ``batch N``):
+  one writer per store, whoever and wherever it is (another state folder, another machine on the
+  same MLflow server). It never waits: a capture the local queue cannot see is refused at once
+  in one line naming the running one (``StepRunningError``, exit 3; 409 from the API), because a
+  wait on a holder elsewhere could last as long as that holder lives.
 """
 
 from __future__ import annotations
@@ -23,8 +31,10 @@ from pipeline.data.storage import Storage, open_storage
 from pipeline.gate import baseline
 from pipeline.gate.baseline_result import BaselineResult
 from pipeline.tracking import client as tracking
+from pipeline.tracking import lease
 
 LOCK_FOLDER: Final = "locks"
+BASELINE_STEP: Final = "baseline"  # the step lease's name, as `run_batch` holds "batch N"
 
 _process_locks: dict[str, threading.Lock] = {}
 _process_locks_guard = threading.Lock()
@@ -37,9 +47,16 @@ def capture_baseline(
     s3_endpoint_url: str | None = None,
     blocking: bool = True,
 ) -> BaselineResult:
-    """Capture batch 0; ``blocking=False`` raises ``CaptureInProgressError`` instead of waiting."""
+    """Capture batch 0; ``blocking=False`` raises ``CaptureInProgressError`` instead of waiting.
+
+    A capture running against the same store under another state folder or machine is refused
+    either way (``StepRunningError``): the step lease never waits.
+    """
     client = tracking.configure(tracking_uri)
-    with capture_lock(tracking_uri, blocking=blocking):
+    with (
+        capture_lock(tracking_uri, blocking=blocking),
+        lease.step_lease(client, BASELINE_STEP),
+    ):
         store = (
             open_storage(storage, s3_endpoint_url=s3_endpoint_url)
             if isinstance(storage, str)

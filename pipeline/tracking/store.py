@@ -163,6 +163,11 @@ def latest_gate_runs(runs: Iterable[RunRecord]) -> dict[int, RunRecord]:
     return latest
 
 
+def latest_gate_run(results: Mapping[int, RunRecord]) -> tuple[int, RunRecord] | None:
+    """Of the batches' gate results, the one that ran last (by ``recency``), with its batch."""
+    return max(results.items(), key=lambda item: recency(item[1]), default=None)
+
+
 def finished_gate_batches(runs: Iterable[RunRecord]) -> set[int]:
     """The batches that have a FINISHED quality-gate run among ``runs``."""
     return set(latest_gate_runs(runs))

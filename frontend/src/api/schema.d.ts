@@ -172,7 +172,8 @@ export interface paths {
         };
         /**
          * Health
-         * @description Always 200 while the API runs; `mlflow` says whether the tracking store answered.
+         * @description Always 200 within about a second; `mlflow` says whether the tracking store answered
+         *     (one probe at a time, a few seconds at most; a burst of requests shares it).
          */
         get: operations["health"];
         put?: never;
@@ -330,9 +331,15 @@ export interface components {
             retrained: boolean | null;
             /**
              * Deployed
-             * @description whether the new model became Production
+             * @description whether the gate decided to put the new model into Production (see `promotion_pending`)
              */
             deployed: boolean | null;
+            /**
+             * Promotion Pending
+             * @description the gate decided to deploy `new.version` but the registry's Production is still another version (a step stopped before the promotion; the next step completes it): `model_version` and `production_after` follow the registry
+             * @default false
+             */
+            promotion_pending: boolean;
             drift: components["schemas"]["DriftResult"] | null;
             production: components["schemas"]["ModelScores"] | null;
             /** @description the new (retrained) model; only when retrained */
@@ -351,7 +358,10 @@ export interface components {
             test_set: string | null;
             /** Quality Gate Run Id */
             quality_gate_run_id: string | null;
-            /** Model Version */
+            /**
+             * Model Version
+             * @description the Production version after this batch's gate
+             */
             model_version?: string | null;
             /**
              * Superseded Runs
@@ -374,7 +384,7 @@ export interface components {
             evidence_recorded: boolean;
             /** @description the initial model (never retrained) on the same test set */
             initial?: components["schemas"]["ModelScores"] | null;
-            /** @description the model in Production once this batch is decided: the new model if deployed, else Production */
+            /** @description the model in Production once this batch is decided: the new model if deployed, else Production; while `promotion_pending`, Production (the registry's), null when the gate did not score that version */
             production_after?: components["schemas"]["ModelScores"] | null;
             /** @description the new model minus Production, paired (retrain path only) */
             gate_comparison?: components["schemas"]["GateComparison"] | null;
@@ -634,6 +644,27 @@ export interface components {
             stage: string | null;
             /** Aliases */
             aliases: string[];
+        };
+        /**
+         * PendingPromotion
+         * @description A deploy the gate decided whose promotion did not complete (the step stopped in between).
+         */
+        PendingPromotion: {
+            /**
+             * Batch
+             * @description the batch whose gate decided the deploy
+             */
+            batch: number;
+            /**
+             * Version
+             * @description the version the gate decided to deploy
+             */
+            version: string;
+            /**
+             * Production Version
+             * @description the registry's Production version: still serving until the next step promotes `version`
+             */
+            production_version: string | null;
         };
         /** PoliciesResponse */
         PoliciesResponse: {
@@ -969,6 +1000,8 @@ export interface components {
              * @description did retraining help, in one sentence with its uncertainty; null when the runs did not record the initial model
              */
             retraining_takeaway?: string | null;
+            /** @description a deploy decided by the latest gate run that the registry does not show yet; null when none is pending */
+            promotion_pending?: components["schemas"]["PendingPromotion"] | null;
         };
         /** ValidationError */
         ValidationError: {

@@ -33,6 +33,7 @@ function batch(overrides: Partial<BatchResult> & Pick<BatchResult, "batch">): Ba
     decision: null,
     retrained: null,
     deployed: null,
+    promotion_pending: false,
     drift: null,
     production: null,
     new: null,

@@ -2,12 +2,30 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+
 import pytest
 
-from baseline.capture import capture_lock
+from baseline.capture import capture_baseline, capture_lock
 from pipeline.core import contract
 from pipeline.data.storage import LocalStorage
+from pipeline.steps.baseline import BASELINE_STEP
+from pipeline.tracking import store as mlflow_store
+from pipeline.tracking.lease import StepRunningError
 from tests.support import model_registry, synthetic
+
+# A capture elsewhere (another state folder, as on another machine): it holds the step lease.
+HOLD_LEASE = (
+    "import sys, time\n"
+    "from mlflow import MlflowClient\n"
+    "from pipeline.tracking.lease import step_lease\n"
+    "with step_lease(MlflowClient(sys.argv[1], sys.argv[1]), sys.argv[2]):\n"
+    "    print('holding', flush=True)\n"
+    "    time.sleep(120)\n"
+)
 
 
 @pytest.fixture
@@ -69,3 +87,33 @@ def test_capture_while_another_runs_is_409(
         response = api.post("/baseline")
     assert response.status_code == 409
     assert "another baseline capture" in response.json()["detail"]
+
+
+def test_capture_running_under_another_state_folder_is_refused_in_one_line(
+    store, make_client, state_home, initial_test_storage, tmp_path
+) -> None:
+    storage, _ = initial_test_storage
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LEASE, store.tracking_uri, BASELINE_STEP],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "HEALTHPREDICT_HOME": str(tmp_path / "elsewhere")},
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
+        api = make_client(store.tracking_uri, storage=str(storage.folder))
+        response = api.post("/baseline")
+        assert response.status_code == 409
+        detail = response.json()["detail"]
+        assert detail.startswith(f"baseline is already running (pid {holder.pid} on ")
+        assert detail.endswith("wait for it to end, or stop that process") and "\n" not in detail
+        # The command line's default (blocking) capture queues only behind captures of its own
+        # state folder; one it cannot see is refused at once, not waited for.
+        with pytest.raises(StepRunningError, match=f"pid {holder.pid} on "):
+            capture_baseline(store.tracking_uri, str(storage.folder))
+    finally:
+        os.kill(holder.pid, signal.SIGKILL)  # a crash: the kernel frees the lease
+        holder.wait()
+    assert mlflow_store.gate_results(store.client) == {}  # nothing written while refused
+    # The lease ended with its holder: the next capture goes on (and meets the missing model).
+    assert "no Production version" in api.post("/baseline").json()["detail"]

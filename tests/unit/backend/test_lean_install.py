@@ -16,7 +16,7 @@ from backend.main import create_app
 from tests.support.api import api_settings
 from tests.support.stores import BuiltStore, StoreSpec, build_store
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]  # the repository (tests/unit/backend/..)
 PATHS = ("/summary", "/batches")
 
 # Run in a fresh interpreter where `import scipy` (and the model stack) raises ImportError.

@@ -62,6 +62,15 @@ export function decisionInfo(decision: Decision | null | undefined): DecisionInf
   return decision ? DECISION_INFO[decision] : NO_DECISION;
 }
 
+/**
+ * The API's `promotion_pending`: the gate decided a deploy that the registry does not show yet
+ * (the step stopped before promoting it). The words name the registry's version the API sends.
+ */
+export function pendingPromotionWords(production: string | null | undefined): string {
+  const still = production ? `Production is still v${production}` : "no model is in Production";
+  return `Deploy decided, promotion not completed: ${still} until the next step completes it.`;
+}
+
 /** Whether a batch is the baseline, as the API's `decision` says: never worked out from its number. */
 export function isBaseline(result: Pick<BatchResult, "decision">): boolean {
   return result.decision === "BASELINE";

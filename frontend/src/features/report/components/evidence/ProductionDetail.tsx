@@ -1,10 +1,33 @@
 import type { Summary } from "../../../../api/types";
+import { pendingPromotionWords } from "../../decisions";
 import { AucWithInterval } from "./AucWithInterval";
 
-/** Production's AUC beside the never-retrained model's, on the same (last) test set. */
+function PendingPromotion({ summary }: { summary: Summary }) {
+  const pending = summary.promotion_pending;
+  if (!pending) return null;
+  return (
+    <>
+      <br />
+      <strong>
+        Batch {pending.batch}: {pendingPromotionWords(pending.production_version)}
+      </strong>
+    </>
+  );
+}
+
+/**
+ * Production's AUC beside the never-retrained model's, on the same (last) test set, and the API's
+ * `promotion_pending` in words when a decided deploy has not reached the registry yet.
+ */
 export function ProductionDetail({ summary }: { summary: Summary }) {
   const production = summary.production_model;
-  if (!production) return <>No model in Production yet</>;
+  if (!production)
+    return (
+      <>
+        No model in Production yet
+        <PendingPromotion summary={summary} />
+      </>
+    );
   const initial = summary.end_initial;
   return (
     <>
@@ -27,6 +50,7 @@ export function ProductionDetail({ summary }: { summary: Summary }) {
           />
         </>
       )}
+      <PendingPromotion summary={summary} />
     </>
   );
 }
