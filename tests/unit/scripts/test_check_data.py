@@ -12,6 +12,7 @@ import time
 import zipfile
 from pathlib import Path
 
+from pipeline.data.columns import RAW_COLUMNS
 from tests.support.servers import closed_port_url
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
@@ -39,7 +40,11 @@ def _check(tmp_path: Path, *args: str, **env: str) -> tuple[int, str, str]:
 def test_a_given_archive_is_found(tmp_path: Path) -> None:
     archive = tmp_path / "dataset_diabetes.zip"
     with zipfile.ZipFile(archive, "w") as bundle:
-        bundle.writestr("dataset_diabetes/diabetic_data.csv", "encounter_id\n1\n")
+        # The header is the data set's (the check reads it); one row is enough.
+        header = ",".join(RAW_COLUMNS)
+        bundle.writestr(
+            "dataset_diabetes/diabetic_data.csv", f"{header}\n{','.join('1' * len(RAW_COLUMNS))}\n"
+        )
     code, out, _ = _check(tmp_path, "--data", str(archive))
     assert (code, out) == (0, f"data: {archive}\n")
 
