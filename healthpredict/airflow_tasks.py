@@ -1,7 +1,9 @@
 """What the Airflow DAG's tasks do (``dags/health_predict_continuous_improvement.py``).
 
 Each function opens the store and the storage from the DAG's params and calls one public step,
-the same one the command line calls; what it returns is plain JSON, for XCom. Nothing here
+the same one the command line calls (a batch's tasks: the stages ``run_batch`` runs in order,
+``pipeline.steps.batch_drift``, ``retrain``, ``gate_production_only`` / ``gate_candidate``);
+what it returns is plain JSON, for XCom. No rule of the experiment is written here. Nothing here
 imports Airflow: the DAG file wires these functions into tasks, and tests can call them as is.
 
 Retry-safe by the DAG run's id: every result run an Airflow task writes carries the tag

@@ -111,13 +111,15 @@ def dag_run(real_data_path: Path, tmp_path_factory: pytest.TempPathFactory) -> D
     env = environment(home, real_data_path)
     first = dag_test(env, DAG_LOGICAL_DATE=LOGICAL_DATE)
     assert first.stdout is not None
-    in_retrain = False
+    in_retrain, seen = False, []
     for line in first.stdout:
+        seen.append(line)
         in_retrain = in_retrain or RETRAIN_STARTS in line
         if in_retrain and TRIAL_DONE in line:  # its training run is open, refitting
             break
     else:
-        pytest.fail(f"the DAG run ended before batch 3's retrain trained: exit {first.wait()}")
+        tail = "".join(seen[-40:])
+        pytest.fail(f"the DAG run ended before batch 3's retrain trained: {first.wait()}\n{tail}")
     os.killpg(first.pid, signal.SIGKILL)  # no clean-up: a lost worker
     assert first.wait(timeout=60) != 0
     client = MlflowClient(store_uri(home))
