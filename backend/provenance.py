@@ -17,7 +17,7 @@ from importlib import metadata
 from pathlib import Path
 
 from backend.mlflow_reader import RegistryVersion
-from backend.run_fields import run_url
+from backend.run_fields import dag_run_url, run_url
 from backend.schemas import (
     BatchesResponse,
     ModelVersionProvenance,
@@ -99,6 +99,7 @@ def assemble_provenance(
     *,
     tracking_uri: str,
     mlflow_ui_url: str | None,
+    airflow_ui_url: str | None,
     revision: ProjectRevision,
 ) -> Provenance:
     """The stamp for one report; `tracking_uri` must already have its credentials removed."""
@@ -107,6 +108,14 @@ def assemble_provenance(
         drift = selection.drift.get(result.batch)
         gate = selection.gate_run(result.batch)
         drift_run = drift.chosen if drift is not None else None
+        dag_run = next(
+            (
+                run.tags[contract.Tag.AIRFLOW_DAG_RUN_ID]
+                for run in (gate, drift_run)
+                if run is not None and run.tags.get(contract.Tag.AIRFLOW_DAG_RUN_ID)
+            ),
+            None,
+        )
         per_batch.append(
             RunProvenance(
                 batch=result.batch,
@@ -117,6 +126,8 @@ def assemble_provenance(
                 training_run_id=gate.params.get(contract.Param.TRAINING_RUN_ID) if gate else None,
                 model_version=result.model_version,
                 superseded_runs=result.superseded_runs,
+                airflow_dag_run_id=dag_run,
+                airflow_dag_run_url=dag_run_url(airflow_ui_url, dag_run),
             )
         )
     shown_params = [run.params for run in selection.chosen_drift_runs()]

@@ -15,6 +15,7 @@ import math
 import sys
 from collections.abc import Callable, Mapping
 from typing import TypeVar
+from urllib.parse import quote
 
 from backend.mlflow_reader import RunRecord
 from backend.schemas import (
@@ -79,6 +80,14 @@ def run_url(mlflow_ui_url: str | None, run: RunRecord) -> str | None:
     if not mlflow_ui_url:
         return None
     return f"{mlflow_ui_url.rstrip('/')}/#/experiments/{run.experiment_id}/runs/{run.run_id}"
+
+
+def dag_run_url(airflow_ui_url: str | None, dag_run_id: str | None) -> str | None:
+    """The DAG run's page in the Airflow UI, when the UI's address is configured."""
+    if not airflow_ui_url or not dag_run_id:
+        return None
+    run = quote(dag_run_id, safe="")
+    return f"{airflow_ui_url.rstrip('/')}/dags/{contract.AIRFLOW_DAG_ID}/runs/{run}"
 
 
 def logged_verdict(kind: type[_Verdict], raw: str | None) -> _Verdict | None:

@@ -374,6 +374,12 @@ class RunProvenance(_Model):
     )
     model_version: str | None = Field(description="the Production version after this batch's gate")
     superseded_runs: int = Field(description="older or unfinished runs the latest-run rule skipped")
+    airflow_dag_run_id: str | None = Field(
+        description="the Airflow DAG run that wrote the batch's runs (tag airflow_dag_run_id)"
+    )
+    airflow_dag_run_url: str | None = Field(
+        description="that DAG run in the Airflow UI, when AIRFLOW_UI_URL is set"
+    )
 
 
 class ModelVersionProvenance(_Model):

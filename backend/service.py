@@ -209,6 +209,7 @@ class ReportService:
             training_params,
             tracking_uri=redact_uri(self.settings.tracking_uri),
             mlflow_ui_url=self.settings.mlflow_ui_url,
+            airflow_ui_url=self.settings.airflow_ui_url,
             revision=stamp_rules.project_revision(),
         )
         self._provenance = (current, stamp)

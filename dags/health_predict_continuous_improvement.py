@@ -14,15 +14,18 @@ line (``MLFLOW_TRACKING_URI``, ``HEALTHPREDICT_STORAGE``, ``HEALTHPREDICT_HOME``
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from airflow.sdk import Param, TaskGroup, TriggerRule, dag, get_current_context, task
 
-from healthpredict.cli import DEFAULT_BATCH_SIZE, DEFAULT_HPO_TRIALS
+from healthpredict.cli.options import DEFAULT_BATCH_SIZE, DEFAULT_HPO_TRIALS
 from pipeline.core.config import DEFAULT_SEED
-from pipeline.core.contract import REPLAY_GATE_ABOVE_CHANCE, REPLAY_GATE_STANDARD
+from pipeline.core.contract import AIRFLOW_DAG_ID, REPLAY_GATE_ABOVE_CHANCE, REPLAY_GATE_STANDARD
 
-DAG_ID = "health_predict_continuous_improvement"
+if TYPE_CHECKING:
+    from airflow.sdk import XComArg
+
+DAG_ID = AIRFLOW_DAG_ID
 # The prepared batches; `prepare` refuses a preparation that cut others.
 BATCHES = (1, 2, 3, 4, 5)
 # A join after a branch: one side ran, the other was skipped, neither failed.
@@ -137,7 +140,7 @@ def record_replay(replayed: list[dict[str, Any]]) -> dict[str, Any]:
     doc_md=__doc__,
 )
 def health_predict_continuous_improvement() -> None:
-    previous = capture_baseline()
+    previous: XComArg | list[XComArg] = capture_baseline()
     prepare() >> train_initial() >> previous
     drifts = []
     for number in BATCHES:

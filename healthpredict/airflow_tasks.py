@@ -1,7 +1,9 @@
 """What the Airflow DAG's tasks do (``dags/health_predict_continuous_improvement.py``).
 
 Each function opens the store and the storage from the DAG's params and calls one public step,
-the same one the command line calls; what it returns is plain JSON, for XCom. Nothing here
+the same one the command line calls (a batch's tasks: the stages ``run_batch`` runs in order,
+``pipeline.steps.batch_drift``, ``retrain``, ``gate_production_only`` / ``gate_candidate``);
+what it returns is plain JSON, for XCom. No rule of the experiment is written here. Nothing here
 imports Airflow: the DAG file wires these functions into tasks, and tests can call them as is.
 
 Retry-safe by the DAG run's id: every result run an Airflow task writes carries the tag
@@ -16,55 +18,36 @@ promoted first (``finish_pending_promotion``).
 from __future__ import annotations
 
 import logging
-import tempfile
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Final
 
-import joblib
-import mlflow.xgboost
 import numpy as np
 from mlflow import MlflowClient
 
-# --- The steps: the one import block the integrator repoints (pipeline.steps, replay split) ---
-from healthpredict.experiment import (
-    TrainingOptions,
-    capture_baseline,
-    check_drift,
-    prepare,
-    retrain,
-    train_initial,
-)
-
-# --- End of the steps -----------------------------------------------------------------------
+from pipeline import steps
 from pipeline.core import config, contract
 from pipeline.core.contract import Decision, TriggerReason
 from pipeline.core.errors import HealthPredictError
 from pipeline.core.stats import AucEstimate
-from pipeline.data import features, splits
 from pipeline.data import raw as data
 from pipeline.data.manifest import read_manifest
 from pipeline.data.storage import Storage, open_storage
 from pipeline.drift import batches
-from pipeline.evidence import initial_model
-from pipeline.gate import steps as gate
 from pipeline.models import registry, training
-from pipeline.models.training import TrainingResult
-from pipeline.replay import policies
-from pipeline.replay.engine import (
+from pipeline.replay import (
     BatchStep,
-    PolicyResult,
+    PolicyReplay,
     ReplayResult,
-    fast_settings,
-    initial_model_from_store,
-    load_data,
+    default_policies,
     log_replay,
-    replay,
-    with_configured,
+    policies,
+    run_replay,
 )
 from pipeline.replay.policies import Policy
+from pipeline.steps import TrainingOptions
 from pipeline.tracking import client as tracking
 from pipeline.tracking import store as mlflow_store
 from pipeline.tracking.store import RunRecord
@@ -138,12 +121,12 @@ def recorded(client: MlflowClient, experiment: str, run_name: str) -> RunRecord 
     return max(found, key=mlflow_store.recency, default=None)
 
 
-# --- Tasks ----------------------------------------------------------------------------------
+# --- Tasks: each calls the step (or the batch stage) the command line calls -----------------
 def run_prepare(params: Mapping[str, Any], expected_batches: Sequence[int]) -> Json:
     """Prepare the data; refuses a preparation whose batches are not the DAG's."""
     chosen = DagParams.of(params)
     storage = chosen.open_storage()
-    manifest = prepare(data.locate(chosen.data), storage, chosen.seed, chosen.batch_size)
+    manifest = steps.prepare(data.locate(chosen.data), storage, chosen.seed, chosen.batch_size)
     if list(manifest.batch_numbers) != list(expected_batches):
         raise HealthPredictError(
             f"the data was cut into batches {list(manifest.batch_numbers)} but the DAG runs "
@@ -156,16 +139,9 @@ def run_train_initial(params: Mapping[str, Any]) -> Json:
     chosen = DagParams.of(params)
     client = chosen.client()
     done = recorded(client, contract.TRAINING_EXPERIMENT, contract.training_run_name(0))
-    if done is not None:
-        versions = [v for v in mlflow_store.registry_versions(client) if v.run_id == done.run_id]
-        if versions:
-            if registry.production_version(client) is None:
-                registry.promote(client, versions[0].version)
-            return {"model_version": str(versions[0].version), "run_id": done.run_id}
-        version = registry.register(client, done.run_id)  # killed before it was registered
-        registry.promote(client, version)
-        return {"model_version": str(version.version), "run_id": done.run_id}
-    outcome = train_initial(client, chosen.open_storage(), chosen.options)
+    if done is not None:  # a retry: the run is trained, maybe not yet registered and promoted
+        return {"model_version": steps.deploy_initial(client, done.run_id), "run_id": done.run_id}
+    outcome = steps.train_initial(client, chosen.open_storage(), chosen.options)
     return {"model_version": outcome.model_version, "run_id": outcome.training.run_id}
 
 
@@ -176,22 +152,14 @@ def run_capture_baseline(params: Mapping[str, Any]) -> Json:
     )
     if done is not None:
         return {"gate_run_id": done.run_id}
-    result = capture_baseline(chosen.uri(), chosen.open_storage())
+    result = steps.capture_baseline(chosen.uri(), chosen.open_storage())
     return {"gate_run_id": result.quality_gate_run_id, "auc": result.auc}
 
 
 def run_check_drift(params: Mapping[str, Any], batch: int) -> Json:
-    """Drift check of one batch, and its test split written for the gate (as ``run_batch``)."""
+    """The batch's first stage (``steps.batch_drift``): drift check and test split."""
     chosen = DagParams.of(params)
     client, storage = chosen.client(), chosen.open_storage()
-    gate.finish_pending_promotion(
-        client, tracking.ensure_experiment(client, contract.TRAINING_EXPERIMENT)
-    )
-    manifest = read_manifest(storage)
-    batch_raw = storage.read_csv(contract.batch_data_key(batch))
-    storage.write_csv(
-        contract.batch_test_key(batch), splits.split_batch(batch_raw, manifest.seed, batch)[1]
-    )
     done = recorded(client, contract.DRIFT_EXPERIMENT, contract.drift_run_name(batch))
     if done is not None:
         return {
@@ -200,15 +168,7 @@ def run_check_drift(params: Mapping[str, Any], batch: int) -> Json:
             "trigger": done.tags.get(contract.Tag.TRIGGER_REASON, TriggerReason.NONE),
             "drift_share": done.metrics[contract.Metric.DRIFT_SHARE],
         }
-    report, _ = check_drift(
-        client,
-        storage,
-        manifest,
-        batch,
-        batch_raw,
-        threshold=contract.DEFAULT_DRIFT_THRESHOLD,
-        force_retrain=False,
-    )
+    report = steps.batch_drift(client, storage, read_manifest(storage), batch).report
     return {
         "batch": batch,
         "retrain": report.retrain,
@@ -223,61 +183,39 @@ def run_retrain(params: Mapping[str, Any], drift: Mapping[str, Any]) -> Json:
     done = recorded(client, contract.TRAINING_EXPERIMENT, contract.training_run_name(batch))
     if done is not None:
         return {"batch": batch, "training_run_id": done.run_id}
-    result = retrain(client, storage, read_manifest(storage), batch, chosen.options)
+    manifest = read_manifest(storage)
+    batch_data = steps.read_batch(storage, manifest, batch)
+    result = steps.retrain(client, storage, manifest, batch_data, chosen.options)
     return {"batch": batch, "training_run_id": result.run_id}
 
 
 def run_gate(
     params: Mapping[str, Any], drift: Mapping[str, Any], training_run_id: str | None = None
 ) -> Json:
-    """``evaluate_production_only`` (no candidate) or ``compare_against_production``."""
+    """The batch's gate stage: ``steps.gate_production_only`` without a candidate, else
+    ``steps.gate_candidate`` with the one the ``retrain`` task logged."""
     chosen = DagParams.of(params)
     client, storage, batch = chosen.client(), chosen.open_storage(), int(drift["batch"])
-    experiment_id = tracking.ensure_experiment(client, contract.TRAINING_EXPERIMENT)
-    gate.finish_pending_promotion(client, experiment_id)
+    steps.finish_pending_promotion(client)  # a retry of a gate killed before it promoted
     done = recorded(client, contract.TRAINING_EXPERIMENT, contract.quality_gate_run_name(batch))
     if done is not None:
         return {"batch": batch, "decision": done.tags.get(contract.Tag.DECISION)}
-    context = initial_model.gate_context(
-        client, storage, drift_detected=drift["trigger"] == TriggerReason.DRIFT
-    )
-    test = features.prepare(storage.read_csv(contract.batch_test_key(batch)))
+    batch_data = steps.read_batch(storage, read_manifest(storage), batch)
+    trigger = TriggerReason(drift["trigger"])
     if training_run_id is None:
-        outcome = gate.run_no_drift_gate(client, experiment_id, batch, test, context)
+        outcome = steps.gate_production_only(client, storage, batch_data, trigger)
     else:
-        candidate = load_candidate(client, training_run_id, batch)
-        outcome = gate.run_retrain_gate(client, experiment_id, batch, test, candidate, context)
+        candidate = registry.load_candidate(client, training_run_id, batch)
+        outcome = steps.gate_candidate(client, storage, batch_data, candidate, trigger)
     return {"batch": batch, "decision": str(outcome.record.decision), "run_id": outcome.run_id}
-
-
-def load_candidate(client: MlflowClient, run_id: str, batch: int) -> TrainingResult:
-    """The candidate the ``retrain`` task logged: its model and preprocessor, from its run."""
-    tracking.point_fluent_api_at(client)
-    model = mlflow.xgboost.load_model(f"runs:/{run_id}/{contract.MODEL_ARTIFACT_PATH}")
-    with tempfile.TemporaryDirectory(prefix="healthpredict-candidate-") as folder:
-        local = client.download_artifacts(run_id, contract.PREPROCESSOR_ARTIFACT, folder)
-        preprocessor = joblib.load(local)
-    features.check_model_fits(model, preprocessor)
-    run = client.get_run(run_id).data
-    return TrainingResult(
-        run_id=run_id,
-        batch=batch,
-        model=model,
-        preprocessor=preprocessor,
-        params={},
-        validation_auc=float(run.metrics.get(training.VALIDATION_AUC_METRIC, np.nan)),
-        n_train_rows=int(run.params.get(training.N_TRAIN_ROWS_PARAM, 0)),
-        trial_run_ids=[],
-    )
 
 
 # --- The policy replay: one mapped task per policy, then one task records them all ----------
 def replay_plan(params: Mapping[str, Any], drifts: Sequence[Mapping[str, Any]]) -> list[Json]:
     """One entry per policy to replay, each with the batches' drift shares."""
     chosen = DagParams.of(params)
-    configured = chosen.options.policy
     if chosen.policies is None:
-        wanted = with_configured(policies.DEFAULT_REPLAY, configured)
+        wanted = default_policies(chosen.options.policy)
     else:
         wanted = [Policy.parse(text) for text in chosen.policies]
     policies.check_unique(wanted)
@@ -286,25 +224,21 @@ def replay_plan(params: Mapping[str, Any], drifts: Sequence[Mapping[str, Any]]) 
 
 
 def run_replay_policy(params: Mapping[str, Any], plan: Mapping[str, Any]) -> Json:
-    """Replay one policy (pure computation: nothing is written)."""
+    """Replay one policy as ``healthpredict replay`` would, logging nothing (``record_replay``
+    logs them all as one replay)."""
     chosen = DagParams.of(params)
-    client, storage = chosen.client(), chosen.open_storage()
-    shares = {int(batch): share for batch, share in plan["drift_shares"].items()}
-    dataset = load_data(storage, drift_shares=shares)
-    model, best = initial_model_from_store(client)
-    policy = Policy.parse(plan["policy"])
-    result = replay(
-        dataset,
-        model,
-        [policy],
-        settings=fast_settings(dataset.seed),
-        fixed_params=best,
+    result = run_replay(
+        chosen.client(),
+        chosen.open_storage(),
+        [Policy.parse(plan["policy"])],
         configured=chosen.options.policy,
         gate=chosen.gate,
+        drift_shares={int(batch): share for batch, share in plan["drift_shares"].items()},
+        log=False,
     )
     return {
         "seed": result.seed,
-        "fixed_hyperparameters": dict(best),
+        "fixed_hyperparameters": dict(result.fixed_hyperparameters or {}),
         "drift_threshold": result.drift_threshold,
         "seconds": result.seconds,
         "fit_seconds": result.fit_seconds,
@@ -343,7 +277,7 @@ def export_report(tracking_uri: str) -> Path:
     return out
 
 
-def _policy_json(result: PolicyResult) -> Json:
+def _policy_json(result: PolicyReplay) -> Json:
     return {
         "policy": result.policy.label,
         "configured": result.configured,
@@ -355,29 +289,29 @@ def _policy_json(result: PolicyResult) -> Json:
                 "retrained": step.retrained,
                 "deployed": step.deployed,
                 "auc": [step.auc.auc, step.auc.ci_low, step.auc.ci_high, step.auc.variance],
-                "candidate_auc": step.candidate_auc,
+                "new_auc": step.new_auc,
             }
             for step in result.steps
         ],
     }
 
 
-def _policy_from_json(item: Mapping[str, Any]) -> PolicyResult:
-    steps = [
+def _policy_from_json(item: Mapping[str, Any]) -> PolicyReplay:
+    batch_steps = [
         BatchStep(
             batch=int(step["batch"]),
             decision=Decision(step["decision"]),
             retrained=bool(step["retrained"]),
             deployed=bool(step["deployed"]),
             auc=AucEstimate(*(float(value) for value in step["auc"])),
-            candidate_auc=step["candidate_auc"],
+            new_auc=step["new_auc"],
             scores=np.empty(0),
         )
         for step in item["steps"]
     ]
-    return PolicyResult(
+    return PolicyReplay(
         Policy.parse(item["policy"]),
-        steps,
+        batch_steps,
         float(item["training_seconds"]),
         bool(item["configured"]),
     )

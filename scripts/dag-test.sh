@@ -5,8 +5,9 @@
 #
 #   scripts/dag-test.sh [CONF_JSON]     e.g. '{"hpo_trials": 1, "policies": ["never"]}'
 #
-# DAG_LOGICAL_DATE (optional) fixes the logical date, and so the DAG run's id: running again with
-# the same date re-runs the same DAG run (a retry). Exits non-zero when any task failed.
+# DAG_LOGICAL_DATE (optional) fixes the logical date, and so the DAG run's id
+# (scripts/dag_test_at.py): running again with the same date re-runs the same DAG run (a retry).
+# Exits non-zero when any task failed.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -32,13 +33,15 @@ if ! "$venv/bin/airflow" db migrate >"$airflow_home/db-migrate.log" 2>&1; then
     echo "dag-test: airflow db migrate failed" >&2
     exit 1
 fi
-dates=()
-if [ -n "${DAG_LOGICAL_DATE:-}" ]; then
-    dates=("$DAG_LOGICAL_DATE")
-fi
-echo "dag-test: airflow dags test $dag_id ${dates[*]} --conf '$conf' (state in $HEALTHPREDICT_HOME)"
+echo "dag-test: airflow dags test $dag_id ${DAG_LOGICAL_DATE:-} --conf '$conf' (state in $HEALTHPREDICT_HOME)"
 status=0
-"$venv/bin/airflow" dags test "$dag_id" "${dates[@]}" --conf "$conf" || status=$?
+if [ -n "${DAG_LOGICAL_DATE:-}" ]; then
+    # The same run id on every call with this date (a retry); `airflow dags test` takes "now".
+    "$venv/bin/python" "$root/scripts/dag_test_at.py" "$dag_id" "$DAG_LOGICAL_DATE" "$conf" \
+        || status=$?
+else
+    "$venv/bin/airflow" dags test "$dag_id" --conf "$conf" || status=$?
+fi
 # `airflow dags test` exits 1 on a failed run; the run's own state is checked as well.
 state="$("$venv/bin/python" - "$airflow_home/airflow.db" "$dag_id" <<'PY' || true
 import sqlite3, sys

@@ -12,6 +12,8 @@ from typing import Final
 
 # --- Registry -------------------------------------------------------------------------------
 MODEL_NAME: Final = "HealthPredictModel"
+# The Airflow DAG (dags/); the report links a run's `airflow_dag_run_id` to its page in the UI.
+AIRFLOW_DAG_ID: Final = "health_predict_continuous_improvement"
 PRODUCTION_ALIAS: Final = "production"  # alias look-ups are case-sensitive
 PRODUCTION_STAGE: Final = "Production"  # legacy stage; matched case-insensitively
 ARCHIVED_STAGE: Final = "Archived"

@@ -28,6 +28,7 @@ from mlflow.models import Model
 from pipeline.core import contract
 from pipeline.core.errors import TrackingError, one_line
 from pipeline.data import features
+from pipeline.models.training import TrainingResult
 from pipeline.tracking import client as tracking
 from pipeline.tracking import store as mlflow_store
 
@@ -118,6 +119,33 @@ def load_scoring_pair(client: MlflowClient, version: ModelVersion) -> ScoringPai
         preprocessor = _load_preprocessor(client, version, Path(folder) / "preprocessor")
     features.check_model_fits(model, preprocessor)
     return ScoringPair(model, preprocessor)
+
+
+def load_candidate(client: MlflowClient, run_id: str, batch: int) -> TrainingResult:
+    """The candidate training run ``run_id`` logged (model and preprocessor), to gate it in
+    another process than the one that trained it (the DAG's ``retrain`` then its gate task)."""
+    tracking.point_fluent_api_at(client)
+    uri = f"runs:/{run_id}/{contract.MODEL_ARTIFACT_PATH}"
+    try:
+        model = mlflow.xgboost.load_model(uri)
+        with tempfile.TemporaryDirectory(prefix="healthpredict-candidate-") as folder:
+            local = client.download_artifacts(run_id, contract.PREPROCESSOR_ARTIFACT, folder)
+            preprocessor = joblib.load(local)
+        run = client.get_run(run_id).data
+    except (MlflowException, OSError) as error:
+        what = f"cannot load the candidate of training run {run_id}"
+        raise _tracking_error(what, error) from error
+    features.check_model_fits(model, preprocessor)
+    return TrainingResult(
+        run_id=run_id,
+        batch=batch,
+        model=model,
+        preprocessor=preprocessor,
+        params={},
+        validation_auc=float(run.metrics[contract.TrainingMetric.VALIDATION_AUC]),
+        n_train_rows=int(run.params[contract.TrainingParam.N_TRAIN_ROWS]),
+        trial_run_ids=[],
+    )
 
 
 def _load_model(client: MlflowClient, version: ModelVersion, folder: Path) -> Any:

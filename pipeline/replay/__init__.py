@@ -19,7 +19,12 @@ from pipeline.replay.engine import (
     with_configured,
 )
 from pipeline.replay.fidelity import Fidelity, compare_with_pipeline
-from pipeline.replay.run import best_params, initial_model_from_store, run_replay
+from pipeline.replay.run import (
+    best_params,
+    default_policies,
+    initial_model_from_store,
+    run_replay,
+)
 from pipeline.replay.runs import fixed_params_text, log_replay
 
 __all__ = [
@@ -33,6 +38,7 @@ __all__ = [
     "ScoringModel",
     "best_params",
     "compare_with_pipeline",
+    "default_policies",
     "fast_settings",
     "fixed_params_text",
     "gate_decision",

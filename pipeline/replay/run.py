@@ -67,16 +67,18 @@ def run_replay(
     initial: tuple[ScoringModel, Mapping[str, float | int]] | None = None,
     on_policy: Callable[[PolicyReplay], None] | None = None,
     seed: int | None = None,
+    log: bool = True,
 ) -> ReplayResult:
-    """Replay from storage, starting from the initial model, and log the runs.
+    """Replay from storage, starting from the initial model, and log the runs (unless ``log`` is
+    off: the DAG replays one policy per task, then logs them all as one replay).
 
     ``exact_settings`` replays with the pipeline's own search (``--exact``); otherwise the
     initial search's best hyper-parameters are fixed. ``initial`` and ``drift_shares`` skip
     reading what the caller already holds (``experiment run`` passes them). ``seed`` (default:
     the prepared seed) seeds the new models' fits and the newest batch's held-out rows.
     """
-    if chosen is None:  # the default set, with the configured policy among them
-        chosen = with_configured(policies.DEFAULT_REPLAY, configured)
+    if chosen is None:
+        chosen = default_policies(configured)
     data = load_data(storage, drift_threshold=drift_threshold, drift_shares=drift_shares)
     if seed is not None:
         data = replace(data, seed=seed)
@@ -91,4 +93,9 @@ def run_replay(
         gate=gate,
         on_policy=on_policy,
     )
-    return replace(result, run_ids=log_replay(client, result))
+    return replace(result, run_ids=log_replay(client, result)) if log else result
+
+
+def default_policies(configured: Policy = policies.CONFIGURED_POLICY) -> list[Policy]:
+    """The default replay set, with the configured policy among them."""
+    return with_configured(policies.DEFAULT_REPLAY, configured)

@@ -1,12 +1,22 @@
-"""Step 4: one batch, read once and passed down: drift check → split → training → quality gate."""
+"""Step 4: one batch, read once and passed down: drift check → split → training → quality gate.
+
+``run_batch`` is the batch's stages in order, each a public function the Airflow DAG's tasks
+call one at a time: ``batch_drift`` (the drift check, the test split written), ``retrain``
+(when the drift report says so), then ``gate_production_only`` (nothing trained) or
+``gate_candidate`` (the new model against Production). Each gate stage first promotes what a
+killed gate step deployed (``finish_pending_promotion``), then scores and records.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from mlflow import MlflowClient
 
 from pipeline.core import contract
+from pipeline.core.contract import TriggerReason
 from pipeline.data import splits
-from pipeline.data.manifest import BatchInfo, read_manifest
+from pipeline.data.manifest import BatchInfo, Manifest, read_manifest
 from pipeline.data.splits import BatchData
 from pipeline.data.storage import Storage
 from pipeline.drift.detection import DriftReport
@@ -23,6 +33,15 @@ from pipeline.tracking import client as tracking
 from pipeline.tracking import lease
 
 
+@dataclass(frozen=True)
+class BatchDrift:
+    """A batch read once, its drift report and the ``drift_batch_N`` run that logged it."""
+
+    data: BatchData
+    report: DriftReport
+    run_id: str
+
+
 @lease.one_writer(lambda client, storage, batch, **_: f"batch {batch}")
 def run_batch(
     client: MlflowClient,
@@ -35,54 +54,90 @@ def run_batch(
 ) -> BatchResult:
     """Drift check, test split, retraining when drift (or the user) asks for it, quality gate."""
     manifest = read_manifest(storage)
-    info = manifest.info(batch)
     timings: Timings = {}
-    training_experiment = tracking.ensure_experiment(client, contract.TRAINING_EXPERIMENT)
-    gate.finish_pending_promotion(client, training_experiment)
     with timed(f"batch {batch} drift", timings):
-        data = splits.read_batch(storage, manifest, batch)
-        report, drift_run_id = check_drift(
+        drift = batch_drift(
             client,
             storage,
             manifest,
-            data,
-            threshold=drift_threshold,
+            batch,
             force_retrain=force_retrain,
+            drift_threshold=drift_threshold,
         )
-        storage.write_csv(contract.batch_test_key(batch), data.test_raw)
     new_model: TrainingResult | None = None
-    if report.retrain:
+    if drift.report.retrain:
         with timed(f"batch {batch} training", timings):
-            new_model = retrain(client, storage, manifest, data, options or TrainingOptions())
+            new_model = retrain(client, storage, manifest, drift.data, options or TrainingOptions())
     with timed(f"batch {batch} gate", timings):
-        context = initial_model.gate_context(
-            client, storage, drift_detected=report.trigger is contract.TriggerReason.DRIFT
-        )
-        outcome = _gate(client, training_experiment, data, new_model, context)
-    return _result(info, report, drift_run_id, new_model, outcome, timings)
+        trigger = drift.report.trigger
+        if new_model is None:
+            outcome = gate_production_only(client, storage, drift.data, trigger)
+        else:
+            outcome = gate_candidate(client, storage, drift.data, new_model, trigger)
+    return _result(manifest.info(batch), drift, new_model, outcome, timings)
 
 
-def _gate(
+def batch_drift(
     client: MlflowClient,
-    experiment_id: str,
-    data: BatchData,
-    new_model: TrainingResult | None,
-    context: initial_model.GateContext | None,
+    storage: Storage,
+    manifest: Manifest,
+    batch: int,
+    *,
+    force_retrain: bool = False,
+    drift_threshold: float = contract.DEFAULT_DRIFT_THRESHOLD,
+) -> BatchDrift:
+    """Read the batch, write its test split (what the gate scores on), check its drift."""
+    data = splits.read_batch(storage, manifest, batch)
+    storage.write_csv(contract.batch_test_key(batch), data.test_raw)
+    report, run_id = check_drift(
+        client, storage, manifest, data, threshold=drift_threshold, force_retrain=force_retrain
+    )
+    return BatchDrift(data, report, run_id)
+
+
+def gate_production_only(
+    client: MlflowClient, storage: Storage, data: BatchData, trigger: TriggerReason
 ) -> GateOutcome:
-    if new_model is None:
-        return gate.run_no_drift_gate(client, experiment_id, data.number, data.test, context)
-    return gate.run_retrain_gate(client, experiment_id, data.number, data.test, new_model, context)
+    """No new model: Production alone scored on the batch's test split (``SKIP_NO_DRIFT``)."""
+    experiment_id, context = _open_gate(client, storage, trigger)
+    return gate.run_no_drift_gate(client, experiment_id, data.number, data.test, context)
+
+
+def gate_candidate(
+    client: MlflowClient,
+    storage: Storage,
+    data: BatchData,
+    candidate: TrainingResult,
+    trigger: TriggerReason,
+) -> GateOutcome:
+    """The batch's new model against Production on its test split; deploys per the gate rule."""
+    experiment_id, context = _open_gate(client, storage, trigger)
+    return gate.run_retrain_gate(client, experiment_id, data.number, data.test, candidate, context)
+
+
+def finish_pending_promotion(client: MlflowClient) -> str | None:
+    """Promote what the latest gate run deployed when a kill stopped it before promoting."""
+    experiment_id = tracking.ensure_experiment(client, contract.TRAINING_EXPERIMENT)
+    return gate.finish_pending_promotion(client, experiment_id)
+
+
+def _open_gate(
+    client: MlflowClient, storage: Storage, trigger: TriggerReason
+) -> tuple[str, initial_model.GateContext | None]:
+    experiment_id = tracking.ensure_experiment(client, contract.TRAINING_EXPERIMENT)
+    gate.finish_pending_promotion(client, experiment_id)
+    drift_detected = trigger is TriggerReason.DRIFT
+    return experiment_id, initial_model.gate_context(client, storage, drift_detected=drift_detected)
 
 
 def _result(
     info: BatchInfo,
-    report: DriftReport,
-    drift_run_id: str,
+    drift: BatchDrift,
     new_model: TrainingResult | None,
     outcome: GateOutcome,
     timings: Timings,
 ) -> BatchResult:
-    gated = outcome.record
+    gated, report = outcome.record, drift.report
     scored_new = gated.new or gated.production  # new_* mirror prod_* without a new model
     return BatchResult(
         batch=info.number,
@@ -96,7 +151,7 @@ def _result(
         new_auc=None if scored_new is None else scored_new.auc,
         auc_improvement=gated.auc_improvement,
         model_version=gated.model_version,
-        drift_run_id=drift_run_id,
+        drift_run_id=drift.run_id,
         gate_run_id=outcome.run_id,
         training_run_id=None if new_model is None else new_model.run_id,
         timings=timings,

@@ -12,6 +12,7 @@ from pipeline.models import registry, training
 from pipeline.steps.options import TrainingOptions
 from pipeline.steps.outcomes import InitialOutcome
 from pipeline.tracking import client as tracking
+from pipeline.tracking import store as mlflow_store
 
 
 def train_initial(
@@ -30,6 +31,20 @@ def train_initial(
         settings,
         manifest.data_sha256,
     )
-    version = registry.register(client, result.run_id)
+    return InitialOutcome(result, deploy_initial(client, result.run_id))
+
+
+def deploy_initial(client: MlflowClient, run_id: str) -> str:
+    """Register the initial model's run and make it Production; returns its version.
+
+    A run already registered (a retried step whose first attempt got that far) keeps its
+    version, promoted only when nothing is Production yet, so later deploys stay Production.
+    """
+    registered = [v for v in mlflow_store.registry_versions(client) if v.run_id == run_id]
+    if registered:
+        if registry.production_version(client) is None:
+            registry.promote(client, registered[0].version)
+        return str(registered[0].version)
+    version = registry.register(client, run_id)
     registry.promote(client, version)
-    return InitialOutcome(result, str(version.version))
+    return str(version.version)

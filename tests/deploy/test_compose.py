@@ -340,7 +340,7 @@ def test_dockerfiles_copy_and_run_files_that_exist(dockerfile: Path) -> None:
 
 @pytest.mark.parametrize("dockerfile", DOCKERFILES, ids=lambda p: p.name)
 def test_dockerfiles_pass_hadolint(dockerfile: Path) -> None:
-    """No hadolint warning or error (infos, such as SC2086 on a deliberately split $extras, pass)."""
+    """No hadolint warning or error (infos pass, such as SC2086 on a deliberately split $extras)."""
     hadolint = Path(sys.executable).parent / "hadolint"
     assert hadolint.exists(), "hadolint is in the dev group: run `make install`"
     checked = subprocess.run(

@@ -932,6 +932,16 @@ export interface components {
              * @description older or unfinished runs the latest-run rule skipped
              */
             superseded_runs: number;
+            /**
+             * Airflow Dag Run Id
+             * @description the Airflow DAG run that wrote the batch's runs (tag airflow_dag_run_id)
+             */
+            airflow_dag_run_id: string | null;
+            /**
+             * Airflow Dag Run Url
+             * @description that DAG run in the Airflow UI, when AIRFLOW_UI_URL is set
+             */
+            airflow_dag_run_url: string | null;
         };
         /** Summary */
         Summary: {

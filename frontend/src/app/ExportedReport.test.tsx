@@ -77,4 +77,35 @@ describe("the provenance footer on the live page", () => {
     const download = screen.getByRole("link", { name: "Download report" });
     expect(download).toHaveAttribute("href", "http://127.0.0.1:8000/export");
   });
+
+  it("links each batch's Airflow DAG run when the runs were written under Airflow", async () => {
+    const api = new FixtureApi();
+    const dagRun = "manual__2026-01-01T00:00:00+00:00";
+    const url = "http://airflow.example/dags/health_predict_continuous_improvement/runs/x";
+    api.provenanceData = {
+      ...PROVENANCE,
+      batches: PROVENANCE.batches.map((row) => ({
+        ...row,
+        airflow_dag_run_id: dagRun,
+        airflow_dag_run_url: row.batch === 0 ? url : null,
+      })),
+    };
+    renderWithApi(<App />, api);
+    const footer = (await screen.findByRole("heading", { name: "Provenance" })).closest(
+      "footer",
+    ) as HTMLElement;
+    await within(footer).findByRole("columnheader", { name: "Airflow DAG run" });
+    const links = within(footer).getAllByRole("link", { name: dagRun });
+    expect(links.map((link) => link.getAttribute("href"))).toEqual([url]);
+    expect(within(footer).getAllByText(dagRun)).toHaveLength(PROVENANCE.batches.length);
+  });
+
+  it("has no Airflow column when no run was written under Airflow", async () => {
+    renderWithApi(<App />, new FixtureApi());
+    const footer = (await screen.findByRole("heading", { name: "Provenance" })).closest(
+      "footer",
+    ) as HTMLElement;
+    await within(footer).findByText(PROVENANCE.tracking_uri);
+    expect(within(footer).queryByRole("columnheader", { name: "Airflow DAG run" })).toBeNull();
+  });
 });

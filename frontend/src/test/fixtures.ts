@@ -250,6 +250,8 @@ export const PROVENANCE: Provenance = {
     quality_gate_run_url: result.mlflow_url ?? null,
     training_run_id: null,
     model_version: result.model_version ?? null,
+    airflow_dag_run_id: null,
+    airflow_dag_run_url: null,
     superseded_runs: result.superseded_runs,
   })),
   data_sha256: ["0689e7ec031237dc63031b938805c48377748761a3b0e0b8e3e1d2c7b3f4a5b6"],

@@ -20,6 +20,7 @@ function RunId({ id, url }: { id: string | null; url: string | null }) {
 }
 
 function RunsTable({ batches }: { batches: RunProvenance[] }) {
+  const underAirflow = batches.some((row) => row.airflow_dag_run_id);
   return (
     <div className="table-scroll">
       <table className="provenance__runs">
@@ -31,6 +32,7 @@ function RunsTable({ batches }: { batches: RunProvenance[] }) {
             <th scope="col">Quality-gate run</th>
             <th scope="col">Training run</th>
             <th scope="col">Production after</th>
+            {underAirflow && <th scope="col">Airflow DAG run</th>}
           </tr>
         </thead>
         <tbody>
@@ -47,6 +49,11 @@ function RunsTable({ batches }: { batches: RunProvenance[] }) {
                 <RunId id={row.training_run_id} url={null} />
               </td>
               <td>{row.model_version ? `version ${row.model_version}` : DASH}</td>
+              {underAirflow && (
+                <td>
+                  <RunId id={row.airflow_dag_run_id} url={row.airflow_dag_run_url} />
+                </td>
+              )}
             </tr>
           ))}
         </tbody>
