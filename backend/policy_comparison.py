@@ -17,6 +17,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Final
 
+from backend import policy_forward
 from backend.policy_notes import notes
 from backend.policy_schemas import BatchOutcome, PoliciesResponse, PolicyBatch, PolicyResult
 from backend.run_fields import as_int, finite, parse_float, run_url
@@ -37,6 +38,13 @@ PER_BATCH_METRICS: Final = (
     ReplayMetric.DEPLOYED,
 )
 NO_FIXED: Final = frozenset({"", "false", "none"})
+
+
+def metrics_to_read(run: RunRecord) -> tuple[str, ...]:
+    """The metric histories a run needs: the forward ones only where the replay logged them."""
+    if ReplayMetric.MEAN_AUC_NEXT in run.metrics:
+        return PER_BATCH_METRICS + policy_forward.FORWARD_METRICS
+    return PER_BATCH_METRICS
 
 
 def latest_finished_replay(runs: Sequence[RunRecord]) -> list[RunRecord]:
@@ -150,7 +158,43 @@ def policy_result(
         worst_batch=worst_batch,
         training_seconds=finite(metrics.get(ReplayMetric.TRAINING_SECONDS)),
         mlflow_url=run_url(mlflow_ui_url, run),
+        forward=policy_forward.forward_steps(history),
+        mean_auc_next=finite(metrics.get(ReplayMetric.MEAN_AUC_NEXT)),
     )
+
+
+def with_paired_verdicts(
+    results: Sequence[PolicyResult], runs: Sequence[RunRecord]
+) -> tuple[list[PolicyResult], str | None]:
+    """Each policy's mean paired difference to the configured one, its raw and Holm-adjusted p
+    and verdict, and the note that words them (None when the replay did not record them)."""
+    differences = [policy_forward.mean_difference(run.metrics) for run in runs]
+    configured = [result.configured for result in results]
+    if sum(configured) != 1 or any(d is None for d in differences):
+        return list(results), None
+    adjusted = policy_forward.adjust(differences, configured)
+    updated = []
+    for result, difference, adjustment in zip(results, differences, adjusted, strict=True):
+        assert difference is not None and adjustment is not None
+        updated.append(
+            result.model_copy(
+                update={
+                    "mean_delta_vs_configured": difference.mean,
+                    "mean_delta_ci_low": difference.ci_low,
+                    "mean_delta_ci_high": difference.ci_high,
+                    "p_value": adjustment.p_value,
+                    "p_holm": adjustment.p_holm,
+                    "verdict_vs_configured": adjustment.verdict,
+                }
+            )
+        )
+    reference = next(result.label for result in results if result.configured)
+    compared = [
+        (result.label, difference, adjustment)
+        for result, difference, adjustment in zip(results, differences, adjusted, strict=True)
+        if not result.configured and difference is not None and adjustment is not None
+    ]
+    return updated, policy_forward.note([reference], compared)
 
 
 def hyperparameters_text(raw: str | None) -> tuple[bool | None, str | None]:
@@ -176,6 +220,7 @@ def assemble(
     if not chosen:
         return PoliciesResponse(available=False)
     results = [policy_result(run, histories.get(run.run_id, {}), mlflow_ui_url) for run in chosen]
+    results, paired_note = with_paired_verdicts(results, chosen)
     first = chosen[0].params
     fixed, hyper = hyperparameters_text(first.get(contract.Param.FIXED_HYPERPARAMETERS))
     seed_text = first.get(contract.Param.SEED)
@@ -189,5 +234,6 @@ def assemble(
         hyperparameters=hyper,
         finished_at=max(run.end_time or 0 for run in chosen) or None,
         policies=results,
-        notes=notes(results, seed, fixed, hyper),
+        forward_recorded=paired_note is not None,
+        notes=notes(results, seed, fixed, hyper, paired_note),
     )

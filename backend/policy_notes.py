@@ -1,7 +1,9 @@
 """The notes `GET /policies` shows under the comparison: how to read it, written by the API.
 
-Descriptive only: five batches and one seed describe one run-through; where the 95% intervals of
-the mean AUC overlap, no policy is shown better than another.
+Descriptive only: five batches and one seed describe one run-through. The verdict between
+policies comes from the forward-in-time paired comparison (`backend.policy_forward`) when the
+replay recorded it; an older replay without it gets the unpaired reading (overlapping intervals of
+the mean AUC show nothing) and a line saying what was not recorded.
 """
 
 from __future__ import annotations
@@ -18,7 +20,11 @@ def _overlap(a: PolicyResult, b: PolicyResult) -> bool:
 
 
 def notes(
-    results: Sequence[PolicyResult], seed: int | None, fixed: bool | None, hyper: str | None
+    results: Sequence[PolicyResult],
+    seed: int | None,
+    fixed: bool | None,
+    hyper: str | None,
+    paired: str | None = None,
 ) -> list[str]:
     """The page's reading of the comparison: descriptive, and explicit where nothing is shown."""
     n_batches = max((len(r.batches) for r in results), default=0)
@@ -35,6 +41,13 @@ def notes(
             "searches on every retrain, so the configured policy's AUCs here can differ "
             "slightly from the batches above."
         )
+    if paired is not None:
+        lines.append(paired)
+        return lines
+    lines.append(
+        "This replay did not record the forward-in-time paired comparison (run "
+        "`healthpredict replay` again to add it); the reading below compares unpaired intervals."
+    )
     ranked = [r for r in results if r.mean_auc_ci_low is not None and r.mean_auc is not None]
     if len(ranked) >= 2:
         best = max(ranked, key=lambda r: r.mean_auc or 0.0)

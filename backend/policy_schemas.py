@@ -9,6 +9,7 @@ from pydantic import Field
 from backend.schemas import _Model
 
 BatchOutcome = Literal["not_retrained", "deployed", "kept_production"]
+ForwardVerdict = Literal["better", "worse", "inconclusive", "reference"]
 
 
 class PolicyBatch(_Model):
@@ -24,6 +25,21 @@ class PolicyBatch(_Model):
         description="from the logged retrained/deployed flags: not retrained, retrained and "
         "deployed, or retrained but Production kept"
     )
+
+
+class PolicyForwardStep(_Model):
+    """Step N: the model in Production after batch N (N = 0: the initial model), scored on
+    batch N+1's test split, and its paired difference to the configured policy on those rows."""
+
+    step: int
+    batch: int = Field(description="the batch whose test split scores it (step + 1)")
+    auc: float | None
+    ci_low: float | None
+    ci_high: float | None
+    delta_vs_configured: float | None
+    delta_ci_low: float | None
+    delta_ci_high: float | None
+    calibration_slope: float | None
 
 
 class PolicyResult(_Model):
@@ -48,6 +64,25 @@ class PolicyResult(_Model):
     worst_batch: int | None
     training_seconds: float | None
     mlflow_url: str | None = None
+    forward: list[PolicyForwardStep] = Field(
+        default_factory=list,
+        description="forward in time and paired (empty when the replay did not record it)",
+    )
+    mean_auc_next: float | None = None
+    mean_delta_vs_configured: float | None = Field(
+        default=None, description="mean paired difference to the configured policy over steps"
+    )
+    mean_delta_ci_low: float | None = None
+    mean_delta_ci_high: float | None = None
+    p_value: float | None = Field(default=None, description="two-sided, unadjusted")
+    p_holm: float | None = Field(
+        default=None, description="Holm-adjusted across the policies compared"
+    )
+    verdict_vs_configured: ForwardVerdict | None = Field(
+        default=None,
+        description="better/worse only when the Holm-adjusted p is below 0.05; `reference` for "
+        "the configured policy; null when not recorded",
+    )
 
 
 class PoliciesResponse(_Model):
@@ -63,6 +98,10 @@ class PoliciesResponse(_Model):
     )
     finished_at: int | None = Field(default=None, description="end time of the replay, ms")
     policies: list[PolicyResult] = Field(default_factory=list)
+    forward_recorded: bool = Field(
+        default=False,
+        description="the replay logged the forward-in-time paired comparison (older ones did not)",
+    )
     notes: list[str] = Field(
         default_factory=list, description="how to read the comparison, written by the API"
     )

@@ -223,7 +223,7 @@ class ReportService:
     def _build_policies(self) -> PoliciesResponse:
         runs = self.reader.replay_runs()
         chosen = policy_comparison.latest_finished_replay(runs)
-        wanted = [(run, key) for run in chosen for key in policy_comparison.PER_BATCH_METRICS]
+        wanted = [(run, key) for run in chosen for key in policy_comparison.metrics_to_read(run)]
         histories: dict[str, dict[str, dict[int, float]]] = {}
         if wanted:  # a few small reads, cached per finished run: side by side
             with ThreadPoolExecutor(max_workers=ARTIFACT_READERS) as pool:

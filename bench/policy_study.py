@@ -1,21 +1,20 @@
-"""The five-seed policy study that picks the pipeline's default training policy (issue 12, item 5).
+"""The policy study that chooses the pipeline's default training policy, as docs/policy-study.md
+fixes it (written and committed before the study was run).
 
-Usage: ``nice -n 10 .venv/bin/python bench/policy_study.py [--seeds 42 1 7 123 2024]``.
+Usage: ``.venv/bin/python -m bench.policy_study [--phase selection|confirmation|all]``.
 
-For each seed: prepare the data (``steps.prepare`` into a temporary folder), train the
-initial model as the pipeline does (the seeded search and the refit), then replay every
-``drift``-triggered training policy (each validation choice) with the initial search's best
-hyper-parameters fixed, like the default replay. Nothing is written to MLflow.
+For each seed: prepare the data (``steps.prepare`` into a temporary folder; the seed cuts the
+initial split and every batch), train the initial model as the pipeline does (its seeded search
+and the refit), then replay every ``drift``-triggered training policy with the initial search's
+best hyper-parameters fixed, like the default replay. A candidate's seed score is the mean over
+steps N = 0..4 of its forward-in-time paired AUC difference to the reference
+(``pipeline.replay.forward``). Seeds are the independent units: a candidate's interval is the 95%
+t-interval of its seed scores (``scipy.stats.t``). Nothing is written to MLflow.
 
-The rule, fixed before looking: the default becomes the training policy with the highest mean
-AUC over batches 1-5 (all seeds) among the drift-triggered ones, unless its lead over
-``all_data`` (initial validation, today's) is inside the pooled 95% interval, in which case
-``all_data`` stays. The lead is the mean over seeds x batches of the paired AUC difference on
-each batch's test split (``pipeline.core.stats.paired_auc_difference``); the splits are independent
-across batches and seeds, so the pooled variance is the sum of the paired DeLong variances over
-the count squared.
-
-Writes ``bench-results/policy_study.json`` and prints the table docs/policies.md quotes.
+Selection runs the selection seeds and records the selected candidate; confirmation then runs the
+held-out seeds and keeps the candidate only if its confirmation interval lies above 0.
+Writes ``bench/results/policy_study.json`` (committed) and prints the tables docs/policies.md
+quotes.
 """
 
 from __future__ import annotations
@@ -23,145 +22,188 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import math
+import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
-from statistics import NormalDist
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
+from scipy import stats as scipy_stats
 
 from pipeline import replay, steps
-from pipeline.core.stats import paired_auc_difference
-from pipeline.data import features
 from pipeline.data.storage import LocalStorage
 from pipeline.models import training
-from pipeline.replay import policies
+from pipeline.replay import forward, policies
 from pipeline.replay.policies import Policy
 
 logger = logging.getLogger("bench.policy_study")
 
-DEFAULT_SEEDS = (42, 1, 7, 123, 2024)
-DEFAULT_OUTPUT = Path("bench-results/policy_study.json")
-REFERENCE = Policy("drift", policies.AllData.name, policies.VALIDATION_INITIAL)
-CANDIDATES = tuple(
+SELECTION_SEEDS: Final = (1001, 1002, 1003, 1004, 1005)
+CONFIRMATION_SEEDS: Final = (2001, 2002, 2003, 2004, 2005)
+OUTPUT: Final = Path(__file__).parent / "results" / "policy_study.json"
+REFERENCE: Final = Policy("drift", policies.AllData.name, policies.VALIDATION_INITIAL)
+CANDIDATES: Final = tuple(
     Policy("drift", name, validation)
     for name in policies.TRAINING_POLICIES
     for validation in policies.VALIDATION_CHOICES
 )
+LEVEL: Final = 0.95
 
 
 def one_seed(seed: int, data_path: str | None) -> dict[str, Any]:
+    """Every candidate on one seed: forward AUCs, paired differences to the reference."""
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="healthpredict-policy-study-") as folder:
         storage = LocalStorage(folder)
         steps.prepare(data_path, storage, seed)
         data = replay.load_data(storage)
-        settings = training.TrainingSettings(seed=seed)
-    search = training.search(data.initial_train, data.initial_validation, settings)
+    search = training.search(
+        data.initial_train, data.initial_validation, training.TrainingSettings(seed=seed)
+    )
     initial = replay.ScoringModel(
         replay.INITIAL_MODEL_KEY, search.final_model, search.final_preprocessor
     )
-    rows: dict[str, Any] = {}
-    for policy in CANDIDATES:
-        replayer = replay.Replayer(
-            data, initial, replay.fast_settings(seed), fixed_params=search.best.params
-        )
-        result = replayer.run(policy)
-        rows[key(policy)] = result
-    reference = rows[key(REFERENCE)]
+    replayer = replay.Replayer(
+        data, initial, replay.fast_settings(seed), fixed_params=search.best.params
+    )
+    results = [replayer.run(policy, configured=policy == REFERENCE) for policy in CANDIDATES]
+    compared = forward.compare(results)
     out: dict[str, Any] = {
         "seed": seed,
         "drift_shares": {str(b): round(s, 4) for b, s in data.drift_shares.items()},
         "fixed_hyperparameters": search.best.params,
-        "seconds": round(time.perf_counter() - started, 1),
         "policies": {},
     }
-    for name, result in rows.items():
-        differences = []
-        for step, ref_step in zip(result.steps, reference.steps, strict=True):
-            y_true = data.batch_test[step.batch][features.TARGET].to_numpy(dtype=np.int64)
-            diff = paired_auc_difference(y_true, step.scores, ref_step.scores)
-            differences.append({"delta": diff.delta, "variance": diff.variance})
-        out["policies"][name] = {
-            "auc": [step.auc.auc for step in result.steps],
+    for result in results:
+        comparison = compared[result.policy.label]
+        out["policies"][result.policy.label] = {
             "decisions": [str(step.decision) for step in result.steps],
-            "mean_auc": result.mean_auc,
+            "auc_next": [round(s.auc.auc, 6) for s in comparison.steps],
+            "delta_next": [round(s.vs_configured.delta, 6) for s in comparison.steps],
+            "calibration_slope_next": [
+                None if s.calibration_slope is None else round(s.calibration_slope, 4)
+                for s in comparison.steps
+            ],
+            "seed_score": comparison.mean_vs_configured.mean,
             "training_seconds": round(result.training_seconds, 1),
-            "vs_all_data": differences,
         }
+    out["seconds"] = round(time.perf_counter() - started, 1)
     return out
 
 
-def key(policy: Policy) -> str:
-    return f"{policy.training_policy}:{policy.validation}"
-
-
-def summarise(per_seed: list[dict[str, Any]]) -> dict[str, Any]:
-    z = NormalDist().inv_cdf(0.975)
-    summary: dict[str, Any] = {}
-    for policy in CANDIDATES:
-        name = key(policy)
-        diffs = [d for seed in per_seed for d in seed["policies"][name]["vs_all_data"]]
-        count = len(diffs)
-        lead = sum(d["delta"] for d in diffs) / count
-        half = z * math.sqrt(sum(d["variance"] for d in diffs)) / count
-        summary[name] = {
-            "mean_auc": float(np.mean([s["policies"][name]["mean_auc"] for s in per_seed])),
-            "mean_auc_per_seed": [s["policies"][name]["mean_auc"] for s in per_seed],
-            "batch5_auc_per_seed": [s["policies"][name]["auc"][-1] for s in per_seed],
-            "lead_over_all_data": lead,
-            "lead_ci": [lead - half, lead + half],
-        }
-    best = max(summary, key=lambda name: summary[name]["mean_auc"])
-    low = summary[best]["lead_ci"][0]
-    chosen = best if best != key(REFERENCE) and low > 0 else key(REFERENCE)
-    return {"policies": summary, "best_by_mean_auc": best, "chosen": chosen}
-
-
-def format_table(result: dict[str, Any]) -> str:
-    seeds = [s["seed"] for s in result["seeds"]]
-    lines = [
-        "| drift x training policy (validation) | "
-        + " | ".join(f"seed {s}" for s in seeds)
-        + " | mean AUC | batch 5 (mean) | lead over all_data [95% pooled] |",
-        "|---" * (len(seeds) + 4) + "|",
-    ]
-    for name, row in result["summary"]["policies"].items():
-        per_seed = " | ".join(f"{v:.4f}" for v in row["mean_auc_per_seed"])
-        low, high = row["lead_ci"]
-        lines.append(
-            f"| {name} | {per_seed} | {row['mean_auc']:.4f} | "
-            f"{np.mean(row['batch5_auc_per_seed']):.4f} | "
-            f"{row['lead_over_all_data']:+.4f} [{low:+.4f}, {high:+.4f}] |"
-        )
-    lines.append(
-        f"best by mean AUC: {result['summary']['best_by_mean_auc']}; "
-        f"chosen: {result['summary']['chosen']}"
+def t_interval(values: Sequence[float]) -> dict[str, float]:
+    """Mean and two-sided 95% t-interval over seeds (the seeds are the independent units)."""
+    array = np.asarray(values, dtype=np.float64)
+    mean = float(array.mean())
+    if array.size < 2:
+        return {"mean": mean, "ci_low": float("nan"), "ci_high": float("nan")}
+    half = float(
+        scipy_stats.t.ppf(0.5 + LEVEL / 2, array.size - 1) * array.std(ddof=1) / np.sqrt(array.size)
     )
+    return {"mean": mean, "ci_low": mean - half, "ci_high": mean + half}
+
+
+def summarise(per_seed: Sequence[dict[str, Any]]) -> dict[str, dict[str, float]]:
+    return {
+        policy.label: t_interval(
+            [seed["policies"][policy.label]["seed_score"] for seed in per_seed]
+        )
+        for policy in CANDIDATES
+        if policy != REFERENCE
+    }
+
+
+def select(summary: dict[str, dict[str, float]]) -> str:
+    """The candidate with the highest mean seed score (the protocol's step 1)."""
+    return max(summary, key=lambda label: summary[label]["mean"])
+
+
+def run_phase(seeds: Sequence[int], data_path: str | None) -> list[dict[str, Any]]:
+    per_seed = []
+    for seed in seeds:
+        per_seed.append(one_seed(seed, data_path))
+        logger.info("seed %d done in %.0f s", seed, per_seed[-1]["seconds"])
+    return per_seed
+
+
+def revision() -> str:
+    try:
+        return subprocess.run(
+            ["git", "rev-parse", "HEAD"], capture_output=True, text=True, check=True
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def format_table(phase: str, summary: dict[str, dict[str, float]]) -> str:
+    lines = [
+        f"{phase}: mean seed score (forward paired AUC difference to {REFERENCE.label}) "
+        "[95% t-interval over seeds]",
+    ]
+    for label, row in summary.items():
+        lines.append(
+            f"  {label:32} {row['mean']:+.4f} [{row['ci_low']:+.4f}, {row['ci_high']:+.4f}]"
+        )
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, nargs="+", default=list(DEFAULT_SEEDS))
-    parser.add_argument("--data", default=None, help="CSV or zip (default: load_raw's search)")
-    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
+    parser.add_argument("--phase", choices=("selection", "confirmation", "all"), default="all")
+    parser.add_argument("--data", default=None, help="CSV or zip (default: the data search)")
+    parser.add_argument("--output", type=Path, default=OUTPUT)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
-    per_seed = []
-    for seed in args.seeds:
-        per_seed.append(one_seed(seed, args.data))
-        logger.info("seed %d done in %.0f s", seed, per_seed[-1]["seconds"])
-        partial = {"seeds": per_seed, "complete": False}
-        args.output.parent.mkdir(parents=True, exist_ok=True)
-        args.output.write_text(json.dumps(partial, indent=2, allow_nan=False) + "\n")
-    result = {"seeds": per_seed, "complete": True, "summary": summarise(per_seed)}
-    args.output.write_text(json.dumps(result, indent=2, allow_nan=False) + "\n")
-    sys.stdout.write(format_table(result) + "\n")
+    result: dict[str, Any] = (
+        json.loads(args.output.read_text())
+        if args.output.exists()
+        else {"protocol": "docs/policy-study.md"}
+    )
+    result["reference"] = REFERENCE.label
+    if args.phase in ("selection", "all"):
+        seeds = run_phase(SELECTION_SEEDS, args.data)
+        summary = summarise(seeds)
+        result["selection"] = {
+            "seeds": seeds,
+            "summary": summary,
+            "selected": select(summary),
+            "revision": revision(),
+            "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
+        result.pop("confirmation", None)
+        write(args.output, result)
+        sys.stdout.write(format_table("selection", summary) + "\n")
+    if args.phase in ("confirmation", "all"):
+        if "selection" not in result:
+            parser.error("run the selection phase first (--phase selection)")
+        selected = result["selection"]["selected"]
+        seeds = run_phase(CONFIRMATION_SEEDS, args.data)
+        summary = summarise(seeds)
+        confirmed = summary[selected]["ci_low"] > 0
+        result["confirmation"] = {
+            "seeds": seeds,
+            "summary": summary,
+            "selected": selected,
+            "confirmed": confirmed,
+            "revision": revision(),
+            "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
+        result["default"] = selected if confirmed else REFERENCE.label
+        write(args.output, result)
+        sys.stdout.write(format_table("confirmation", summary) + "\n")
+        sys.stdout.write(
+            f"selected {selected}; confirmed: {confirmed}; default {result['default']}\n"
+        )
     return 0
+
+
+def write(path: Path, result: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(result, indent=2, allow_nan=False) + "\n")
 
 
 if __name__ == "__main__":

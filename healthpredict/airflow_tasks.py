@@ -288,8 +288,12 @@ def _policy_json(result: PolicyReplay) -> Json:
                 "decision": str(step.decision),
                 "retrained": step.retrained,
                 "deployed": step.deployed,
-                "auc": [step.auc.auc, step.auc.ci_low, step.auc.ci_high, step.auc.variance],
+                "auc": list(_estimate(step.auc)),
                 "new_auc": step.new_auc,
+                # forward in time, so record_replay can pair the policies on the same rows
+                "forward": None if step.forward is None else list(_estimate(step.forward)),
+                "forward_scores": _floats(step.forward_scores),
+                "labels": None if step.labels is None else [int(y) for y in step.labels],
             }
             for step in result.steps
         ],
@@ -306,6 +310,9 @@ def _policy_from_json(item: Mapping[str, Any]) -> PolicyReplay:
             auc=AucEstimate(*(float(value) for value in step["auc"])),
             new_auc=step["new_auc"],
             scores=np.empty(0),
+            forward=None if step.get("forward") is None else AucEstimate(*step["forward"]),
+            forward_scores=_array(step.get("forward_scores"), np.float64),
+            labels=_array(step.get("labels"), np.int64),
         )
         for step in item["steps"]
     ]
@@ -315,3 +322,15 @@ def _policy_from_json(item: Mapping[str, Any]) -> PolicyReplay:
         float(item["training_seconds"]),
         bool(item["configured"]),
     )
+
+
+def _estimate(estimate: AucEstimate) -> tuple[float, float, float, float]:
+    return estimate.auc, estimate.ci_low, estimate.ci_high, estimate.variance
+
+
+def _floats(values: np.ndarray | None) -> list[float] | None:
+    return None if values is None else [float(value) for value in values]
+
+
+def _array(values: Sequence[float] | None, dtype: type) -> np.ndarray | None:
+    return None if values is None else np.asarray(values, dtype=dtype)

@@ -146,6 +146,20 @@ class ReplayMetric:
     MEAN_AUC: Final = "mean_auc"
     WORST_AUC: Final = "worst_auc"
     TRAINING_SECONDS: Final = "training_seconds"
+    # Forward in time (step = N, 0..4): the model in Production after batch N (N = 0: the
+    # initial model) on batch N+1's test split, and its paired difference to the configured
+    # policy's model on the same rows (0 on the configured run).
+    AUC_NEXT: Final = "auc_next"
+    AUC_NEXT_CI_LOW: Final = "auc_next_ci_low"
+    AUC_NEXT_CI_HIGH: Final = "auc_next_ci_high"
+    DELTA_NEXT: Final = "delta_next_vs_configured"
+    DELTA_NEXT_CI_LOW: Final = "delta_next_vs_configured_ci_low"
+    DELTA_NEXT_CI_HIGH: Final = "delta_next_vs_configured_ci_high"
+    CALIBRATION_SLOPE_NEXT: Final = "calibration_slope_next"
+    MEAN_AUC_NEXT: Final = "mean_auc_next"
+    MEAN_DELTA_NEXT: Final = "mean_delta_next_vs_configured"
+    MEAN_DELTA_NEXT_CI_LOW: Final = "mean_delta_next_vs_configured_ci_low"
+    MEAN_DELTA_NEXT_CI_HIGH: Final = "mean_delta_next_vs_configured_ci_high"
 
 
 REPLAY_GATE_STANDARD: Final = "standard"

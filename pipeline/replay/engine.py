@@ -4,6 +4,12 @@ Per batch: would the policy retrain, would the gate deploy, and what AUC (DeLong
 the model that is Production *after* the batch reach on the batch's test split. Per policy: the
 number of retrains and deploys, mean and worst AUC, and the seconds spent fitting.
 
+Forward in time, which is what a deployed policy meets: the model in Production *before* batch N
+(after batch N-1; the initial model before batch 1) on batch N's test split, with its scores and
+the split's labels, so that ``pipeline.replay.forward`` can pair every policy with the configured
+one on the same rows. The same-batch score above lets a model trained on a batch's training half
+be judged on that batch's test half, which flatters retraining; the forward score does not.
+
 Two modes:
 - default (fast): every new model uses the initial search's best hyper-parameters, early-stopped
   on the policy's validation data, without the refit on train + validation. This is said on
@@ -66,6 +72,10 @@ class BatchStep:
     auc: AucEstimate  # Production after the batch, on the batch's test split
     new_auc: float | None  # the new model trained on this batch (None: none was trained)
     scores: np.ndarray = field(repr=False)  # that model's P(readmitted) on the test split
+    # Forward: Production *before* this batch on this batch's test split (None: not recorded).
+    forward: AucEstimate | None = None
+    forward_scores: np.ndarray | None = field(default=None, repr=False)
+    labels: np.ndarray | None = field(default=None, repr=False)  # the test split's outcomes
 
 
 @dataclass(frozen=True)
@@ -92,6 +102,14 @@ class PolicyReplay:
     @property
     def worst_auc(self) -> float:
         return min(step.auc.auc for step in self.steps)
+
+    @property
+    def mean_auc_next(self) -> float | None:
+        """Mean forward AUC: Production after batch N on batch N+1, N = 0..last-1."""
+        forward = [step.forward.auc for step in self.steps if step.forward is not None]
+        if not forward or len(forward) < len(self.steps):
+            return None
+        return float(np.mean(forward))
 
 
 @dataclass(frozen=True)
@@ -197,6 +215,8 @@ class Replayer:
         for batch in self.data.batches:
             test = self.data.batch_test[batch]
             where = f"test_{batch}"
+            forward = self.estimate(production, where, test)  # decided before this batch
+            forward_scores = self.scores(production, where, test)
             evidence = self.evidence(production, batch, trigger.needs_performance)
             decision, new_auc = Decision.SKIP_NO_DRIFT, None
             if trigger.fires(evidence):
@@ -215,6 +235,9 @@ class Replayer:
                     auc=self.estimate(production, where, test),
                     new_auc=new_auc,
                     scores=self.scores(production, where, test),
+                    forward=forward,
+                    forward_scores=forward_scores,
+                    labels=test[features.TARGET].to_numpy(dtype=np.int64),
                 )
             )
         return PolicyReplay(policy, steps, seconds, configured)

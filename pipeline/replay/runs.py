@@ -1,4 +1,8 @@
-"""Logging a replay: a run per policy in ``HealthPredict_Policy_Replay``, sharing ``replay_id``."""
+"""Logging a replay: a run per policy in ``HealthPredict_Policy_Replay``, sharing ``replay_id``.
+
+Each run holds the same-batch figures (``step`` = batch) and, when every policy carries its
+forward scores, the forward-in-time paired comparison (``step`` = N, ``pipeline.replay.forward``).
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ from mlflow.entities import Metric as MlflowMetric
 
 from pipeline.core import contract
 from pipeline.core.contract import ReplayMetric
-from pipeline.replay import policies
+from pipeline.replay import forward, policies
 from pipeline.replay.engine import PolicyReplay, ReplayResult
 from pipeline.tracking import client as tracking
 
@@ -26,6 +30,7 @@ def log_replay(client: MlflowClient, result: ReplayResult) -> list[str]:
     experiment_id = tracking.ensure_experiment(client, contract.POLICY_REPLAY_EXPERIMENT)
     now_ms = int(time.time() * 1000)
     run_ids: list[str] = []
+    compared = forward.compare(result.results)
     with tracking.result_runs(client) as group:
         for policy_result in result.results:
             policy = policy_result.policy
@@ -46,7 +51,10 @@ def log_replay(client: MlflowClient, result: ReplayResult) -> list[str]:
             if policy_result.configured:
                 tags[contract.Tag.CONFIGURED] = contract.Tag.TRUE
             run = group.start(experiment_id, policy.run_name, params=params, tags=tags)
-            client.log_batch(run.info.run_id, metrics=_metrics(policy_result, now_ms))
+            metrics = _metrics(policy_result, now_ms)
+            if policy.label in compared:
+                metrics += _forward_metrics(compared[policy.label], now_ms)
+            client.log_batch(run.info.run_id, metrics=metrics)
             run_ids.append(run.info.run_id)
     return run_ids
 
@@ -71,3 +79,27 @@ def _metrics(result: PolicyReplay, now_ms: int) -> list[MlflowMetric]:
     }
     metrics += [MlflowMetric(k, float(v), now_ms, 0) for k, v in summary.items()]
     return metrics
+
+
+def _forward_metrics(comparison: forward.ForwardComparison, now_ms: int) -> list[MlflowMetric]:
+    metrics: list[MlflowMetric] = []
+    for step in comparison.steps:
+        per_step = {
+            ReplayMetric.AUC_NEXT: step.auc.auc,
+            ReplayMetric.AUC_NEXT_CI_LOW: step.auc.ci_low,
+            ReplayMetric.AUC_NEXT_CI_HIGH: step.auc.ci_high,
+            ReplayMetric.DELTA_NEXT: step.vs_configured.delta,
+            ReplayMetric.DELTA_NEXT_CI_LOW: step.vs_configured.ci_low,
+            ReplayMetric.DELTA_NEXT_CI_HIGH: step.vs_configured.ci_high,
+        }
+        if step.calibration_slope is not None:
+            per_step[ReplayMetric.CALIBRATION_SLOPE_NEXT] = step.calibration_slope
+        metrics += [MlflowMetric(k, float(v), now_ms, step.step) for k, v in per_step.items()]
+    mean = comparison.mean_vs_configured
+    summary = {
+        ReplayMetric.MEAN_AUC_NEXT: comparison.mean_auc,
+        ReplayMetric.MEAN_DELTA_NEXT: mean.mean,
+        ReplayMetric.MEAN_DELTA_NEXT_CI_LOW: mean.ci_low,
+        ReplayMetric.MEAN_DELTA_NEXT_CI_HIGH: mean.ci_high,
+    }
+    return metrics + [MlflowMetric(k, float(v), now_ms, 0) for k, v in summary.items()]

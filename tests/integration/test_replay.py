@@ -87,6 +87,39 @@ def test_never_scores_the_initial_model_as_the_gate_did(
         assert never[batch] == pytest.approx(gate_metric(experiment_store, client, batch), abs=1e-9)
 
 
+def test_never_forward_scores_are_the_initial_model_on_the_next_batch_as_the_gate_logged_it(
+    replay_runs: dict[str, mlflow_store.RunRecord],
+    client: MlflowClient,
+    experiment_store: ExperimentStore,
+):
+    """Step N of the never lane is the initial model on batch N+1's test split: the gate scored
+    that same model on those rows (``initial_auc_test``), independently of the replay."""
+    never = history(client, replay_runs["replay_never_none"].run_id, ReplayMetric.AUC_NEXT)
+    assert sorted(never) == [0, 1, 2, 3, 4]
+    for step, outcome in enumerate(experiment_store.outcomes):
+        gate = client.get_run(outcome.gate_run_id).data.metrics
+        assert never[step] == pytest.approx(gate[contract.initial_metric("auc")], abs=1e-9)
+
+
+def test_forward_scores_agree_with_the_same_batch_scores_where_nothing_was_deployed(
+    replay_runs: dict[str, mlflow_store.RunRecord], client: MlflowClient
+):
+    """Production after batch N is still Production after batch N+1 when N+1 deployed nothing,
+    so its forward score at step N is the same-batch score at batch N+1."""
+    for run in replay_runs.values():
+        forward = history(client, run.run_id, ReplayMetric.AUC_NEXT)
+        same_batch = history(client, run.run_id, ReplayMetric.AUC_TEST)
+        deployed = history(client, run.run_id, ReplayMetric.DEPLOYED)
+        for step in range(5):
+            if deployed[step + 1] == 0.0:
+                assert forward[step] == pytest.approx(same_batch[step + 1], abs=1e-12)
+        configured = contract.Tag.CONFIGURED in run.tags
+        deltas = history(client, run.run_id, ReplayMetric.DELTA_NEXT)
+        if configured:
+            assert set(deltas.values()) == {0.0}
+        assert run.metrics[ReplayMetric.MEAN_AUC_NEXT] == pytest.approx(sum(forward.values()) / 5)
+
+
 def test_an_exact_replay_of_the_policy_that_ran_reproduces_the_logged_run(
     client: MlflowClient, experiment_store: ExperimentStore
 ):

@@ -205,7 +205,8 @@ def test_separated_intervals_name_the_policies_below():
         False,
         None,
     )
-    assert len(lines) == 2  # no fixed-hyper-parameter note
+    assert len(lines) == 3  # no fixed-hyper-parameter note
+    assert "did not record the forward-in-time paired comparison" in lines[1]
     assert lines[-1] == (
         "b has the highest mean AUC, and its 95% interval lies above that of a; "
         "where intervals overlap, no policy is shown better."
