@@ -24,7 +24,7 @@ _NUMBER_WORDS: Final = (
 _GAIN_WORDS: Final[dict[stats.Verdict, str]] = {
     "better": "a measurable gain",
     "worse": "a measurable loss",
-    "within_noise": "no measurable gain",
+    "within_noise": "inconclusive, the interval includes no change",
 }
 
 

@@ -12,6 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from pipeline.core.contract import AlarmOutcome, AucChange, Decision
 from pipeline.gate.baseline_result import BaselineResult
 
+ChanceWords = Literal["better than chance", "no better than chance", "worse than chance"]
+
 
 class _Model(BaseModel):
     # Refuse NaN/Infinity outright: a response must never carry them (the reader maps them to null).
@@ -250,6 +252,9 @@ class ProductionModel(_Model):
     auc_ci_low: float | None = None
     auc_ci_high: float | None = None
     worse_than_chance: bool | None = None
+    vs_chance: ChanceWords | None = Field(
+        default=None, description="where the AUC's 95% interval lies against 0.5, in words"
+    )
 
 
 class AucOnTestSet(_Model):
@@ -259,6 +264,9 @@ class AucOnTestSet(_Model):
     ci_low: float | None
     ci_high: float | None
     worse_than_chance: bool | None
+    vs_chance: ChanceWords | None = Field(
+        default=None, description="where the AUC's 95% interval lies against 0.5, in words"
+    )
     batch: int
     test_set: str | None
 
@@ -281,6 +289,11 @@ class Summary(_Model):
     end_auc: float | None = Field(description="Production after the last batch, on its test set")
     drift_threshold: float
     takeaway: str
+    bottom_line: list[str] = Field(
+        default_factory=list,
+        description="at most three plain sentences: what happened, whether retraining helped "
+        "(in words no larger than its interval), and whether Production is better than chance",
+    )
     stale: bool = False
     evidence_recorded: bool = Field(
         default=False, description="whether the runs logged the initial model's scores"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Final
 
-from backend import retraining_effect
+from backend import bottom_line, retraining_effect
 from backend.schemas import (
     AucOnTestSet,
     AverageEffect,
@@ -29,7 +29,7 @@ from backend.selection import (
 from pipeline.core import contract
 from pipeline.gate.rule import deploys
 
-REPORT_TITLE: Final = "Health Predict: drift-aware retraining report"
+REPORT_TITLE: Final = "Health Predict — Continuous Improvement Experiment"
 
 
 def takeaway(summary: Summary, last_batch: int | None, rerun: Sequence[int] = ()) -> str:
@@ -98,6 +98,7 @@ def _on_test_set(result: BatchResult, scores: ModelScores | None) -> AucOnTestSe
         ci_low=scores.auc_ci_low,
         ci_high=scores.auc_ci_high,
         worse_than_chance=scores.worse_than_chance,
+        vs_chance=bottom_line.chance_words(scores.auc, scores.auc_ci_low, scores.auc_ci_high),
         batch=result.batch,
         test_set=result.test_set,
     )
@@ -129,6 +130,9 @@ def _production_model(
         auc_ci_low=scores.auc_ci_low if scores is not None else None,
         auc_ci_high=scores.auc_ci_high if scores is not None else None,
         worse_than_chance=scores.worse_than_chance if scores is not None else None,
+        vs_chance=bottom_line.chance_words(scores.auc, scores.auc_ci_low, scores.auc_ci_high)
+        if scores is not None
+        else None,
     )
 
 
@@ -168,4 +172,6 @@ def assemble_summary(selection: Selection, batches: BatchesResponse) -> Summary:
     sentence = takeaway(summary, last_batch, rerun_out_of_order(selection))
     if summary.promotion_pending is not None:
         sentence += pending_sentence(summary.promotion_pending)
-    return summary.model_copy(update={"takeaway": sentence})
+    return summary.model_copy(
+        update={"takeaway": sentence, "bottom_line": bottom_line.bottom_line(summary, later)}
+    )

@@ -36,17 +36,20 @@ from pipeline.data import raw as data
 from pipeline.data.manifest import read_manifest
 from pipeline.data.storage import Storage, open_storage
 from pipeline.drift import batches
+from pipeline.evidence import initial_model
 from pipeline.models import registry, training
 from pipeline.replay import (
     BatchStep,
     PolicyReplay,
+    Replayer,
     ReplayResult,
     default_policies,
     log_replay,
     policies,
-    run_replay,
 )
+from pipeline.replay.engine import replay_on
 from pipeline.replay.policies import Policy
+from pipeline.replay.run import store_replayer
 from pipeline.steps import TrainingOptions
 from pipeline.tracking import client as tracking
 from pipeline.tracking import store as mlflow_store
@@ -227,15 +230,9 @@ def run_replay_policy(params: Mapping[str, Any], plan: Mapping[str, Any]) -> Jso
     """Replay one policy as ``healthpredict replay`` would, logging nothing (``record_replay``
     logs them all as one replay)."""
     chosen = DagParams.of(params)
-    result = run_replay(
-        chosen.client(),
-        chosen.open_storage(),
-        [Policy.parse(plan["policy"])],
-        configured=chosen.options.policy,
-        gate=chosen.gate,
-        drift_shares={int(batch): share for batch, share in plan["drift_shares"].items()},
-        log=False,
-    )
+    shares = {int(batch): float(share) for batch, share in plan["drift_shares"].items()}
+    replayer = shared_replayer(chosen, shares)
+    result = replay_on(replayer, [Policy.parse(plan["policy"])], configured=chosen.options.policy)
     return {
         "seed": result.seed,
         "fixed_hyperparameters": dict(result.fixed_hyperparameters or {}),
@@ -244,6 +241,32 @@ def run_replay_policy(params: Mapping[str, Any], plan: Mapping[str, Any]) -> Jso
         "fit_seconds": result.fit_seconds,
         "result": _policy_json(result.results[0]),
     }
+
+
+# One replayer per store, prepared data, initial model, gate and drift shares, per worker
+# process: mapped tasks that run in one process (``airflow dags test``, a LocalExecutor slot)
+# load the data and the initial model once and share the new models they fit, as
+# ``experiment run`` does; under a scheduler with one process per task the cache simply misses.
+_REPLAYERS: dict[tuple[Any, ...], Replayer] = {}
+_REPLAYERS_KEPT: Final = 2
+
+
+def shared_replayer(chosen: DagParams, shares: Mapping[int, float]) -> Replayer:
+    client, storage = chosen.client(), chosen.open_storage()
+    version = initial_model.initial_version(client)
+    key = (
+        chosen.uri(),
+        storage.describe(),
+        read_manifest(storage),
+        version.run_id if version is not None else None,
+        chosen.gate,
+        tuple(sorted(shares.items())),
+    )
+    if key not in _REPLAYERS:
+        while len(_REPLAYERS) >= _REPLAYERS_KEPT:
+            _REPLAYERS.pop(next(iter(_REPLAYERS)))
+        _REPLAYERS[key] = store_replayer(client, storage, gate=chosen.gate, drift_shares=shares)
+    return _REPLAYERS[key]
 
 
 def record_replay(params: Mapping[str, Any], replayed: Sequence[Mapping[str, Any]]) -> Json:

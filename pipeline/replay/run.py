@@ -18,10 +18,11 @@ from pipeline.replay.data import load_data
 from pipeline.replay.engine import (
     INITIAL_MODEL_KEY,
     PolicyReplay,
+    Replayer,
     ReplayResult,
     ScoringModel,
     fast_settings,
-    replay,
+    replay_on,
     with_configured,
 )
 from pipeline.replay.policies import Policy
@@ -79,21 +80,43 @@ def run_replay(
     """
     if chosen is None:
         chosen = default_policies(configured)
+    replayer = store_replayer(
+        client,
+        storage,
+        exact_settings=exact_settings,
+        gate=gate,
+        drift_threshold=drift_threshold,
+        drift_shares=drift_shares,
+        initial=initial,
+        seed=seed,
+    )
+    result = replay_on(replayer, chosen, configured=configured, on_policy=on_policy)
+    return replace(result, run_ids=log_replay(client, result)) if log else result
+
+
+def store_replayer(
+    client: MlflowClient,
+    storage: Storage,
+    *,
+    exact_settings: training.TrainingSettings | None = None,
+    gate: str = contract.REPLAY_GATE_STANDARD,
+    drift_threshold: float = contract.DEFAULT_DRIFT_THRESHOLD,
+    drift_shares: Mapping[int, float] | None = None,
+    initial: tuple[ScoringModel, Mapping[str, float | int]] | None = None,
+    seed: int | None = None,
+) -> Replayer:
+    """The data from storage and the initial model from the registry, ready to replay."""
     data = load_data(storage, drift_threshold=drift_threshold, drift_shares=drift_shares)
     if seed is not None:
         data = replace(data, seed=seed)
     model, best = initial if initial is not None else initial_model_from_store(client)
-    result = replay(
+    return Replayer(
         data,
         model,
-        chosen,
-        settings=exact_settings or fast_settings(data.seed),
+        exact_settings or fast_settings(data.seed),
         fixed_params=None if exact_settings is not None else best,
-        configured=configured,
         gate=gate,
-        on_policy=on_policy,
     )
-    return replace(result, run_ids=log_replay(client, result)) if log else result
 
 
 def default_policies(configured: Policy = policies.CONFIGURED_POLICY) -> list[Policy]:

@@ -272,6 +272,11 @@ export interface components {
             ci_high: number | null;
             /** Worse Than Chance */
             worse_than_chance: boolean | null;
+            /**
+             * Vs Chance
+             * @description where the AUC's 95% interval lies against 0.5, in words
+             */
+            vs_chance?: ("better than chance" | "no better than chance" | "worse than chance") | null;
             /** Batch */
             batch: number;
             /** Test Set */
@@ -697,6 +702,12 @@ export interface components {
             /** Policies */
             policies?: components["schemas"]["PolicyResult"][];
             /**
+             * Forward Recorded
+             * @description the replay logged the forward-in-time paired comparison (older ones did not)
+             * @default false
+             */
+            forward_recorded: boolean;
+            /**
              * Notes
              * @description how to read the comparison, written by the API
              */
@@ -729,6 +740,34 @@ export interface components {
              * @description from the logged retrained/deployed flags: not retrained, retrained and deployed, or retrained but Production kept
              */
             outcome: ("not_retrained" | "deployed" | "kept_production") | null;
+        };
+        /**
+         * PolicyForwardStep
+         * @description Step N: the model in Production after batch N (N = 0: the initial model), scored on
+         *     batch N+1's test split, and its paired difference to the configured policy on those rows.
+         */
+        PolicyForwardStep: {
+            /** Step */
+            step: number;
+            /**
+             * Batch
+             * @description the batch whose test split scores it (step + 1)
+             */
+            batch: number;
+            /** Auc */
+            auc: number | null;
+            /** Ci Low */
+            ci_low: number | null;
+            /** Ci High */
+            ci_high: number | null;
+            /** Delta Vs Configured */
+            delta_vs_configured: number | null;
+            /** Delta Ci Low */
+            delta_ci_low: number | null;
+            /** Delta Ci High */
+            delta_ci_high: number | null;
+            /** Calibration Slope */
+            calibration_slope: number | null;
         };
         /** PolicyResult */
         PolicyResult: {
@@ -777,6 +816,37 @@ export interface components {
             training_seconds: number | null;
             /** Mlflow Url */
             mlflow_url?: string | null;
+            /**
+             * Forward
+             * @description forward in time and paired (empty when the replay did not record it)
+             */
+            forward?: components["schemas"]["PolicyForwardStep"][];
+            /** Mean Auc Next */
+            mean_auc_next?: number | null;
+            /**
+             * Mean Delta Vs Configured
+             * @description mean paired difference to the configured policy over steps
+             */
+            mean_delta_vs_configured?: number | null;
+            /** Mean Delta Ci Low */
+            mean_delta_ci_low?: number | null;
+            /** Mean Delta Ci High */
+            mean_delta_ci_high?: number | null;
+            /**
+             * P Value
+             * @description two-sided, unadjusted
+             */
+            p_value?: number | null;
+            /**
+             * P Holm
+             * @description Holm-adjusted across the policies compared
+             */
+            p_holm?: number | null;
+            /**
+             * Verdict Vs Configured
+             * @description better/worse only when the Holm-adjusted p is below 0.05; `reference` for the configured policy; null when not recorded
+             */
+            verdict_vs_configured?: ("better" | "worse" | "inconclusive" | "reference") | null;
         };
         /** ProductionModel */
         ProductionModel: {
@@ -795,6 +865,11 @@ export interface components {
             auc_ci_high?: number | null;
             /** Worse Than Chance */
             worse_than_chance?: boolean | null;
+            /**
+             * Vs Chance
+             * @description where the AUC's 95% interval lies against 0.5, in words
+             */
+            vs_chance?: ("better than chance" | "no better than chance" | "worse than chance") | null;
         };
         /**
          * Provenance
@@ -984,6 +1059,11 @@ export interface components {
             drift_threshold: number;
             /** Takeaway */
             takeaway: string;
+            /**
+             * Bottom Line
+             * @description at most three plain sentences: what happened, whether retraining helped (in words no larger than its interval), and whether Production is better than chance
+             */
+            bottom_line?: string[];
             /**
              * Stale
              * @default false

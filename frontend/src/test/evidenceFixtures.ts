@@ -59,7 +59,7 @@ export const EVIDENCE_BATCHES_RESPONSE: BatchesResponse = {
 };
 
 export const TAKEAWAY =
-  "On the three retrained batches (3, 4 and 5), retraining left AUC +0.006 (95% CI −0.020 to +0.030) from where the never-retrained model would have been: no measurable gain.";
+  "On the three retrained batches (3, 4 and 5), retraining left AUC +0.006 (95% CI −0.020 to +0.030) from where the never-retrained model would have been: inconclusive, the interval includes no change.";
 
 export const EVIDENCE_SUMMARY: Summary = {
   ...SUMMARY,

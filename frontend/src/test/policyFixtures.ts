@@ -59,6 +59,7 @@ export const POLICIES: PoliciesResponse = {
   hyperparameters: "max_depth 6, learning_rate 0.05",
   finished_at: 1_764_000_000_000,
   stale: false,
+  forward_recorded: false,
   notes: [
     "5 batches and one seed (42): these figures describe this run-through of the experiment; they are not evidence of how the policies compare in general.",
     "The 95% intervals of the mean AUC overlap for every pair of policies: no policy is shown better than another.",
@@ -86,4 +87,5 @@ export const NO_POLICIES: PoliciesResponse = {
   policies: [],
   notes: [],
   stale: false,
+  forward_recorded: false,
 };

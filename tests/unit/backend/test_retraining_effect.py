@@ -70,20 +70,24 @@ def test_signed_numbers_use_a_true_minus_and_no_sign_on_zero() -> None:
     assert retraining_effect.signed(-0.0001) == "0.000"
 
 
-def test_takeaway_says_no_measurable_gain_when_the_interval_spans_zero() -> None:
+def test_takeaway_says_inconclusive_when_the_interval_spans_zero() -> None:
     average = retraining_effect.Average(0.006, -0.02, 0.03, 0.6, (3, 4, 5))
     assert retraining_effect.retraining_takeaway(average, [3, 4, 5]) == (
         "On the three retrained batches (3, 4 and 5), retraining left AUC +0.006 "
         "(95% CI \u22120.020 to +0.030) from where the never-retrained model would have been: "
-        "no measurable gain."
+        "inconclusive, the interval includes no change."
     )
 
 
 @pytest.mark.parametrize(
     ("low", "high", "words"),
-    [(0.001, 0.03, "a measurable gain"), (-0.03, -0.001, "a measurable loss"),
-     (-0.01, 0.02, "no measurable gain"), (0.0, 0.02, "no measurable gain")],
-)  # fmt: skip
+    [
+        (0.001, 0.03, "a measurable gain"),
+        (-0.03, -0.001, "a measurable loss"),
+        (-0.01, 0.02, "inconclusive, the interval includes no change"),
+        (0.0, 0.02, "inconclusive, the interval includes no change"),
+    ],
+)
 def test_an_interval_of_a_difference_is_worded_by_where_it_lies_against_zero(
     low: float, high: float, words: str
 ) -> None:

@@ -73,6 +73,18 @@ export function Hero({ summary }: { summary: Summary | undefined }) {
           ))}
         </div>
       )}
+      {summary?.bottom_line && summary.bottom_line.length > 0 && (
+        <section className="bottom-line" aria-labelledby="bottom-line-heading">
+          <h2 id="bottom-line-heading" className="bottom-line__heading">
+            Bottom line
+          </h2>
+          {summary.bottom_line.map((sentence) => (
+            <p key={sentence} className="bottom-line__sentence">
+              {sentence}
+            </p>
+          ))}
+        </section>
+      )}
     </header>
   );
 }

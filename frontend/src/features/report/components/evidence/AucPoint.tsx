@@ -18,6 +18,7 @@ export function AucPoint({
           low={point?.ci_low}
           high={point?.ci_high}
           worseThanChance={point?.worse_than_chance}
+          chance={point?.vs_chance}
         />
       </span>
       {point?.test_set && <span className="muted">on {point.test_set}</span>}

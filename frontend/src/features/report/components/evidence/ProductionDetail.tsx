@@ -37,6 +37,7 @@ export function ProductionDetail({ summary }: { summary: Summary }) {
         low={production.auc_ci_low}
         high={production.auc_ci_high}
         worseThanChance={production.worse_than_chance}
+        chance={production.vs_chance}
       />
       {initial && (
         <>
@@ -47,6 +48,7 @@ export function ProductionDetail({ summary }: { summary: Summary }) {
             low={initial.ci_low}
             high={initial.ci_high}
             worseThanChance={initial.worse_than_chance}
+            chance={initial.vs_chance}
           />
         </>
       )}
