@@ -20,6 +20,7 @@ from typing import Final
 from backend import policy_forward
 from backend.policy_notes import notes
 from backend.policy_schemas import BatchOutcome, PoliciesResponse, PolicyBatch, PolicyResult
+from backend.policy_words import policy_title
 from backend.run_fields import as_int, finite, parse_float, run_url
 from pipeline.core import contract, stats
 from pipeline.core.contract import ReplayMetric
@@ -143,6 +144,7 @@ def policy_result(
         run_id=run.run_id,
         run_name=run.run_name,
         label=label(trigger, training, validation),
+        title=policy_title(trigger, training, validation),
         trigger=trigger,
         training_policy=training,
         validation_data=validation,

@@ -46,6 +46,9 @@ class PolicyResult(_Model):
     run_id: str
     run_name: str
     label: str = Field(description="trigger[:training_policy[:validation]], as the CLI spells it")
+    title: str | None = Field(
+        default=None, description="the policy in plain words (null for names it does not know)"
+    )
     trigger: str | None
     training_policy: str | None
     validation_data: str | None

@@ -780,6 +780,11 @@ export interface components {
              * @description trigger[:training_policy[:validation]], as the CLI spells it
              */
             label: string;
+            /**
+             * Title
+             * @description the policy in plain words (null for names it does not know)
+             */
+            title?: string | null;
             /** Trigger */
             trigger: string | null;
             /** Training Policy */

@@ -55,3 +55,11 @@ export function safeHref(url: string | null | undefined): string | undefined {
     return undefined;
   }
 }
+
+/** A difference with its sign: "+0.004", "−0.013"; zero without a sign. */
+export function formatSigned(value: number | null | undefined): string {
+  if (typeof value !== "number" || !Number.isFinite(value)) return DASH;
+  const text = Math.abs(value).toFixed(3);
+  if (Number(text) === 0) return text;
+  return `${value > 0 ? "+" : "\u2212"}${text}`;
+}

@@ -174,7 +174,11 @@ export const BATCHES_RESPONSE: BatchesResponse = {
 };
 
 export const SUMMARY: Summary = {
-  title: "Health Predict: drift-aware retraining report",
+  title: "Health Predict — Continuous Improvement Experiment",
+  bottom_line: [
+    "5 batches of new patients arrived; the model was retrained on batches 3, 4 and 5 and 2 new versions were deployed.",
+    "The model in Production now (version 3) scores AUC 0.482 (95% CI 0.435 to 0.528) on batch 5: no better than chance, so its risk scores should not be relied on until it is replaced.",
+  ],
   production_model: { name: "HealthPredictModel", version: "3", auc: 0.648 },
   batches_processed: 5,
   total_batches: 5,

@@ -89,3 +89,48 @@ export const NO_POLICIES: PoliciesResponse = {
   stale: false,
   forward_recorded: false,
 };
+
+/** The same replay with the forward-in-time paired comparison the API serves since issue 19. */
+export const FORWARD_POLICIES: PoliciesResponse = {
+  ...POLICIES,
+  forward_recorded: true,
+  notes: [
+    POLICIES.notes?.[0] ?? "",
+    "Forward in time (the model in Production after each batch, scored on the next batch) and paired with drift:all_data:initial on the same rows, after Holm's adjustment across 2 comparisons: never worse (mean −0.018, 95% CI −0.032 to −0.003, adjusted p 0.037); every other comparison is inconclusive.",
+  ],
+  policies: (POLICIES.policies ?? []).map((p) => {
+    const byLabel: Record<string, Partial<PolicyResult>> = {
+      never: {
+        title: "Never retrain",
+        mean_auc_next: 0.612,
+        mean_delta_vs_configured: -0.018,
+        mean_delta_ci_low: -0.032,
+        mean_delta_ci_high: -0.003,
+        p_value: 0.0185,
+        p_holm: 0.037,
+        verdict_vs_configured: "worse",
+      },
+      "drift:all_data:initial": {
+        title: "Retrain on drift, on all data so far",
+        mean_auc_next: 0.63,
+        mean_delta_vs_configured: 0,
+        mean_delta_ci_low: 0,
+        mean_delta_ci_high: 0,
+        p_value: 1,
+        p_holm: 1,
+        verdict_vs_configured: "reference",
+      },
+      "drift:recent_weighted:newest": {
+        title: "Retrain on drift, newest batch weighted half, checked on the newest batch",
+        mean_auc_next: 0.627,
+        mean_delta_vs_configured: -0.003,
+        mean_delta_ci_low: -0.011,
+        mean_delta_ci_high: 0.005,
+        p_value: 0.46,
+        p_holm: 0.46,
+        verdict_vs_configured: "inconclusive",
+      },
+    };
+    return { ...p, ...byLabel[p.label] };
+  }),
+};

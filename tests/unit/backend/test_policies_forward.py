@@ -110,3 +110,24 @@ def test_an_older_replay_without_forward_figures_says_what_was_not_recorded(
     assert body["forward_recorded"] is False
     assert all(p["forward"] == [] and p["verdict_vs_configured"] is None for p in body["policies"])
     assert any("did not record the forward-in-time paired comparison" in n for n in body["notes"])
+
+
+@pytest.mark.parametrize(
+    ("trigger", "training", "validation", "title"),
+    [
+        ("never", "none", "initial", "Never retrain"),
+        ("drift", "recent_weighted", "initial", "Retrain on drift, newest batch weighted half"),
+        (
+            "drift",
+            "window",
+            "newest",
+            "Retrain on drift, on the last two batches only, checked on the newest batch",
+        ),
+        ("always", "all_data", "initial", "Retrain on every batch, on all data so far"),
+        ("someday", "all_data", "initial", None),  # a name it does not know: no invented words
+    ],
+)
+def test_policies_are_named_in_plain_words(trigger, training, validation, title):
+    from backend.policy_words import policy_title
+
+    assert policy_title(trigger, training, validation) == title

@@ -1,10 +1,12 @@
-import { PolicyChart } from "./PolicyChart";
-import { PolicyAucTable, PolicyTable } from "./PolicyTables";
+import { PolicyDifferenceChart } from "./PolicyDifferenceChart";
+import { PolicySummaryTable } from "./PolicySummaryTable";
+import { PolicyAucTable } from "./PolicyTables";
 import { usePolicies } from "./queries";
 
 import "./policies.css";
 
 const TABLE_ID = "policy-auc-table";
+const SUMMARY_ID = "policy-summary-table";
 
 /**
  * "What other policies would have done": the latest finished replay, as the API assembled it.
@@ -34,14 +36,15 @@ export function PolicyReplay() {
           ))}
         </div>
         <div className="panel">
-          <h3>AUC per batch, by policy</h3>
-          <PolicyChart policies={policies} describedBy={TABLE_ID} />
-          <PolicyAucTable policies={policies} id={TABLE_ID} />
+          <h3>How each policy compares with the one that ran</h3>
+          {data.forward_recorded && (
+            <PolicyDifferenceChart policies={policies} describedBy={SUMMARY_ID} />
+          )}
+          <PolicySummaryTable policies={policies} forward={data.forward_recorded} id={SUMMARY_ID} />
         </div>
-        <div className="policy-tables">
-          {policies.map((policy) => (
-            <PolicyTable key={policy.run_id} policy={policy} />
-          ))}
+        <div className="panel">
+          <h3>AUC per batch, by policy</h3>
+          <PolicyAucTable policies={policies} id={TABLE_ID} />
         </div>
       </>
     );

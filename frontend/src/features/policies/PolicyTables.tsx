@@ -1,5 +1,5 @@
 import type { PolicyBatch, PolicyResult } from "../../api/types";
-import { DASH, formatCount, formatScore } from "../../lib/format";
+import { DASH, formatScore } from "../../lib/format";
 
 const OUTCOME_TEXT: Record<NonNullable<PolicyBatch["outcome"]>, string> = {
   not_retrained: "not retrained",
@@ -18,7 +18,7 @@ export function PolicyAucTable({ policies, id }: { policies: PolicyResult[]; id:
     (a, b) => a - b,
   );
   return (
-    <div className="table-scroll" tabIndex={0} role="region" aria-labelledby={`${id}-caption`}>
+    <div className="policy-auc-wrap" role="region" aria-labelledby={`${id}-caption`}>
       <table className="policy-auc-table" id={id}>
         <caption id={`${id}-caption`}>
           AUC (95% interval) of the model in Production after each batch, on that batch&rsquo;s test
@@ -44,7 +44,7 @@ export function PolicyAucTable({ policies, id }: { policies: PolicyResult[]; id:
               {batches.map((batch) => {
                 const row = policy.batches.find((b) => b.batch === batch);
                 return (
-                  <td className="num" key={batch}>
+                  <td className="num" key={batch} data-label={`Batch ${batch}`}>
                     {formatScore(row?.auc)}
                     <span className="policy-cell__detail">
                       {interval(row?.ci_low, row?.ci_high)}
@@ -58,47 +58,5 @@ export function PolicyAucTable({ policies, id }: { policies: PolicyResult[]; id:
         </tbody>
       </table>
     </div>
-  );
-}
-
-/** One small table per policy: retrains, deploys, mean AUC with interval, worst batch, time. */
-export function PolicyTable({ policy }: { policy: PolicyResult }) {
-  const seconds = policy.training_seconds;
-  return (
-    <table className={policy.configured ? "policy-table policy-table--configured" : "policy-table"}>
-      <caption>
-        {policy.label}
-        {policy.configured && <span className="policy-table__ran"> — the policy that ran</span>}
-      </caption>
-      <tbody>
-        <tr>
-          <th scope="row">Retrains</th>
-          <td className="num">{formatCount(policy.n_retrains)}</td>
-        </tr>
-        <tr>
-          <th scope="row">Deploys</th>
-          <td className="num">{formatCount(policy.n_deploys)}</td>
-        </tr>
-        <tr>
-          <th scope="row">Mean AUC (95%)</th>
-          <td className="num">
-            {formatScore(policy.mean_auc)} (
-            {interval(policy.mean_auc_ci_low, policy.mean_auc_ci_high)})
-          </td>
-        </tr>
-        <tr>
-          <th scope="row">Worst batch</th>
-          <td className="num">
-            {policy.worst_batch == null
-              ? DASH
-              : `batch ${policy.worst_batch}: ${formatScore(policy.worst_auc)}`}
-          </td>
-        </tr>
-        <tr>
-          <th scope="row">Training seconds</th>
-          <td className="num">{seconds == null ? DASH : seconds.toFixed(1)}</td>
-        </tr>
-      </tbody>
-    </table>
   );
 }

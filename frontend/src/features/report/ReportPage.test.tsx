@@ -26,6 +26,7 @@ describe("ReportPage", () => {
     });
     const h2 = headings.filter((h) => h.tagName === "H2").map((h) => h.textContent);
     expect(h2).toEqual([
+      "Bottom line",
       "Experiment summary",
       "Did retraining help?",
       "What other policies would have done",
@@ -36,6 +37,14 @@ describe("ReportPage", () => {
     ]);
     expect(screen.getByRole("heading", { level: 1 })).toHaveTextContent(SUMMARY.title);
     expect(container.querySelectorAll("article.batch-card")).toHaveLength(6);
+  });
+
+  it("puts the API's bottom line under the key figures, sentence by sentence", async () => {
+    await renderReport();
+    const bottom = await screen.findByRole("region", { name: "Bottom line" });
+    for (const sentence of SUMMARY.bottom_line ?? [])
+      expect(within(bottom).getByText(sentence)).toBeInTheDocument();
+    expect(bottom).toHaveTextContent("no better than chance");
   });
 
   it("titles the page with the API's report title, in the heading and the tab", async () => {

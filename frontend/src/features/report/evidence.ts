@@ -4,9 +4,7 @@
  * module only puts it into words.
  */
 import type { AlarmOutcome, AucChange, AucDifference } from "../../api/types";
-import { formatScore } from "../../lib/format";
-
-const MINUS = "−";
+import { formatScore, formatSigned } from "../../lib/format";
 
 export const WORSE_THAN_CHANCE = "worse than chance";
 export const NOT_RECORDED = "The run did not record";
@@ -15,13 +13,7 @@ function isNumber(value: number | null | undefined): value is number {
   return typeof value === "number" && Number.isFinite(value);
 }
 
-/** A difference with its sign: "+0.004", "−0.013"; zero without a sign. */
-export function formatSigned(value: number | null | undefined): string {
-  if (!isNumber(value)) return "—";
-  const text = Math.abs(value).toFixed(3);
-  if (Number(text) === 0) return text;
-  return `${value > 0 ? "+" : MINUS}${text}`;
-}
+export { formatSigned };
 
 /** "95% CI 0.643 to 0.693" for an AUC, or null when the run logged no interval. */
 export function formatAucInterval(
