@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Run the Airflow DAG end to end with `airflow dags test`, the way `make dag-test` and the tests do:
-# a throw-away AIRFLOW_HOME (SQLite metadata, no examples, `airflow db migrate` first), the DAG
+# a throw-away AIRFLOW_HOME (SQLite metadata migrated once per Airflow version and copied from the
+# cache after that, no examples), the DAG
 # folder dags/, and the pipeline's state in $HEALTHPREDICT_HOME (default .healthpredict-airflow/).
 #
 #   scripts/dag-test.sh [CONF_JSON]     e.g. '{"hpo_trials": 1, "policies": ["never"]}'
@@ -28,10 +29,21 @@ export AIRFLOW__DATABASE__SQL_ALCHEMY_CONN="sqlite:///$airflow_home/airflow.db"
 export HEALTHPREDICT_HOME="${HEALTHPREDICT_HOME:-$root/.healthpredict-airflow}"
 export PYTHONPATH="$root${PYTHONPATH:+:$PYTHONPATH}"
 
-if ! "$venv/bin/airflow" db migrate >"$airflow_home/db-migrate.log" 2>&1; then
-    cat "$airflow_home/db-migrate.log" >&2
-    echo "dag-test: airflow db migrate failed" >&2
-    exit 1
+# A freshly migrated, empty metadata database is the same for one Airflow version every time:
+# migrate once into a cache keyed by that version, then copy it (about 8 s saved per run).
+airflow_version="$("$venv/bin/python" -c 'from importlib.metadata import version; print(version("apache-airflow"))')"
+cache_dir="${XDG_CACHE_HOME:-$HOME/.cache}/healthpredict"
+template="$cache_dir/airflow-$airflow_version-empty.db"
+if [ -f "$template" ]; then
+    cp "$template" "$airflow_home/airflow.db"
+else
+    if ! "$venv/bin/airflow" db migrate >"$airflow_home/db-migrate.log" 2>&1; then
+        cat "$airflow_home/db-migrate.log" >&2
+        echo "dag-test: airflow db migrate failed" >&2
+        exit 1
+    fi
+    mkdir -p "$cache_dir" && cp "$airflow_home/airflow.db" "$template.tmp.$$" \
+        && mv "$template.tmp.$$" "$template" || true
 fi
 echo "dag-test: airflow dags test $dag_id ${DAG_LOGICAL_DATE:-} --conf '$conf' (state in $HEALTHPREDICT_HOME)"
 status=0

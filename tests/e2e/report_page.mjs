@@ -30,6 +30,7 @@ mkdirSync(options.out, { recursive: true });
 
 const DESKTOP = { width: 1440, height: 900 };
 const MOBILE = { width: 390, height: 844 };
+const LAPTOP = { width: 1024, height: 768 };
 
 const browser = await chromium.launch({
   executablePath: options.chromium,
@@ -120,11 +121,14 @@ try {
         title: document.title,
         headings,
         policies: {
-          lines: replay?.querySelectorAll(".policy-line").length ?? 0,
-          configuredLines: replay?.querySelectorAll(".policy-line--configured").length ?? 0,
-          tables: replay?.querySelectorAll("table.policy-table").length ?? 0,
+          rows: replay?.querySelectorAll(".policy-summary tbody tr").length ?? 0,
+          configuredRows:
+            replay?.querySelectorAll(".policy-summary tbody tr.row--configured").length ?? 0,
+          dots: replay?.querySelectorAll(".policy-difference__dot").length ?? 0,
+          verdicts: Array.from(replay?.querySelectorAll(".policy-verdict") ?? []).map(text),
           notes: Array.from(replay?.querySelectorAll(".policy-notes p") ?? []).map(text),
         },
+        bottomLine: Array.from(document.querySelectorAll(".bottom-line__sentence")).map(text),
         batchCards: Array.from(document.querySelectorAll("article.batch-card")).map((card) => ({
           batch: card.getAttribute("data-batch"),
           heading: text(card.querySelector("h3")),
@@ -254,6 +258,37 @@ try {
   await page.emulateMedia({ media: "screen" });
 
   await context.close();
+
+  // 1,024 px, a small laptop: the policy section fits without scrolling sideways, and nothing is
+  // wider than the window.
+  const laptop = await browser.newContext({ viewport: LAPTOP, deviceScaleFactor: 1 });
+  page = await laptop.newPage();
+  page.setDefaultTimeout(timeout);
+  await page.goto(options.url, { waitUntil: "commit" });
+  await reportShown(page);
+  await page.waitForFunction(
+    () => document.querySelector(".policy-summary") !== null,
+    null,
+    { timeout },
+  );
+  facts.laptop = await page.evaluate(() => {
+    const viewport = document.documentElement.clientWidth;
+    const tables = Array.from(document.querySelectorAll(".policy-replay table"));
+    return {
+      pageWidth: document.documentElement.scrollWidth,
+      viewportWidth: viewport,
+      // a table wider than the panel that holds it would scroll or spill
+      policyTablesOverflow: tables
+        .filter((table) => {
+          const panel = table.closest(".panel") ?? table.parentElement;
+          return table.scrollWidth > panel.clientWidth + 0.5;
+        })
+        .map((table) => table.className),
+    };
+  });
+  facts.screenshots.laptop = join(options.out, "report-1024.png");
+  await page.screenshot({ path: facts.screenshots.laptop, fullPage: true });
+  await laptop.close();
 
   // Phone width, opened as a phone would (not resized): nothing is wider than the screen; the
   // table scrolls inside its own box and says so.

@@ -61,9 +61,40 @@ def test_other_policies_are_drawn_with_the_one_that_ran_highlighted(
 
     shown = page_facts["policies"]
     replayed = len(policies.DEFAULT_REPLAY)
-    assert shown["lines"] == replayed and shown["tables"] == replayed
-    assert shown["configuredLines"] == 1
+    assert shown["rows"] == replayed
+    assert shown["configuredRows"] == 1
+    # one dot per policy compared with the one that ran, and a verdict word for each row
+    assert shown["dots"] == replayed - 1
+    assert "the policy that ran" in shown["verdicts"]
+    assert all(
+        v.startswith(("inconclusive", "better than", "worse than", "the policy that ran"))
+        for v in shown["verdicts"]
+    ), shown["verdicts"]
     assert shown["notes"][0].startswith("5 batches and one seed (42)"), shown["notes"]
+    assert any("after Holm's adjustment" in note for note in shown["notes"]), shown["notes"]
+
+
+def test_the_title_and_the_bottom_line(page_facts: dict[str, Any]) -> None:
+    assert page_facts["summaryTitle"] == "Health Predict \u2014 Continuous Improvement Experiment"
+    lines = page_facts["bottomLine"]
+    assert 2 <= len(lines) <= 3, lines
+    assert lines[0].startswith("5 batches of new patients arrived"), lines
+    production = lines[-1]
+    assert production.startswith("The model in Production now"), lines
+    # the words follow where the interval lies against 0.5, read here from the sentence itself
+    low, high = (float(x) for x in production.split("95% CI ")[1].split(")")[0].split(" to "))
+    if low <= 0.5 <= high:
+        assert "no better than chance" in production
+    elif high < 0.5:
+        assert "worse than chance" in production
+    else:
+        assert ": better than chance" in production
+
+
+def test_the_policy_section_fits_a_1024_px_window(page_facts: dict[str, Any]) -> None:
+    laptop = page_facts["laptop"]
+    assert laptop["pageWidth"] <= laptop["viewportWidth"], laptop
+    assert laptop["policyTablesOverflow"] == [], laptop
 
 
 def test_one_card_and_one_bar_per_batch(page_facts: dict[str, Any]) -> None:

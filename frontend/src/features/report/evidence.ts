@@ -50,13 +50,14 @@ export const ALARM_WORDS: Record<AlarmOutcome, { title: string; meaning: string 
     meaning: "The data drifted and the never-retrained model measurably lost AUC.",
   },
   harmless_alarm: {
-    title: "Harmless alarm",
-    meaning: "The data drifted, but the never-retrained model lost no measurable AUC.",
+    title: "Drift, no harm detected",
+    meaning:
+      "The data drifted, and the never-retrained model's AUC here is not measurably below its AUC on the initial test set; a small loss would not show at this size.",
   },
   missed_alarm: {
     title: "Missed alarm",
     meaning:
-      "The drift check saw no drift, yet the never-retrained model measurably lost AUC here.",
+      "The drift check saw no drift in the features, yet the never-retrained model scores measurably lower here than on the initial test set. These are different patients: this shows the batch is harder for the model, which the drift check cannot see, not that the model itself changed.",
   },
   quiet: {
     title: "Quiet",

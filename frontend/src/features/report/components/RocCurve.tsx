@@ -1,4 +1,4 @@
-import { CartesianGrid, Legend, Line, LineChart, XAxis, YAxis } from "recharts";
+import { CartesianGrid, Line, LineChart, XAxis, YAxis } from "recharts";
 
 import type { RocCurve as RocCurveData, RocResponse } from "../../../api/types";
 import { formatScore } from "../../../lib/format";
@@ -6,6 +6,7 @@ import { useRoc } from "../queries";
 import { unitDiagonal } from "../../../components/charts/diagonal";
 import { ChartFrame } from "../../../components/charts/ChartFrame";
 import { AXIS_TICK } from "../../../components/charts/axis";
+import { ChartLegend } from "../../../components/charts/ChartLegend";
 
 import "./RocCurve.css";
 
@@ -34,7 +35,7 @@ export function RocChart({ roc }: { roc: RocResponse }) {
   return (
     <figure className="chart roc-chart" aria-label={`ROC curves for batch ${roc.batch}`}>
       <ChartFrame height={300}>
-        <LineChart margin={{ top: 8, right: 16, bottom: 16, left: 0 }}>
+        <LineChart margin={{ top: 8, right: 16, bottom: 16, left: 8 }}>
           <CartesianGrid stroke="var(--chart-grid)" />
           <XAxis
             type="number"
@@ -54,13 +55,13 @@ export function RocChart({ roc }: { roc: RocResponse }) {
             type="number"
             domain={[0, 1]}
             ticks={[0, 0.2, 0.4, 0.6, 0.8, 1]}
-            width={44}
+            width={64}
             tick={AXIS_TICK}
             label={{
               value: "True positive rate",
               angle: -90,
               position: "insideLeft",
-              offset: 12,
+              offset: 0,
               fill: "var(--text-muted)",
               fontSize: 12,
             }}
@@ -80,9 +81,16 @@ export function RocChart({ roc }: { roc: RocResponse }) {
               isAnimationActive={false}
             />
           ))}
-          <Legend verticalAlign="top" height={28} iconType="plainline" itemSorter={null} />
         </LineChart>
       </ChartFrame>
+      <ChartLegend
+        items={series.map((entry) => ({
+          key: entry.key,
+          name: `${entry.name} (AUC ${formatScore(entry.curve?.auc)})`,
+          colour: entry.colour,
+          dash: entry.key === "new" ? "8 3" : undefined,
+        }))}
+      />
       <figcaption className="chart__note">
         The dashed diagonal is a model that guesses at random.
       </figcaption>

@@ -1,6 +1,7 @@
-import { CartesianGrid, Legend, Line, LineChart, XAxis, YAxis } from "recharts";
+import { CartesianGrid, Line, LineChart, XAxis, YAxis } from "recharts";
 
 import type { CalibrationResponse, ReliabilityCurve } from "../../../../api/types";
+import { ChartLegend } from "../../../../components/charts/ChartLegend";
 import { unitDiagonal } from "../../../../components/charts/diagonal";
 import { ChartFrame } from "../../../../components/charts/ChartFrame";
 import { useCalibration } from "../../queries";
@@ -21,10 +22,35 @@ export function ReliabilityChart({ curves }: { curves: CalibrationResponse }) {
   return (
     <figure className="chart reliability-chart" aria-label={`Reliability, batch ${curves.batch}`}>
       <ChartFrame height={260}>
-        <LineChart margin={{ top: 8, right: 16, bottom: 16, left: 0 }}>
+        <LineChart margin={{ top: 8, right: 16, bottom: 16, left: 8 }}>
           <CartesianGrid stroke="var(--chart-grid)" />
-          <XAxis type="number" dataKey="mean_predicted" domain={[0, 1]} ticks={AXIS_TICKS} />
-          <YAxis type="number" domain={[0, 1]} ticks={AXIS_TICKS} width={44} />
+          <XAxis
+            type="number"
+            dataKey="mean_predicted"
+            domain={[0, 1]}
+            ticks={AXIS_TICKS}
+            label={{
+              value: "Mean predicted probability",
+              position: "insideBottom",
+              offset: -8,
+              fill: "var(--text-muted)",
+              fontSize: 12,
+            }}
+          />
+          <YAxis
+            type="number"
+            domain={[0, 1]}
+            ticks={AXIS_TICKS}
+            width={64}
+            label={{
+              value: "Observed rate",
+              angle: -90,
+              position: "insideLeft",
+              offset: 0,
+              fill: "var(--text-muted)",
+              fontSize: 12,
+            }}
+          />
           {unitDiagonal()}
           {drawn.map((series) => (
             <Line
@@ -38,9 +64,16 @@ export function ReliabilityChart({ curves }: { curves: CalibrationResponse }) {
               isAnimationActive={false}
             />
           ))}
-          <Legend verticalAlign="top" height={28} iconType="plainline" />
         </LineChart>
       </ChartFrame>
+      <ChartLegend
+        items={drawn.map((series) => ({
+          key: series.key,
+          name: series.name,
+          colour: series.colour,
+          dash: series.dash,
+        }))}
+      />
       <figcaption className="chart__note">
         Mean predicted probability (x) against the observed readmission rate (y) in ten bins; the
         dashed diagonal is perfect calibration.

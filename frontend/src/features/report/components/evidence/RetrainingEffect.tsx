@@ -1,24 +1,37 @@
-import {
-  CartesianGrid,
-  ErrorBar,
-  Legend,
-  Line,
-  LineChart,
-  ReferenceLine,
-  XAxis,
-  YAxis,
-} from "recharts";
+import { CartesianGrid, ErrorBar, Line, LineChart, ReferenceLine, XAxis, YAxis } from "recharts";
 
 import type { BatchResult, ModelScores, Summary } from "../../../../api/types";
 import { ChartFrame } from "../../../../components/charts/ChartFrame";
 import { AXIS_TICK } from "../../../../components/charts/axis";
+import { ChartLegend } from "../../../../components/charts/ChartLegend";
 import { NOT_RECORDED } from "../../evidence";
 
+// Told apart by dash and marker as well as colour; the never-retrained line is drawn last so
+// that it is never hidden under the others.
 const SERIES = [
-  { key: "initial", name: "Never-retrained model", colour: "var(--color-initial)" },
-  { key: "before", name: "Production before the decision", colour: "var(--color-prod)" },
-  { key: "after", name: "Production after the decision", colour: "var(--color-new)" },
+  {
+    key: "before",
+    name: "Production before the decision",
+    colour: "var(--color-prod)",
+    dash: "2 4",
+    marker: "circle",
+  },
+  {
+    key: "after",
+    name: "Production after the decision",
+    colour: "var(--color-new)",
+    dash: undefined,
+    marker: "diamond",
+  },
+  {
+    key: "initial",
+    name: "Never-retrained model",
+    colour: "var(--color-initial)",
+    dash: "8 4",
+    marker: "square",
+  },
 ] as const;
+const LEGEND_ORDER = ["initial", "before", "after"] as const;
 
 type SeriesKey = (typeof SERIES)[number]["key"];
 type Point = { batch: string } & Partial<Record<SeriesKey | `${SeriesKey}Error`, unknown>>;
@@ -45,6 +58,50 @@ function effectPoints(batches: BatchResult[]): Point[] {
     });
 }
 
+type Marker = (typeof SERIES)[number]["marker"];
+
+function markerPath(marker: Marker, x: number, y: number): string {
+  if (marker === "square") return `M${x - 4},${y - 4}h8v8h-8z`;
+  if (marker === "diamond") return `M${x},${y - 5.5}l5.5,5.5l-5.5,5.5l-5.5,-5.5z`;
+  return `M${x - 4},${y}a4,4 0 1,0 8,0a4,4 0 1,0 -8,0`;
+}
+
+function MarkerDot(marker: Marker, colour: string) {
+  return function Dot(props: { cx?: number; cy?: number; index?: number }) {
+    if (typeof props.cx !== "number" || typeof props.cy !== "number")
+      return <g key={props.index} />;
+    return (
+      <path
+        key={props.index}
+        d={markerPath(marker, props.cx, props.cy)}
+        fill={colour}
+        stroke="var(--surface)"
+        strokeWidth={1}
+      />
+    );
+  };
+}
+
+/** A domain with round ends that holds every interval and chance (0.5), and its ticks. */
+function aucAxis(points: Point[]): { domain: [number, number]; ticks: number[] } {
+  const values: number[] = [0.5];
+  for (const point of points) {
+    for (const { key } of SERIES) {
+      const auc = point[key];
+      const error = point[`${key}Error`];
+      if (typeof auc !== "number") continue;
+      values.push(auc);
+      if (Array.isArray(error)) values.push(auc - Number(error[0]), auc + Number(error[1]));
+    }
+  }
+  const low = Math.max(0, Math.floor(Math.min(...values) * 10) / 10);
+  const high = Math.min(1, Math.ceil(Math.max(...values) * 10) / 10);
+  const step = high - low > 0.4 ? 0.1 : 0.05;
+  const ticks: number[] = [];
+  for (let t = low; t <= high + 1e-9; t += step) ticks.push(Math.round(t * 100) / 100);
+  return { domain: [low, high], ticks };
+}
+
 /** "Did retraining help?": the never-retrained model against Production, batch by batch. */
 export function RetrainingEffect({
   summary,
@@ -61,16 +118,42 @@ export function RetrainingEffect({
       </p>
     );
   }
+  const points = effectPoints(batches);
+  const axis = aucAxis(points);
   return (
     <figure
       className="chart retraining-effect"
       aria-label="AUC per batch with 95% intervals: never-retrained model, Production before and after the decision"
     >
       <ChartFrame height={300}>
-        <LineChart data={effectPoints(batches)} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
+        <LineChart data={points} margin={{ top: 8, right: 16, bottom: 24, left: 12 }}>
           <CartesianGrid vertical={false} stroke="var(--chart-grid)" />
-          <XAxis dataKey="batch" tick={AXIS_TICK} />
-          <YAxis domain={["auto", "auto"]} width={48} tickFormatter={(v: number) => v.toFixed(2)} />
+          <XAxis
+            dataKey="batch"
+            tick={AXIS_TICK}
+            label={{
+              value: "Batch",
+              position: "insideBottom",
+              offset: -14,
+              fill: "var(--text-muted)",
+              fontSize: 12,
+            }}
+          />
+          <YAxis
+            domain={axis.domain}
+            ticks={axis.ticks}
+            width={56}
+            tick={AXIS_TICK}
+            tickFormatter={(v: number) => v.toFixed(2)}
+            label={{
+              value: "AUC",
+              angle: -90,
+              position: "insideLeft",
+              offset: 0,
+              fill: "var(--text-muted)",
+              fontSize: 12,
+            }}
+          />
           <ReferenceLine y={0.5} stroke="var(--chart-axis)" strokeDasharray="4 4" />
           {SERIES.map((series) => (
             <Line
@@ -79,6 +162,8 @@ export function RetrainingEffect({
               name={series.name}
               stroke={series.colour}
               strokeWidth={2}
+              strokeDasharray={series.dash}
+              dot={MarkerDot(series.marker, series.colour)}
               isAnimationActive={false}
               connectNulls
             >
@@ -90,9 +175,20 @@ export function RetrainingEffect({
               />
             </Line>
           ))}
-          <Legend verticalAlign="top" height={28} itemSorter={null} />
         </LineChart>
       </ChartFrame>
+      <ChartLegend
+        items={LEGEND_ORDER.map((key) => {
+          const series = SERIES.find((s) => s.key === key) ?? SERIES[0];
+          return {
+            key,
+            name: series.name,
+            colour: series.colour,
+            dash: series.dash,
+            marker: <path d={markerPath(series.marker, 17, 6)} fill={series.colour} />,
+          };
+        })}
+      />
       <figcaption className="chart__note">
         Whiskers are 95% intervals; each batch is scored on its own test split (batch 0 on the
         initial test set). The dashed line is chance (AUC 0.5).
