@@ -4,6 +4,7 @@ import { ProvenanceFooter } from "../features/report/components/ProvenanceFooter
 import { ReportPage } from "../features/report/ReportPage";
 
 import "./App.css";
+import { Glossary } from "../components/glossary/Glossary";
 
 /**
  * Page layout: the report with the policy replay among its sections, and the menu beside it
@@ -16,6 +17,7 @@ export function App() {
         <ReportPage>
           <PolicyReplay />
         </ReportPage>
+        <Glossary />
         <ProvenanceFooter />
       </main>
       <Sidebar />

@@ -4,6 +4,7 @@ import { PolicyAucTable } from "./PolicyTables";
 import { usePolicies } from "./queries";
 
 import "./policies.css";
+import { Term } from "../../components/glossary/Term";
 
 const TABLE_ID = "policy-auc-table";
 const SUMMARY_ID = "policy-summary-table";
@@ -30,6 +31,13 @@ export function PolicyReplay() {
     const policies = data.policies ?? [];
     body = (
       <>
+        <p className="section__lede">
+          Each <Term id="policies">policy</Term> is replayed on the same batches from the same first
+          model. The comparison is <Term id="forward">forward in time</Term> and{" "}
+          <Term id="paired">paired</Term> with the policy that ran, with the{" "}
+          <Term id="holm">Holm adjustment</Term> across policies; a verdict is{" "}
+          <Term id="inconclusive">inconclusive</Term> unless the evidence is clear.
+        </p>
         <div className="policy-notes">
           {(data.notes ?? []).map((note) => (
             <p key={note}>{note}</p>

@@ -32,6 +32,7 @@ describe("ReportPage", () => {
       "What other policies would have done",
       "Batch by batch",
       "Final summary",
+      "Glossary",
       "Provenance",
       "Data sources",
     ]);

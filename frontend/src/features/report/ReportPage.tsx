@@ -12,6 +12,7 @@ import { EmptyState, ErrorState, ReportSkeleton, StaleNotice } from "./component
 import { useBatches, useSummary } from "./queries";
 
 import "./report.css";
+import { Term } from "../../components/glossary/Term";
 
 const TABLE_ID = "metrics-table";
 
@@ -46,10 +47,10 @@ export function ReportPage({ children }: { children?: ReactNode }) {
         <section className="section" aria-labelledby="experiment-summary-heading">
           <h2 id="experiment-summary-heading">Experiment summary</h2>
           <p className="section__lede">
-            Each batch&rsquo;s drift share is the fraction of analysed columns whose distribution
-            moved away from the training data. At or above its run&rsquo;s threshold the pipeline
-            retrains (a retrain can also be forced); the colours show the pipeline&rsquo;s own
-            verdict.
+            Each batch&rsquo;s <Term id="drift-share">drift share</Term> is the fraction of analysed
+            columns whose distribution moved away from the training data. At or above its
+            run&rsquo;s <Term id="threshold">threshold</Term> the pipeline retrains (a retrain can
+            also be forced); the colours show the pipeline&rsquo;s own verdict.
           </p>
           <div className="panel">
             <h3>Drift progression</h3>

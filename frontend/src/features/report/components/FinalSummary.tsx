@@ -30,8 +30,8 @@ export function FinalSummary({ summary }: { summary: Summary }) {
           {summary.evidence_recorded
             ? `Net effect of retraining on batch ${last ?? "—"}: ${net ?? "not recorded"}.`
             : `${NOT_RECORDED} the never-retrained model, so the last batch cannot be compared with it.`}{" "}
-          Batch 0 and the last batch are different patients, so the change from the start mixes
-          the model with the test set; the like-for-like comparison is Production against the
+          Batch 0 and the last batch are different patients, so the change from the start mixes the
+          model with the test set; the like-for-like comparison is Production against the
           never-retrained model on the same batch. The alarm labels on each batch compare the
           never-retrained model across test sets in the same way, and say what that can show.
         </p>

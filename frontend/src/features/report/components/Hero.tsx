@@ -5,6 +5,7 @@ import { DASH, formatCount } from "../../../lib/format";
 import { ProductionDetail } from "./evidence/ProductionDetail";
 
 import "./Hero.css";
+import { Term } from "../../../components/glossary/Term";
 
 function StatCard({ label, value, detail }: { label: string; value: string; detail: ReactNode }) {
   return (
@@ -41,9 +42,10 @@ export function Hero({ summary }: { summary: Summary | undefined }) {
       </p>
       <p className="hero__note">
         The target is <strong>any readmission</strong> (<code>readmitted</code> is not
-        &ldquo;NO&rdquo;: within 30 days or later), not the usual 30-day readmission. AUC ranks the
-        predicted risks; F1, precision and recall count a prediction as positive at a 0.5
-        probability cut-off.
+        &ldquo;NO&rdquo;: within 30 days or later), not the usual 30-day readmission.{" "}
+        <Term id="auc">AUC</Term> ranks the predicted risks (0.5 is chance); F1, precision and
+        recall count a prediction as positive at a 0.5 probability cut-off. Every term is explained
+        in the <a href="#glossary-heading">glossary</a> at the end.
       </p>
       {summary ? (
         <dl className="stats" aria-label="Key figures">

@@ -7,6 +7,7 @@ import { NOT_RECORDED } from "../../evidence";
 import { ReliabilityPanel } from "./ReliabilityPanel";
 
 import "./CalibrationPanel.css";
+import { Term } from "../../../../components/glossary/Term";
 
 function rows(result: BatchResult): Array<[string, ModelScores | null | undefined]> {
   return [
@@ -29,13 +30,21 @@ export function CalibrationPanel({ result }: { result: BatchResult }) {
   return (
     <div className="calibration">
       <table className="calibration__table">
-        <caption>Calibration (ideal: Brier and ECE low, slope 1)</caption>
+        <caption>
+          <Term id="calibration">Calibration</Term> (ideal: Brier and ECE low, slope 1)
+        </caption>
         <thead>
           <tr>
             <th scope="col">Model</th>
-            <th scope="col">Brier</th>
-            <th scope="col">ECE</th>
-            <th scope="col">Slope</th>
+            <th scope="col">
+              <Term id="brier">Brier</Term>
+            </th>
+            <th scope="col">
+              <Term id="ece">ECE</Term>
+            </th>
+            <th scope="col">
+              <Term id="slope">Slope</Term>
+            </th>
           </tr>
         </thead>
         <tbody>
