@@ -150,10 +150,12 @@ bench: install build ## Measure CLI start-up, the experiment, the API, the page 
 
 # The README's screenshot is the browser test's own: same seed, same run as the README's table.
 SCREENSHOT_SOURCE := test-output/e2e/report-1440-top.png
+PHONE_SCREENSHOT_SOURCE := test-output/e2e/report-390-top.png
 
-screenshot: install build ## Regenerate docs/screenshot.png from the browser test's screenshot
+screenshot: install build ## Regenerate docs/screenshot.png and docs/screenshot-phone.png from the browser test's screenshots
 	$(if $(DATA),HEALTHPREDICT_DATA="$(DATA)") $(BIN)/pytest tests/e2e/test_report_page.py -q -k screenshots
 	cp $(SCREENSHOT_SOURCE) docs/screenshot.png
+	cp $(PHONE_SCREENSHOT_SOURCE) docs/screenshot-phone.png
 
 clean: ## Remove build output and tool caches (keeps .healthpredict/ and the installs)
 	rm -rf $(FRONTEND)/dist $(DIST_DIR) test-output .pytest_cache .mypy_cache .ruff_cache

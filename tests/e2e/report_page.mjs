@@ -233,7 +233,7 @@ try {
       curves: paths.length,
       drawn: paths.some((path) => (path.getAttribute("d") ?? "").length > 20),
       legend: Array.from(
-        node.querySelectorAll(".recharts-legend-item-text"),
+        node.querySelectorAll(".roc-chart .chart-legend li"),
       ).map((item) => (item.textContent ?? "").trim()),
       notice: node.querySelector(".roc-panel.notice")?.textContent ?? null,
     };

@@ -104,7 +104,10 @@ def real_export(
     with_pdf_seconds = _export(store.tracking_uri, folder / "again.html", "--pdf", str(pdf))
     settings = api_settings(store.tracking_uri, folder, static_dir=DIST)
     with TestClient(create_app(settings)) as api:
-        answers = {path: api.get(path).json() for path in ("/batches", "/summary", "/provenance")}
+        answers = {
+            path: api.get(path).json()
+            for path in ("/batches", "/summary", "/provenance", "/policies")
+        }
         numbers = [b["batch"] for b in answers["/batches"]["batches"]]
         rocs = {n: api.get(f"/roc/{n}").json() for n in numbers}
     facts = _open_offline(node, html, batches=len(numbers))
@@ -208,6 +211,23 @@ def test_the_pdf_holds_every_section_and_batch_with_whole_cards(
         heading_page = next(n for n in range(cursor, len(pages)) if f"Batch {batch}\n" in pages[n])
         cursor = caption_page
         assert heading_page == caption_page, f"Batch {batch} is split across pages"
+
+
+def test_the_pdf_shows_every_policy_on_every_batch(real_export: dict[str, Any]) -> None:
+    """The printed policy section loses nothing: each policy's AUC interval on each of the five
+    batches (the per-batch table) and its summary row are on the page, as the API serves them."""
+    policies = real_export["answers"]["/policies"]
+    if not policies.get("available"):
+        pytest.skip("the store holds no policy replay")
+    text = " ".join(_run("pdftotext", str(real_export["pdf"]), "-").split())
+    for policy in policies["policies"]:
+        assert (policy["title"] or policy["label"]) in text, policy["label"]
+        assert len(policy["batches"]) == 5
+        for row in policy["batches"]:
+            interval = f"{row['ci_low']:.3f}\u2013{row['ci_high']:.3f}"
+            assert interval in text, (policy["label"], row["batch"], interval)
+        if policy["mean_auc_next"] is not None:
+            assert f"{policy['mean_auc_next']:.3f}" in text, policy["label"]
 
 
 def test_the_pdf_first_page_renders(real_export: dict[str, Any]) -> None:

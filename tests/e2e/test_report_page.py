@@ -44,7 +44,8 @@ def test_sections_appear_in_heading_order(page_facts: dict[str, Any]) -> None:
     levels = [heading["level"] for heading in headings]
     assert all(b <= a + 1 for a, b in itertools.pairwise(levels)), levels
     sections = [heading["text"] for heading in headings if heading["level"] == 2]
-    assert sections[:5] == [
+    assert sections[:6] == [
+        "Bottom line",
         "Experiment summary",
         "Did retraining help?",
         "What other policies would have done",

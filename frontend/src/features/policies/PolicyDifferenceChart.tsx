@@ -1,13 +1,6 @@
 import type { PolicyResult } from "../../api/types";
 import { formatSigned } from "../../lib/format";
 
-const ROW = 34;
-const LEFT = 190;
-const RIGHT = 24;
-const WIDTH = 640;
-const TOP = 12;
-const AXIS = 44;
-
 /** Round tick steps that give 4 to 8 ticks across the domain. */
 function ticks(low: number, high: number): number[] {
   const span = high - low;
@@ -18,10 +11,14 @@ function ticks(low: number, high: number): number[] {
   return out;
 }
 
+const percent = (value: number, low: number, high: number) =>
+  `${(((value - low) / (high - low)) * 100).toFixed(2)}%`;
+
 /**
  * A dot plot of each policy's mean paired difference to the policy that ran, with its 95%
- * interval: where a line crosses 0, the replay cannot tell the two apart. The same numbers are in
- * the table it describes (`describedBy`).
+ * interval: where a line crosses 0, the replay cannot tell the two apart. Each row is HTML (the
+ * policy's name wraps at any width) beside a strip drawn in percent of the shared axis; the same
+ * numbers are in the table it describes (`describedBy`).
  */
 export function PolicyDifferenceChart({
   policies,
@@ -38,75 +35,62 @@ export function PolicyDifferenceChart({
       p.mean_delta_ci_high != null,
   );
   if (rows.length === 0) return null;
-  const lows = rows.map((p) => p.mean_delta_ci_low as number);
-  const highs = rows.map((p) => p.mean_delta_ci_high as number);
   const pad = 0.005;
-  const low = Math.min(0, ...lows) - pad;
-  const high = Math.max(0, ...highs) + pad;
-  const x = (v: number) => LEFT + ((v - low) / (high - low)) * (WIDTH - LEFT - RIGHT);
-  const height = TOP + rows.length * ROW + AXIS;
-  const plotBottom = TOP + rows.length * ROW;
+  const low = Math.min(0, ...rows.map((p) => p.mean_delta_ci_low as number)) - pad;
+  const high = Math.max(0, ...rows.map((p) => p.mean_delta_ci_high as number)) + pad;
+  const axis = ticks(low, high);
+  const at = (value: number) => percent(value, low, high);
   return (
     <figure
       className="chart policy-difference"
       aria-label="Each policy's mean difference in AUC to the policy that ran, with 95% intervals"
       aria-describedby={describedBy}
     >
-      <svg viewBox={`0 0 ${WIDTH} ${height}`} role="img" aria-hidden="true" focusable="false">
-        {ticks(low, high).map((t) => (
-          <g key={t}>
-            <line
-              x1={x(t)}
-              x2={x(t)}
-              y1={TOP}
-              y2={plotBottom}
-              className={t === 0 ? "policy-difference__zero" : "policy-difference__grid"}
-            />
-            <text
-              x={x(t)}
-              y={plotBottom + 16}
-              textAnchor="middle"
-              className="policy-difference__tick"
-            >
-              {formatSigned(t)}
-            </text>
-          </g>
-        ))}
-        {rows.map((p, i) => {
-          const y = TOP + i * ROW + ROW / 2;
-          return (
-            <g
-              key={p.run_id}
-              className={`policy-difference__row policy-difference__row--${p.verdict_vs_configured}`}
-            >
-              <text x={LEFT - 10} y={y + 4} textAnchor="end" className="policy-difference__label">
-                {p.title ?? p.label}
-              </text>
-              <line
-                x1={x(p.mean_delta_ci_low as number)}
-                x2={x(p.mean_delta_ci_high as number)}
-                y1={y}
-                y2={y}
+      <div className="policy-difference__rows" aria-hidden="true">
+        {rows.map((p) => (
+          <div
+            className={`policy-difference__row policy-difference__row--${p.verdict_vs_configured}`}
+            key={p.run_id}
+          >
+            <span className="policy-difference__label">{p.title ?? p.label}</span>
+            <span className="policy-difference__strip">
+              {axis.map((t) => (
+                <span
+                  key={t}
+                  className={t === 0 ? "policy-difference__zero" : "policy-difference__grid"}
+                  style={{ left: at(t) }}
+                />
+              ))}
+              <span
                 className="policy-difference__interval"
+                style={{
+                  left: at(p.mean_delta_ci_low as number),
+                  right: `calc(100% - ${at(p.mean_delta_ci_high as number)})`,
+                }}
               />
-              <circle
-                cx={x(p.mean_delta_vs_configured as number)}
-                cy={y}
-                r={5}
+              <span
                 className="policy-difference__dot"
+                style={{ left: at(p.mean_delta_vs_configured as number) }}
               />
-            </g>
-          );
-        })}
-        <text
-          x={(LEFT + WIDTH - RIGHT) / 2}
-          y={height - 6}
-          textAnchor="middle"
-          className="policy-difference__axis-title"
-        >
-          Mean AUC difference to the policy that ran (next batch, paired; 0 = no difference)
-        </text>
-      </svg>
+            </span>
+          </div>
+        ))}
+        <div className="policy-difference__row policy-difference__axis">
+          <span className="policy-difference__label" />
+          <span className="policy-difference__strip">
+            {axis.map((t) => (
+              <span key={t} className="policy-difference__tick" style={{ left: at(t) }}>
+                {formatSigned(t)}
+              </span>
+            ))}
+          </span>
+        </div>
+      </div>
+      <figcaption className="chart__note">
+        Dot: the mean difference in AUC to the policy that ran, on the next batch, paired on the
+        same patients; line: its 95% interval. Right of the dashed 0 is better, left is worse; a
+        line that crosses 0 is inconclusive.
+      </figcaption>
     </figure>
   );
 }

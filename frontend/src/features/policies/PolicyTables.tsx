@@ -38,8 +38,20 @@ export function PolicyAucTable({ policies, id }: { policies: PolicyResult[]; id:
           {policies.map((policy) => (
             <tr key={policy.run_id} className={policy.configured ? "row--configured" : undefined}>
               <th scope="row">
-                {policy.label}
-                {policy.configured && " (ran)"}
+                {policy.title ? (
+                  <>
+                    <span className="policy-title">{policy.title}</span>
+                    <code className="policy-code">
+                      {policy.label}
+                      {policy.configured && " (ran)"}
+                    </code>
+                  </>
+                ) : (
+                  <>
+                    {policy.label}
+                    {policy.configured && " (ran)"}
+                  </>
+                )}
               </th>
               {batches.map((batch) => {
                 const row = policy.batches.find((b) => b.batch === batch);
