@@ -40,9 +40,9 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   },
   {
     id: "chance-band",
-    term: "Expected by chance",
+    term: "Drift one period later (shaded band)",
     definition:
-      "The drift share the same check reports when nothing changed, shown as a shaded band; a batch inside it shows no more drift than noise.",
+      "The drift share the same check reports on later rows of the training period itself; it measures how fast the data moves anyway, not pure chance, which is lower.",
   },
   {
     id: "production",

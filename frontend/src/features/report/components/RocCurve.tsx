@@ -5,7 +5,7 @@ import { formatScore } from "../../../lib/format";
 import { useRoc } from "../queries";
 import { unitDiagonal } from "../../../components/charts/diagonal";
 import { ChartFrame } from "../../../components/charts/ChartFrame";
-import { AXIS_TICK } from "../../../components/charts/axis";
+import { AXIS_TICK, axisTitle } from "../../../components/charts/axis";
 import { ChartLegend } from "../../../components/charts/ChartLegend";
 
 import "./RocCurve.css";
@@ -43,13 +43,7 @@ export function RocChart({ roc }: { roc: RocResponse }) {
             domain={[0, 1]}
             ticks={[0, 0.2, 0.4, 0.6, 0.8, 1]}
             tick={AXIS_TICK}
-            label={{
-              value: "False positive rate",
-              position: "insideBottom",
-              offset: -8,
-              fill: "var(--text-muted)",
-              fontSize: 12,
-            }}
+            label={axisTitle("False positive rate", "x")}
           />
           <YAxis
             type="number"
@@ -57,14 +51,7 @@ export function RocChart({ roc }: { roc: RocResponse }) {
             ticks={[0, 0.2, 0.4, 0.6, 0.8, 1]}
             width={64}
             tick={AXIS_TICK}
-            label={{
-              value: "True positive rate",
-              angle: -90,
-              position: "insideLeft",
-              offset: 0,
-              fill: "var(--text-muted)",
-              fontSize: 12,
-            }}
+            label={axisTitle("True positive rate", "y")}
           />
           {unitDiagonal()}
           {series.map((entry) => (

@@ -9,7 +9,7 @@ export function ChanceBandLegend({ batches }: { batches: BatchResult[] }) {
   if (recorded.length === 0) {
     return (
       <span className="legend-item muted" data-chance-band="missing">
-        {NOT_RECORDED} the drift expected by chance.
+        {NOT_RECORDED} the drift one period later in the reference data.
       </span>
     );
   }
@@ -17,8 +17,9 @@ export function ChanceBandLegend({ batches }: { batches: BatchResult[] }) {
   const p50 = recorded[0]?.p50;
   return (
     <span className="legend-item" data-chance-band="recorded">
-      <span className="legend-swatch legend-swatch--chance" aria-hidden="true" /> expected by chance
-      (median {formatShare(p50)}, 95th percentile {formatShare(p95)})
+      <span className="legend-swatch legend-swatch--chance" aria-hidden="true" /> drift one period
+      later in the reference data, not chance (median {formatShare(p50)}, 95th percentile{" "}
+      {formatShare(p95)})
     </span>
   );
 }

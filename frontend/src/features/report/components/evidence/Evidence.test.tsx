@@ -73,7 +73,7 @@ describe("evidence on the report", { timeout: 20_000 }, () => {
       "The run did not record the never-retrained model, intervals or calibration",
     );
     expect(container.querySelector('[data-chance-band="missing"]')).toHaveTextContent(
-      "The run did not record the drift expected by chance.",
+      "The run did not record the drift one period later in the reference data.",
     );
   });
 
@@ -81,7 +81,7 @@ describe("evidence on the report", { timeout: 20_000 }, () => {
     const { container } = renderWithApi(<ReportPage />, evidenceApi());
     await card(5);
     expect(container.querySelector('[data-chance-band="recorded"]')).toHaveTextContent(
-      "expected by chance (median 0.02, 95th percentile 0.07)",
+      "drift one period later in the reference data, not chance (median 0.02, 95th percentile 0.07)",
     );
     expect(container.querySelectorAll(".chance-band").length).toBe(5);
   });

@@ -1,6 +1,7 @@
 import { CartesianGrid, Line, LineChart, XAxis, YAxis } from "recharts";
 
 import type { CalibrationResponse, ReliabilityCurve } from "../../../../api/types";
+import { axisTitle } from "../../../../components/charts/axis";
 import { ChartLegend } from "../../../../components/charts/ChartLegend";
 import { unitDiagonal } from "../../../../components/charts/diagonal";
 import { ChartFrame } from "../../../../components/charts/ChartFrame";
@@ -29,27 +30,14 @@ export function ReliabilityChart({ curves }: { curves: CalibrationResponse }) {
             dataKey="mean_predicted"
             domain={[0, 1]}
             ticks={AXIS_TICKS}
-            label={{
-              value: "Mean predicted probability",
-              position: "insideBottom",
-              offset: -8,
-              fill: "var(--text-muted)",
-              fontSize: 12,
-            }}
+            label={axisTitle("Mean predicted probability", "x")}
           />
           <YAxis
             type="number"
             domain={[0, 1]}
             ticks={AXIS_TICKS}
             width={64}
-            label={{
-              value: "Observed rate",
-              angle: -90,
-              position: "insideLeft",
-              offset: 0,
-              fill: "var(--text-muted)",
-              fontSize: 12,
-            }}
+            label={axisTitle("Observed rate", "y")}
           />
           {unitDiagonal()}
           {drawn.map((series) => (
