@@ -266,8 +266,9 @@ try {
   page.setDefaultTimeout(timeout);
   await page.goto(options.url, { waitUntil: "commit" });
   await reportShown(page);
+  // The policy replay section loads on its own query (a store may hold no replay).
   await page.waitForFunction(
-    () => document.querySelector(".policy-summary") !== null,
+    () => document.querySelector(".policy-replay .policy-notes, .policy-replay code") !== null,
     null,
     { timeout },
   );
