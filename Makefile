@@ -113,7 +113,7 @@ endif
 # marks them by folder) while vitest runs beside it on the other core.
 FAST_TIER := not integration and not e2e
 
-test-fast: install ## Before committing (about 2.5 min): unit tests of every package, the API on fixture stores, vitest
+test-fast: install ## Before committing (about 80 s idle): unit tests of every package, the API on fixture stores, vitest
 ifneq ($(HAS_FRONTEND),)
 	@vitest_log=$$(mktemp); vitest_rc=0; pytest_rc=0; \
 	CI=true npm --prefix $(FRONTEND) test >"$$vitest_log" 2>&1 & vitest_pid=$$!; \

@@ -17,13 +17,9 @@ from importlib import metadata
 from pathlib import Path
 
 from backend.mlflow_reader import RegistryVersion
+from backend.provenance_schemas import ModelVersionProvenance, Provenance, RunProvenance
 from backend.run_fields import dag_run_url, run_url
-from backend.schemas import (
-    BatchesResponse,
-    ModelVersionProvenance,
-    Provenance,
-    RunProvenance,
-)
+from backend.schemas import BatchesResponse
 from backend.selection import Selection
 from pipeline.core import contract
 

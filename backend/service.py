@@ -13,13 +13,13 @@ from backend.cache import Cached, TtlCache
 from backend.health_probe import HealthProbe
 from backend.mlflow_reader import MlflowReader, RunRecord
 from backend.policy_schemas import PoliciesResponse
+from backend.provenance_schemas import Provenance
 from backend.reads import COLD_READ_DEADLINE_SECONDS, READ_DEADLINE_SECONDS
 from backend.schemas import (
     BatchesResponse,
     BatchResult,
     CalibrationResponse,
     Health,
-    Provenance,
     ReliabilityCurve,
     RocResponse,
     Summary,

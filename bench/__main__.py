@@ -69,6 +69,112 @@ def _mark(ok: bool | None) -> str:
     return {True: "[green]ok[/green]", False: "[red]MISS[/red]", None: ""}[ok]
 
 
+Row = Callable[..., None]
+
+
+def _cli_rows(row: Row, data: Any) -> None:
+    row("cli", "repeats, load average", f"{data['repeats']}, {data['load_average_1min']}")
+    for label, figures in data["commands"].items():
+        median_s = figures["median_s"]
+        row("cli", f"{label}: median (s)", median_s, "< 1", check(median_s, cli.TARGET_S))
+        row(
+            "cli",
+            f"{label}: worst / CPU (s)",
+            f"{figures['max_s']} / {figures['cpu_median_s']}",
+        )
+
+
+def _experiment_rows(row: Row, data: Any) -> None:
+    row("experiment", "wall time (s)", data["wall_s"])
+    row("experiment", "model fitting (s)", data.get("model_fitting_s"))
+    row("experiment", "everything else (s)", data.get("everything_else_s"))
+    row("experiment", "user + sys CPU (s)", data.get("cpu_s"))
+    row("experiment", "peak RSS (MB)", data["peak_rss_mb"])
+    for step, seconds in data["steps_s"].items():
+        row("experiment", f"step {step} (s)", seconds)
+
+
+def _api_rows(row: Row, data: Any) -> None:
+    for store in data:
+        label = f"api {store['other_runs']:>6} other"
+        row(label, "full paged search_runs (ms)", store["full_search_pass_ms"])
+        row(label, "cold /batches (ms)", store["cold_batches_ms"])
+        row(label, "cold /summary (ms)", store["cold_summary_ms"])
+        ratio = store["cold_batches_over_full_pass"]
+        row(label, "cold /batches ÷ full pass", ratio, "≤ 1.5", check(ratio, 1.5))
+        for path, warm in store["warm"].items():
+            p50 = warm["p50_ms"]
+            row(label, f"warm {path} p50 (ms)", p50, "≤ 5", check(p50, 5.0))
+            row(label, f"warm {path} p95 (ms)", warm["p95_ms"])
+        row(label, "original dashboard read (ms)", store["original_ms"])
+        row(label, "cold /batches ÷ original", store["cold_batches_over_original"])
+        ours, original = store["ours"], store["original"]
+        row(
+            label,
+            "batches right: ours / original",
+            f"{ours['batches_correct']}/6 vs {original['batches_correct']}/6",
+            "6/6",
+            ours["batches_correct"] == 6 and ours["extra_batches"] == 0,
+        )
+        row(label, "batches present: original", f"{original['batches_present']}/6")
+
+
+def _page_rows(row: Row, data: Any) -> None:
+    row("page", "JS gzip (KB)", data["js_gzip_kb"], "≤ 250", check(data["js_gzip_kb"], 250))
+    for key, label in (
+        ("first_view_ms", "first view: data shown (ms)"),
+        ("repeat_view_ms", "repeat view: data shown (ms)"),
+    ):
+        row("page", label, data.get(key))
+
+
+def _load_rows(row: Row, data: Any) -> None:
+    row("load", "store other runs", data["store_other_runs"])
+    for scenario in ("steady", "refresh_every_100ms", "mlflow_hung"):
+        figures = data[scenario]
+        label = f"load {scenario}"
+        row(label, "clients, seconds", f"{figures['clients']}, {figures['seconds']}")
+        row(label, "requests/s", figures["requests_per_s"])
+        row(label, "errors", figures["errors"], "0", figures["errors"] == 0)
+        row(label, "p50 (ms)", figures["p50_ms"])
+        row(label, "p99 (ms)", figures["p99_ms"], "≤ 100", check(figures["p99_ms"], 100.0))
+        rss = figures["api_rss_mb_after"]
+        row(label, "API RSS after load (MB)", rss, "≤ 300", check(rss, 300.0))
+        if "refreshes" in figures:
+            refreshes = figures["refreshes"]
+            row(
+                label,
+                "POST /refresh sent, errors",
+                f"{refreshes['requests']}, {refreshes['errors']}",
+            )
+            row(label, "POST /refresh p50 (ms)", refreshes["p50_ms"])
+
+
+def _fault_rows(row: Row, data: Any) -> None:
+    for scenario in ("mlflow_hung", "sqlite_locked", "postgres_stopped"):
+        figures = data[scenario]
+        if figures.get("status") == "skipped":
+            row(f"fault {scenario}", "skipped", figures["reason"])
+            continue
+        for path, target in fault.TARGET_P99_MS.items():
+            got = figures[path]
+            label = f"fault {scenario} {path}"
+            row(label, "requests, errors", f"{got['requests']}, {got['errors']}")
+            row(label, "p50 / p99 (ms)", f"{got['p50_ms']} / {got['p99_ms']}")
+            ok = check(got["p99_ms"], target) if got["errors"] == 0 else False
+            row(label, "p99 goal", got["p99_ms"], f"< {target:g}", ok)
+
+
+ROWS: dict[str, Callable[[Row, Any], None]] = {
+    "cli": _cli_rows,
+    "experiment": _experiment_rows,
+    "api": _api_rows,
+    "page": _page_rows,
+    "load": _load_rows,
+    "fault": _fault_rows,
+}
+
+
 def render(results: dict[str, Any], console: Console) -> None:
     table = Table(title="Health Predict benchmark", show_lines=False)
     table.add_column("part")
@@ -89,88 +195,7 @@ def render(results: dict[str, Any], console: Console) -> None:
         if part["status"] != "ok":
             row(name, part["status"], part.get("reason") or part.get("error"))
             continue
-        data = part["result"]
-        if name == "cli":
-            row(name, "repeats, load average", f"{data['repeats']}, {data['load_average_1min']}")
-            for label, figures in data["commands"].items():
-                median_s = figures["median_s"]
-                row(name, f"{label}: median (s)", median_s, "< 1", check(median_s, cli.TARGET_S))
-                row(
-                    name,
-                    f"{label}: worst / CPU (s)",
-                    f"{figures['max_s']} / {figures['cpu_median_s']}",
-                )
-        elif name == "experiment":
-            row(name, "wall time (s)", data["wall_s"])
-            row(name, "model fitting (s)", data.get("model_fitting_s"))
-            row(name, "everything else (s)", data.get("everything_else_s"))
-            row(name, "user + sys CPU (s)", data.get("cpu_s"))
-            row(name, "peak RSS (MB)", data["peak_rss_mb"])
-            for step, seconds in data["steps_s"].items():
-                row(name, f"step {step} (s)", seconds)
-        elif name == "api":
-            for store in data:
-                label = f"api {store['other_runs']:>6} other"
-                row(label, "full paged search_runs (ms)", store["full_search_pass_ms"])
-                row(label, "cold /batches (ms)", store["cold_batches_ms"])
-                row(label, "cold /summary (ms)", store["cold_summary_ms"])
-                ratio = store["cold_batches_over_full_pass"]
-                row(label, "cold /batches ÷ full pass", ratio, "≤ 1.5", check(ratio, 1.5))
-                for path, warm in store["warm"].items():
-                    p50 = warm["p50_ms"]
-                    row(label, f"warm {path} p50 (ms)", p50, "≤ 5", check(p50, 5.0))
-                    row(label, f"warm {path} p95 (ms)", warm["p95_ms"])
-                row(label, "original dashboard read (ms)", store["original_ms"])
-                row(label, "cold /batches ÷ original", store["cold_batches_over_original"])
-                ours, original = store["ours"], store["original"]
-                row(
-                    label,
-                    "batches right: ours / original",
-                    f"{ours['batches_correct']}/6 vs {original['batches_correct']}/6",
-                    "6/6",
-                    ours["batches_correct"] == 6 and ours["extra_batches"] == 0,
-                )
-                row(label, "batches present: original", f"{original['batches_present']}/6")
-        elif name == "page":
-            row(name, "JS gzip (KB)", data["js_gzip_kb"], "≤ 250", check(data["js_gzip_kb"], 250))
-            for key, label in (
-                ("first_view_ms", "first view: data shown (ms)"),
-                ("repeat_view_ms", "repeat view: data shown (ms)"),
-            ):
-                row(name, label, data.get(key))
-        elif name == "load":
-            row(name, "store other runs", data["store_other_runs"])
-            for scenario in ("steady", "refresh_every_100ms", "mlflow_hung"):
-                figures = data[scenario]
-                label = f"load {scenario}"
-                row(label, "clients, seconds", f"{figures['clients']}, {figures['seconds']}")
-                row(label, "requests/s", figures["requests_per_s"])
-                row(label, "errors", figures["errors"], "0", figures["errors"] == 0)
-                row(label, "p50 (ms)", figures["p50_ms"])
-                row(label, "p99 (ms)", figures["p99_ms"], "≤ 100", check(figures["p99_ms"], 100.0))
-                rss = figures["api_rss_mb_after"]
-                row(label, "API RSS after load (MB)", rss, "≤ 300", check(rss, 300.0))
-                if "refreshes" in figures:
-                    refreshes = figures["refreshes"]
-                    row(
-                        label,
-                        "POST /refresh sent, errors",
-                        f"{refreshes['requests']}, {refreshes['errors']}",
-                    )
-                    row(label, "POST /refresh p50 (ms)", refreshes["p50_ms"])
-        elif name == "fault":
-            for scenario in ("mlflow_hung", "sqlite_locked", "postgres_stopped"):
-                figures = data[scenario]
-                if figures.get("status") == "skipped":
-                    row(f"fault {scenario}", "skipped", figures["reason"])
-                    continue
-                for path, target in fault.TARGET_P99_MS.items():
-                    got = figures[path]
-                    label = f"fault {scenario} {path}"
-                    row(label, "requests, errors", f"{got['requests']}, {got['errors']}")
-                    row(label, "p50 / p99 (ms)", f"{got['p50_ms']} / {got['p99_ms']}")
-                    ok = check(got["p99_ms"], target) if got["errors"] == 0 else False
-                    row(label, "p99 goal", got["p99_ms"], f"< {target:g}", ok)
+        ROWS[name](row, part["result"])
     console.print(table)
 
 

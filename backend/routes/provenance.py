@@ -5,9 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from backend.deps import ReportDep
+from backend.provenance_schemas import Provenance
 from backend.reads import PROVENANCE, bounded
 from backend.routes.errors import MLFLOW_UNREACHABLE
-from backend.schemas import Provenance
 
 router = APIRouter(tags=["report"])
 
