@@ -12,6 +12,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 // playwright-core is a devDependency of the frontend: resolve it from there.
 const require = createRequire(resolve(here, "../../frontend/package.json"));
 const { chromium } = require("playwright-core");
+// axe-core (a devDependency too) checks the page's accessibility in the browser.
+const AXE = require.resolve("axe-core/axe.min.js");
 
 const { values: options } = parseArgs({
   options: {
@@ -390,6 +392,38 @@ try {
   await page.screenshot({ path: facts.screenshots.mobile, fullPage: true });
 
   await phone.close();
+
+  // Accessibility at both widths: axe-core's serious and critical violations. The page's CSP
+  // refuses injected scripts, so this context alone bypasses it to load axe.
+  facts.axe = {};
+  for (const [name, viewport] of [
+    ["desktop", DESKTOP],
+    ["phone", MOBILE],
+  ]) {
+    const audited = await browser.newContext({ viewport, deviceScaleFactor: 1, bypassCSP: true });
+    page = await audited.newPage();
+    page.setDefaultTimeout(timeout);
+    await page.goto(options.url, { waitUntil: "commit" });
+    await reportShown(page);
+    await page.waitForFunction(
+      () => document.querySelector(".policy-replay .policy-notes, .policy-replay code") !== null,
+      null,
+      { timeout },
+    );
+    await page.addScriptTag({ path: AXE });
+    facts.axe[name] = await page.evaluate(async () =>
+      (await window.axe.run(document, { resultTypes: ["violations"] })).violations
+        .filter((v) => v.impact === "serious" || v.impact === "critical")
+        .map(
+          (v) =>
+            `${v.id} (${v.impact}): ${v.nodes
+              .slice(0, 3)
+              .map((node) => node.target.join(" "))
+              .join("; ")}`,
+        ),
+    );
+    await audited.close();
+  }
 } finally {
   await browser.close();
 }

@@ -92,6 +92,12 @@ def test_the_title_and_the_bottom_line(page_facts: dict[str, Any]) -> None:
         assert ": better than chance" in production
 
 
+def test_axe_finds_no_serious_or_critical_violation_at_either_width(
+    page_facts: dict[str, Any],
+) -> None:
+    assert page_facts["axe"] == {"desktop": [], "phone": []}, page_facts["axe"]
+
+
 def test_the_policy_section_fits_a_1024_px_window(page_facts: dict[str, Any]) -> None:
     laptop = page_facts["laptop"]
     assert laptop["pageWidth"] <= laptop["viewportWidth"], laptop

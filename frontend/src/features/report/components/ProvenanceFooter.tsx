@@ -22,7 +22,12 @@ function RunId({ id, url }: { id: string | null; url: string | null }) {
 function RunsTable({ batches }: { batches: RunProvenance[] }) {
   const underAirflow = batches.some((row) => row.airflow_dag_run_id);
   return (
-    <div className="table-scroll">
+    <div
+      className="table-scroll"
+      tabIndex={0}
+      role="region"
+      aria-label="MLflow runs behind each batch"
+    >
       <table className="provenance__runs">
         <caption className="visually-hidden">MLflow runs behind each batch</caption>
         <thead>
