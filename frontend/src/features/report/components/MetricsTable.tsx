@@ -41,7 +41,9 @@ export function MetricsTable({ batches, id }: { batches: BatchResult[]; id: stri
           <caption id={`${id}-caption`}>
             Drift share, decision and model scores per batch (Prod = the Production model, New = the
             retrained candidate, both on the batch&rsquo;s test set; F1, precision and recall at a
-            0.5 cut-off; batch 0 is the reference, so no drift is measured)
+            0.5 cut-off; batch 0 is the reference, so no drift is measured). The decision&rsquo;s
+            left border: solid teal, a new model deployed; dashed purple, a slightly worse but
+            fresher model deployed; solid amber, retrained but Production kept; none, not retrained.
           </caption>
           <thead>
             <tr>
