@@ -60,6 +60,26 @@ async function reportShown(page) {
   );
 }
 
+// Text boxes drawn over each other inside a chart (tick vs axis title, label vs label): pairs
+// "chart: a / b" whose bounding boxes overlap by more than a pixel each way.
+const chartTextOverlaps = () => {
+  const pairs = [];
+  for (const figure of document.querySelectorAll("figure.chart")) {
+    const boxes = Array.from(figure.querySelectorAll("svg text"))
+      .map((node) => [node.textContent.trim(), node.getBoundingClientRect()])
+      .filter(([text, box]) => text && box.width > 0 && box.height > 0);
+    boxes.forEach(([a, boxA], i) =>
+      boxes.slice(i + 1).forEach(([b, boxB]) => {
+        const overlapX = Math.min(boxA.right, boxB.right) - Math.max(boxA.left, boxB.left);
+        const overlapY = Math.min(boxA.bottom, boxB.bottom) - Math.max(boxA.top, boxB.top);
+        if (overlapX > 1 && overlapY > 1)
+          pairs.push(`${figure.className.replace(/\s+/g, ".")}: ${a} / ${b}`);
+      }),
+    );
+  }
+  return pairs;
+};
+
 const facts = { url: options.url, consoleErrors: [], screenshots: {} };
 try {
   const context = await browser.newContext({
@@ -258,6 +278,7 @@ try {
     ),
   }));
   await page.emulateMedia({ media: "screen" });
+  facts.chartOverlaps = { desktop: await page.evaluate(chartTextOverlaps) };
 
   await context.close();
 
@@ -289,6 +310,7 @@ try {
         .map((table) => table.className),
     };
   });
+  facts.chartOverlaps.laptop = await page.evaluate(chartTextOverlaps);
   facts.screenshots.laptop = join(options.out, "report-1024.png");
   await page.screenshot({ path: facts.screenshots.laptop, fullPage: true });
   await laptop.close();
@@ -382,6 +404,7 @@ try {
       })(),
     };
   });
+  facts.chartOverlaps.phone = await page.evaluate(chartTextOverlaps);
   facts.screenshots.mobileTop = join(options.out, "report-390-top.png");
   await page.screenshot({
     path: facts.screenshots.mobileTop,

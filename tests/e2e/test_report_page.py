@@ -92,6 +92,12 @@ def test_the_title_and_the_bottom_line(page_facts: dict[str, Any]) -> None:
         assert ": better than chance" in production
 
 
+def test_no_two_labels_overlap_inside_any_chart_at_any_width(page_facts: dict[str, Any]) -> None:
+    assert page_facts["chartOverlaps"] == {"desktop": [], "laptop": [], "phone": []}, page_facts[
+        "chartOverlaps"
+    ]
+
+
 def test_axe_finds_no_serious_or_critical_violation_at_either_width(
     page_facts: dict[str, Any],
 ) -> None:
