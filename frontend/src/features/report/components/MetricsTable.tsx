@@ -33,7 +33,7 @@ function ScoreCells({ scores, group }: { scores: ModelScores | null; group: stri
 export function MetricsTable({ batches, id }: { batches: BatchResult[]; id: string }) {
   return (
     <>
-      <p className="table-scroll__hint" aria-hidden="true">
+      <p className="table-scroll__hint metrics-table__hint" aria-hidden="true">
         Scroll sideways for every column →
       </p>
       <div className="table-scroll" tabIndex={0} role="region" aria-labelledby={`${id}-caption`}>
@@ -86,14 +86,19 @@ export function MetricsTable({ batches, id }: { batches: BatchResult[]; id: stri
               const forced = result.retrained === true && result.drift?.trigger_reason === "forced";
               return (
                 <tr key={result.batch}>
-                  <th scope="row">{result.batch}</th>
-                  <td className="num">{formatShare(measuredShare(result.drift))}</td>
-                  <td>
+                  <th scope="row" data-label="Batch">
+                    {result.batch}
+                  </th>
+                  <td className="num" data-label="Drift share">
+                    {formatShare(measuredShare(result.drift))}
+                  </td>
+                  <td data-label="Retrained?">
                     {formatYesNo(result.retrained)}
                     {forced && " (forced)"}
                   </td>
                   <td
                     className={`decision-cell decision-cell--${decisionInfo(result.decision).tone}`}
+                    data-label="Decision"
                   >
                     {result.decision ? decisionInfo(result.decision).label : DASH}
                   </td>
