@@ -60,6 +60,11 @@ describe("evidence on the report", { timeout: 20_000 }, () => {
     const figure = section.querySelector("figure.retraining-effect") as HTMLElement;
     // one whisker per model and batch: 3 models x 6 batches (batch 0-2 all on the same models)
     expect(figure.querySelectorAll(".recharts-errorBar").length).toBeGreaterThanOrEqual(18);
+    // its text equivalent: a row per batch with the three AUCs and their intervals
+    const table = within(figure).getByRole("table", { name: /AUC per batch of the three models/ });
+    expect(figure).toHaveAttribute("aria-describedby", "retraining-effect-table");
+    expect(within(table).getAllByRole("row")).toHaveLength(1 + 6);
+    expect(within(table).getAllByRole("row")[1]).toHaveTextContent(/95% CI/);
   });
 
   it("says in one line per section what a run without evidence did not record", async () => {

@@ -102,6 +102,45 @@ function aucAxis(points: Point[]): { domain: [number, number]; ticks: number[] }
   return { domain: [low, high], ticks };
 }
 
+function cell(scores: ModelScores | null | undefined): string {
+  if (typeof scores?.auc !== "number") return "—";
+  const { auc_ci_low: low, auc_ci_high: high } = scores;
+  const interval =
+    typeof low === "number" && typeof high === "number"
+      ? ` (95% CI ${low.toFixed(3)} to ${high.toFixed(3)})`
+      : "";
+  return `${scores.auc.toFixed(3)}${interval}`;
+}
+
+/** The chart's numbers as a table for screen readers (the chart's text equivalent). */
+function EffectTable({ batches }: { batches: BatchResult[] }) {
+  return (
+    <table className="visually-hidden" id="retraining-effect-table">
+      <caption>AUC per batch of the three models, with 95% intervals</caption>
+      <thead>
+        <tr>
+          <th scope="col">Batch</th>
+          <th scope="col">Never-retrained model</th>
+          <th scope="col">Production before the decision</th>
+          <th scope="col">Production after the decision</th>
+        </tr>
+      </thead>
+      <tbody>
+        {batches
+          .filter((result) => result.quality_gate_run_id)
+          .map((result) => (
+            <tr key={result.batch}>
+              <th scope="row">{result.batch}</th>
+              <td>{cell(result.initial)}</td>
+              <td>{cell(result.production)}</td>
+              <td>{cell(result.production_after)}</td>
+            </tr>
+          ))}
+      </tbody>
+    </table>
+  );
+}
+
 /** "Did retraining help?": the never-retrained model against Production, batch by batch. */
 export function RetrainingEffect({
   summary,
@@ -124,6 +163,7 @@ export function RetrainingEffect({
     <figure
       className="chart retraining-effect"
       aria-label="AUC per batch with 95% intervals: never-retrained model, Production before and after the decision"
+      aria-describedby="retraining-effect-table"
     >
       <ChartFrame height={300}>
         <LineChart data={points} margin={{ top: 8, right: 16, bottom: 24, left: 12 }}>
@@ -189,6 +229,7 @@ export function RetrainingEffect({
           };
         })}
       />
+      <EffectTable batches={batches} />
       <figcaption className="chart__note">
         Whiskers are 95% intervals; each batch is scored on its own test split (batch 0 on the
         initial test set). The dashed line is chance (AUC 0.5).
