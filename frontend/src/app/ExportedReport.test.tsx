@@ -33,7 +33,7 @@ describe("the exported report", () => {
     await waitFor(
       () =>
         expect(
-          container.querySelector('figure[aria-label="ROC curves for batch 3"]'),
+          container.querySelector('figure[aria-label^="ROC curves for batch 3:"]'),
         ).not.toBeNull(),
       { timeout: 10_000 },
     );

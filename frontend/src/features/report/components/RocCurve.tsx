@@ -33,7 +33,12 @@ export function RocChart({ roc }: { roc: RocResponse }) {
     { key: "new", name: "New model", curve: roc.new, colour: "var(--color-new)" },
   ].filter((entry) => hasPoints(entry.curve));
   return (
-    <figure className="chart roc-chart" aria-label={`ROC curves for batch ${roc.batch}`}>
+    <figure
+      className="chart roc-chart"
+      aria-label={`ROC curves for batch ${roc.batch}: ${series
+        .map((entry) => `${entry.name}, AUC ${formatScore(entry.curve?.auc)}`)
+        .join("; ")}`}
+    >
       <ChartFrame height={300}>
         <LineChart margin={{ top: 8, right: 16, bottom: 16, left: 8 }}>
           <CartesianGrid stroke="var(--chart-grid)" />

@@ -111,7 +111,9 @@ describe("evidence on the report", { timeout: 20_000 }, () => {
     expect(api.count("calibration")).toBe(0);
     await userEvent.click(within(batch3).getByRole("button", { name: "Show reliability diagram" }));
     expect(
-      await within(batch3).findByRole("figure", { name: "Reliability, batch 3" }),
+      await within(batch3).findByRole("figure", {
+        name: /^Reliability, batch 3: observed against predicted/,
+      }),
     ).toBeVisible();
     expect(api.calls).toContainEqual({ call: "calibration", batch: 3 });
   });

@@ -21,7 +21,17 @@ export function ReliabilityChart({ curves }: { curves: CalibrationResponse }) {
     return curve && curve.bins.length > 0 ? [{ ...series, curve }] : [];
   });
   return (
-    <figure className="chart reliability-chart" aria-label={`Reliability, batch ${curves.batch}`}>
+    <figure
+      className="chart reliability-chart"
+      aria-label={`Reliability, batch ${curves.batch}: observed against predicted readmission rate, per bin; ${drawn
+        .map(
+          (series) =>
+            `${series.name}: ${series.curve.bins
+              .map((bin) => `${bin.mean_predicted.toFixed(2)} → ${bin.observed.toFixed(2)}`)
+              .join(", ")}`,
+        )
+        .join("; ")}`}
+    >
       <ChartFrame height={260}>
         <LineChart margin={{ top: 8, right: 16, bottom: 16, left: 8 }}>
           <CartesianGrid stroke="var(--chart-grid)" />
