@@ -80,6 +80,14 @@ const chartTextOverlaps = () => {
   return pairs;
 };
 
+// The policy replay section loads on its own query (a store may hold no replay: then it says so).
+const policiesShown = (page) =>
+  page.waitForFunction(
+    () => document.querySelector(".policy-replay .policy-notes, .policy-replay code") !== null,
+    null,
+    { timeout },
+  );
+
 const facts = { url: options.url, consoleErrors: [], screenshots: {} };
 try {
   const context = await browser.newContext({
@@ -108,11 +116,7 @@ try {
   );
   facts.dataShownWarmMs = Math.round(await page.evaluate(() => performance.now()));
   // The policy replay section loads on its own query.
-  await page.waitForFunction(
-    () => document.querySelector(".policy-replay .policy-notes, .policy-replay code") !== null,
-    null,
-    { timeout },
-  );
+  await policiesShown(page);
 
   // The one report title comes from /summary: the heading and the tab must show it.
   facts.summaryTitle = await page.evaluate(
@@ -290,11 +294,7 @@ try {
   await page.goto(options.url, { waitUntil: "commit" });
   await reportShown(page);
   // The policy replay section loads on its own query (a store may hold no replay).
-  await page.waitForFunction(
-    () => document.querySelector(".policy-replay .policy-notes, .policy-replay code") !== null,
-    null,
-    { timeout },
-  );
+  await policiesShown(page);
   facts.laptop = await page.evaluate(() => {
     const viewport = document.documentElement.clientWidth;
     const tables = Array.from(document.querySelectorAll(".policy-replay table"));
@@ -428,11 +428,7 @@ try {
     page.setDefaultTimeout(timeout);
     await page.goto(options.url, { waitUntil: "commit" });
     await reportShown(page);
-    await page.waitForFunction(
-      () => document.querySelector(".policy-replay .policy-notes, .policy-replay code") !== null,
-      null,
-      { timeout },
-    );
+    await policiesShown(page);
     await page.addScriptTag({ path: AXE });
     facts.axe[name] = await page.evaluate(async () =>
       (await window.axe.run(document, { resultTypes: ["violations"] })).violations
