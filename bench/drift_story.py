@@ -31,10 +31,10 @@ DEFAULT_OUTPUT = Path("bench-results/drift_story.json")
 
 def measure(seeds: list[int], data_path: str | None, size: int) -> dict[str, Any]:
     raw = data.load_raw(data_path)
-    split = data.split_initial(raw.frame)
-    reference = features.clean(split.train)
     results: list[dict[str, Any]] = []
     for seed in seeds:
+        split = data.split_initial(raw.frame, seed)  # each seed has its own test patients
+        reference = features.clean(split.train)
         started = time.perf_counter()
         batches = make_batches(split.future, split.train, seed=seed, size=size)
         batch_seconds = time.perf_counter() - started

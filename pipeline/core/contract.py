@@ -255,7 +255,8 @@ def cumulative_data_key(batch: int) -> str:
 # A store written by the original pipeline has none of these: readers show them as null.
 class EvidenceParam:
     INITIAL_MODEL_VERSION: Final = "initial_model_version"  # gate run: the never-retrained model
-    DRIFT_NULL_SAMPLES: Final = "drift_null_samples"  # drift run: size of the chance band's draw
+    DRIFT_NULL_SAMPLES: Final = "drift_null_samples"  # drift run (older): the later-period draws
+    DRIFT_CHANCE_SAMPLES: Final = "drift_chance_samples"  # drift run: draws of the chance band
 
 
 class EvidenceTag:
@@ -265,8 +266,14 @@ class EvidenceTag:
 
 
 class EvidenceMetric:
+    # held-out rows of the reference period (later in time): drift one period later, not chance
     DRIFT_SHARE_NULL_P50: Final = "drift_share_null_p50"
     DRIFT_SHARE_NULL_P95: Final = "drift_share_null_p95"
+    # samples of initial_train against the rest of it: drift expected by chance
+    DRIFT_SHARE_CHANCE_P50: Final = "drift_share_chance_p50"
+    DRIFT_SHARE_CHANCE_P95: Final = "drift_share_chance_p95"
+    DRIFT_SHARE_CHANCE_MAX: Final = "drift_share_chance_max"
+    TEST_PATIENT_OVERLAP: Final = "test_patient_overlap"  # gate run: 0 by design
     AUC_IMPROVEMENT_CI_LOW: Final = "auc_improvement_ci_low"
     AUC_IMPROVEMENT_CI_HIGH: Final = "auc_improvement_ci_high"
     AUC_IMPROVEMENT_P_VALUE: Final = "auc_improvement_p_value"

@@ -103,11 +103,12 @@ class Calibration:
 
 @dataclass(frozen=True)
 class ChanceBand:
-    """Percentiles of the drift share seen on reference-period samples (drift by chance)."""
+    """The drift share where nothing changed: its 50th and 95th percentiles and maximum."""
 
     p50: float
     p95: float
     samples: int
+    max: float
 
 
 # --- AUC and DeLong -------------------------------------------------------------------------------
@@ -391,9 +392,9 @@ def _logistic_fit(design: np.ndarray, labels: np.ndarray, offset: np.ndarray) ->
 
 # --- Drift expected by chance ---------------------------------------------------------------
 def chance_band(drift_shares: Sequence[float]) -> ChanceBand:
-    """The 50th and 95th percentiles (linear interpolation) of reference-period drift shares."""
+    """The 50th and 95th percentiles (linear interpolation) and the maximum of drift shares."""
     shares = np.asarray(drift_shares, dtype=np.float64)
     if shares.size == 0:
         raise ValueError("no drift shares to take percentiles of")
     p50, p95 = np.percentile(shares, [50, 95])
-    return ChanceBand(float(p50), float(p95), int(shares.size))
+    return ChanceBand(float(p50), float(p95), int(shares.size), float(shares.max()))

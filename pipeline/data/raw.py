@@ -153,20 +153,28 @@ def _check_header(header: bytes, path: Path) -> None:
     )
 
 
-def split_initial(frame: pd.DataFrame, initial_fraction: float = INITIAL_FRACTION) -> InitialSplit:
-    """First ``initial_fraction`` of rows (file order ~ time), split 70/15/15 without shuffling."""
+def split_initial(
+    frame: pd.DataFrame, seed: int, initial_fraction: float = INITIAL_FRACTION
+) -> InitialSplit:
+    """The first ``initial_fraction`` of rows (file order ~ time) is the initial period.
+
+    Its test patients' rows (``patients.split_by_patient``, seeded) are ``initial_test``; the
+    other rows, in file order, are cut 70:15 into training and validation. The rest is the future.
+    """
+    from pipeline.data import patients
+
     if not 0 < initial_fraction < 1:
         raise DataError(f"initial fraction must be between 0 and 1, got {initial_fraction}")
-    n_initial = int(len(frame) * initial_fraction)
-    n_train = int(n_initial * TRAIN_FRACTION)
-    n_validation = int(n_initial * VALIDATION_FRACTION)
-    if n_train == 0 or n_validation == 0 or n_initial - n_train - n_validation == 0:
-        raise DataError(f"{len(frame)} rows are too few to split into train/validation/test")
     ordered = frame.reset_index(drop=True)
+    n_initial = int(len(ordered) * initial_fraction)
+    training_side, test = patients.split_by_patient(ordered.iloc[:n_initial], seed)
+    n_train = int(len(training_side) * TRAIN_FRACTION / (TRAIN_FRACTION + VALIDATION_FRACTION))
+    if n_train == 0 or n_train == len(training_side) or len(test) == 0:
+        raise DataError(f"{len(frame)} rows are too few to split into train/validation/test")
     return InitialSplit(
-        train=ordered.iloc[:n_train].reset_index(drop=True),
-        validation=ordered.iloc[n_train : n_train + n_validation].reset_index(drop=True),
-        test=ordered.iloc[n_train + n_validation : n_initial].reset_index(drop=True),
+        train=training_side.iloc[:n_train].reset_index(drop=True),
+        validation=training_side.iloc[n_train:].reset_index(drop=True),
+        test=test,
         future=ordered.iloc[n_initial:].reset_index(drop=True),
     )
 

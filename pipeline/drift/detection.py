@@ -163,7 +163,7 @@ STAT_TESTS: Final[dict[str, StatTest]] = {
 }
 
 # Evidently's default choice: (reference is small, shape of the column) -> test name.
-_DEFAULT_TEST: Final[dict[tuple[bool, str], str]] = {
+DEFAULT_TEST: Final[dict[tuple[bool, str], str]] = {
     (True, "continuous"): "ks",
     (True, "multi-valued"): "chisquare",
     (True, "binary"): "z",
@@ -184,7 +184,7 @@ def choose_test(kind: ColumnKind, reference: pd.Series, current: pd.Series) -> S
     """The test Evidently would pick by default for this column (non-missing values)."""
     n_values = len(set(reference.unique()) | set(current.unique()))
     small = len(reference) <= SMALL_REFERENCE_ROWS
-    return STAT_TESTS[_DEFAULT_TEST[(small, column_shape(kind, n_values))]]
+    return STAT_TESTS[DEFAULT_TEST[(small, column_shape(kind, n_values))]]
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ storage, scoring) runs before any run is opened; the two runs are then written a
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import uuid
 from typing import Final
@@ -25,7 +26,7 @@ from mlflow.exceptions import MlflowException
 from pipeline.core import contract
 from pipeline.core.contract import Decision
 from pipeline.core.errors import TrackingError, one_line
-from pipeline.data import features
+from pipeline.data import features, patients
 from pipeline.data.storage import Storage
 from pipeline.evidence import initial_model
 from pipeline.gate import runs
@@ -50,6 +51,7 @@ def capture(client: MlflowClient, storage: Storage) -> BaselineResult:
         lambda: features.prepare(storage.read_csv(contract.INITIAL_TEST_KEY)),
         context,
     )
+    gate = dataclasses.replace(gate, test_patient_overlap=_initial_test_overlap(storage))
     scores = gate.production
     if scores is None or gate.model_version is None:  # production_only_gate always scores one
         raise ValueError("a production-only gate scored no Production model")
@@ -68,6 +70,17 @@ def capture(client: MlflowClient, storage: Storage) -> BaselineResult:
         f1=scores.f1,
         precision=scores.precision,
         recall=scores.recall,
+    )
+
+
+def _initial_test_overlap(storage: Storage) -> float:
+    """Share of ``initial_test`` rows whose patient is in initial training or validation data."""
+    return patients.overlap_share(
+        storage.read_csv(contract.INITIAL_TEST_KEY),
+        [
+            storage.read_csv(contract.INITIAL_TRAIN_KEY),
+            storage.read_csv(contract.INITIAL_VALIDATION_KEY),
+        ],
     )
 
 

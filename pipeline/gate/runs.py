@@ -53,6 +53,8 @@ class GateRun:
     training_run_id: str | None = None
     evaluation_type: str | None = None
     evidence: GateEvidence | None = None  # CONTRACT.md "Evidence"; None: the run records none
+    # share of test rows whose patient is in training-side data (0 by design); None: not measured
+    test_patient_overlap: float | None = None
 
     @property
     def auc_improvement(self) -> float | None:
@@ -114,6 +116,7 @@ def write_gate_run(
     improvements = {
         contract.Metric.AUC_IMPROVEMENT: record.auc_improvement,
         contract.Metric.F1_IMPROVEMENT: record.f1_improvement,
+        contract.EvidenceMetric.TEST_PATIENT_OVERLAP: record.test_patient_overlap,
     }
     evaluation.log_metrics(
         client, run_id, {name: value for name, value in improvements.items() if value is not None}
@@ -179,7 +182,7 @@ class DriftRun:
         band = (
             {}
             if self.chance_band is None
-            else {contract.EvidenceParam.DRIFT_NULL_SAMPLES: self.chance_band.samples}
+            else {contract.EvidenceParam.DRIFT_CHANCE_SAMPLES: self.chance_band.samples}
         )
         return {
             contract.Param.BATCH_NUMBER: self.batch,
@@ -209,8 +212,9 @@ class DriftRun:
         if self.chance_band is None:
             return {}
         return {
-            contract.EvidenceMetric.DRIFT_SHARE_NULL_P50: self.chance_band.p50,
-            contract.EvidenceMetric.DRIFT_SHARE_NULL_P95: self.chance_band.p95,
+            contract.EvidenceMetric.DRIFT_SHARE_CHANCE_P50: self.chance_band.p50,
+            contract.EvidenceMetric.DRIFT_SHARE_CHANCE_P95: self.chance_band.p95,
+            contract.EvidenceMetric.DRIFT_SHARE_CHANCE_MAX: self.chance_band.max,
         }
 
 

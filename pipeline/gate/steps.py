@@ -12,6 +12,7 @@ trained): a batch's ``SKIP_NO_DRIFT`` gate here and batch 0's ``BASELINE`` captu
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -126,6 +127,8 @@ def run_retrain_gate(
     test_prepared: pd.DataFrame,
     new_model: TrainingResult,
     context: GateContext | None = None,
+    *,
+    patient_overlap: float | None = None,
 ) -> GateOutcome:
     """The new model vs Production on the batch's test split; deploys per ``decide``.
 
@@ -154,6 +157,7 @@ def run_retrain_gate(
         model_version=model_version,
         training_run_id=new_model.run_id,
         evidence=measured,
+        test_patient_overlap=patient_overlap,
     )
     run_id = _write(client, experiment_id, record)
     if registered is not None:
@@ -174,11 +178,14 @@ def run_no_drift_gate(
     batch: int,
     test_prepared: pd.DataFrame,
     context: GateContext | None = None,
+    *,
+    patient_overlap: float | None = None,
 ) -> GateOutcome:
     """No retraining: Production alone is scored (``production_only_gate``) and logged."""
     record = production_only_gate(
         client, ProductionOnly.no_drift(batch), lambda: test_prepared, context
     )
+    record = dataclasses.replace(record, test_patient_overlap=patient_overlap)
     return GateOutcome(record, _write(client, experiment_id, record))
 
 

@@ -100,7 +100,10 @@ def gate_production_only(
 ) -> GateOutcome:
     """No new model: Production alone scored on the batch's test split (``SKIP_NO_DRIFT``)."""
     experiment_id, context = _open_gate(client, storage, trigger)
-    return gate.run_no_drift_gate(client, experiment_id, data.number, data.test, context)
+    overlap = _patient_overlap(storage, data)
+    return gate.run_no_drift_gate(
+        client, experiment_id, data.number, data.test, context, patient_overlap=overlap
+    )
 
 
 def gate_candidate(
@@ -112,7 +115,21 @@ def gate_candidate(
 ) -> GateOutcome:
     """The batch's new model against Production on its test split; deploys per the gate rule."""
     experiment_id, context = _open_gate(client, storage, trigger)
-    return gate.run_retrain_gate(client, experiment_id, data.number, data.test, candidate, context)
+    overlap = _patient_overlap(storage, data)
+    return gate.run_retrain_gate(
+        client,
+        experiment_id,
+        data.number,
+        data.test,
+        candidate,
+        context,
+        patient_overlap=overlap,
+    )
+
+
+def _patient_overlap(storage: Storage, data: BatchData) -> float:
+    """Measured, not assumed: the share of test rows whose patient is in any training-side row."""
+    return splits.measured_patient_overlap(storage, read_manifest(storage), data)
 
 
 def finish_pending_promotion(client: MlflowClient) -> str | None:

@@ -23,7 +23,7 @@ def prepare(
 ) -> Manifest:
     """Split the raw table, cut the batches and store it all (raw rows) with a manifest."""
     raw = data.load_raw(data_path)
-    split = data.split_initial(raw.frame)
+    split = data.split_initial(raw.frame, seed)
     data.check_outcomes(split)
     made = batches.make_batches(split.future, split.train, seed=seed, size=batch_size)
     for key, frame in (

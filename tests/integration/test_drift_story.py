@@ -28,7 +28,7 @@ DRIFT_MIN = 0.40
 def split(real_data_path: Path) -> data.InitialSplit:
     raw = data.load_raw(real_data_path)
     assert raw.sha256 == "0689e7ec031237dc63031b938805c48377748761a3b26acab621567afa24df97"
-    return data.split_initial(raw.frame)
+    return data.split_initial(raw.frame, config.DEFAULT_SEED)
 
 
 @pytest.fixture(scope="module")

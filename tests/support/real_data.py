@@ -33,10 +33,10 @@ def real_data_file() -> Path:
     )
 
 
-def initial_split() -> data.InitialSplit:
-    return _load(real_data_file())
+def initial_split(seed: int = config.DEFAULT_SEED) -> data.InitialSplit:
+    return _load(real_data_file(), seed)
 
 
 @functools.cache
-def _load(path: Path) -> data.InitialSplit:
-    return data.split_initial(data.load_raw(path).frame)
+def _load(path: Path, seed: int) -> data.InitialSplit:
+    return data.split_initial(data.load_raw(path).frame, seed)

@@ -12,7 +12,7 @@ import pytest
 
 from pipeline.core import config
 from pipeline.core.errors import DataError
-from pipeline.data import features
+from pipeline.data import features, patients, splits
 from pipeline.data import raw as data
 
 N_ROWS = 40
@@ -164,32 +164,59 @@ def test_failed_download_leaves_no_cache(tmp_path: Path, isolated_env: Path):
     assert not (isolated_env / data.CSV_NAME).exists()
 
 
-def test_split_keeps_file_order_and_fractions():
-    frame = raw_table(n=1000)
-    split = data.split_initial(frame)
+def test_the_initial_period_is_split_by_patient_and_kept_in_file_order():
+    frame = raw_table(n=5000).assign(patient_nbr=lambda t: t["encounter_id"] % 400)
+    split = data.split_initial(frame, seed=7)
 
-    assert [len(split.train), len(split.validation), len(split.test)] == [140, 30, 30]
-    assert len(split.future) == 800
-    joined = pd.concat([split.train, split.validation, split.test, split.future])
-    assert joined["encounter_id"].tolist() == frame["encounter_id"].tolist()
-    assert list(split.future.columns) == list(frame.columns)
+    period = frame.iloc[:1000]  # 20% of 5,000 rows
+    test_patients = set(split.test["patient_nbr"])
+    training_patients = set(split.train["patient_nbr"]) | set(split.validation["patient_nbr"])
+    assert test_patients.isdisjoint(training_patients)
+    # every row of the period is in exactly one part, each part in file order
+    parts = pd.concat([split.train, split.validation, split.test])
+    assert sorted(parts["encounter_id"]) == period["encounter_id"].tolist()
+    for part in (split.train, split.validation, split.test, split.future):
+        assert part["encounter_id"].is_monotonic_increasing
+    assert split.future["encounter_id"].tolist() == frame["encounter_id"].iloc[1000:].tolist()
+    # training comes before validation in time, 70:15 of the training-side rows
+    assert split.train["encounter_id"].max() < split.validation["encounter_id"].min()
+    side = len(split.train) + len(split.validation)
+    assert len(split.train) == int(side * 70 / 85)
+    # about 30% of the patients are test patients (400 patients: 120 +/- 3 SD of 9)
+    assert 93 <= len(test_patients) <= 147
 
 
-def test_split_of_the_real_row_count():
-    frame = pd.DataFrame({"encounter_id": np.arange(data.EXPECTED_ROWS)})
-    split = data.split_initial(frame)
-    sizes = [len(split.train), len(split.validation), len(split.test), len(split.future)]
-    assert sizes == [14_247, 3_052, 3_054, 81_413]
+def test_a_patient_has_one_role_whatever_table_it_is_in():
+    frame = raw_table(n=4000).assign(patient_nbr=lambda t: t["encounter_id"] % 700)
+    split = data.split_initial(frame, seed=3)
+    later_train, later_test = splits.split_batch(split.future, seed=3)
+    assert set(later_test["patient_nbr"]) >= set(split.test["patient_nbr"])
+    assert set(later_train["patient_nbr"]).isdisjoint(split.test["patient_nbr"])
+    assert set(later_test["patient_nbr"]).isdisjoint(split.train["patient_nbr"])
+    # a patient number read back as text or float keeps its role
+    as_text = split.future.assign(patient_nbr=split.future["patient_nbr"].astype(float))
+    assert splits.split_batch(as_text, seed=3)[1]["encounter_id"].tolist() == (
+        later_test["encounter_id"].tolist()
+    )
+
+
+def test_each_seed_holds_out_its_own_patients():
+    ids = pd.Series(np.arange(20_000))
+    first, second = patients.is_test_patient(ids, 1), patients.is_test_patient(ids, 2)
+    # independent 30% draws share 9% of the patients (+/- 0.2% at 20,000)
+    assert abs(first.mean() - 0.30) < 0.01 and abs(second.mean() - 0.30) < 0.01
+    assert abs((first & second).mean() - 0.09) < 0.01
+    assert (patients.is_test_patient(ids, 1) == first).all()
 
 
 def test_split_refuses_too_few_rows():
     with pytest.raises(DataError, match="too few"):
-        data.split_initial(raw_table(n=5))
+        data.split_initial(raw_table(n=5), seed=0)
 
 
 @pytest.mark.parametrize(("outcome", "wording"), [("NO", "not readmitted"), (">30", "readmitted")])
 def test_an_initial_split_with_a_single_outcome_is_refused(outcome: str, wording: str):
-    split = data.split_initial(raw_table(n=1000).assign(readmitted=outcome))
+    split = data.split_initial(raw_table(n=1000).assign(readmitted=outcome), seed=0)
     with pytest.raises(DataError) as caught:
         data.check_outcomes(split)
     assert str(caught.value) == (
@@ -200,11 +227,11 @@ def test_an_initial_split_with_a_single_outcome_is_refused(outcome: str, wording
 
 def test_a_test_split_with_one_outcome_is_refused_even_when_training_has_both():
     table = raw_table(n=1000)
-    split = data.split_initial(table)
+    split = data.split_initial(table, seed=0)
     split.test.loc[:, features.RAW_TARGET] = "NO"
     with pytest.raises(DataError, match="the initial test split has a single outcome"):
         data.check_outcomes(split)
-    data.check_outcomes(data.split_initial(table))  # the table itself holds both outcomes
+    data.check_outcomes(data.split_initial(table, seed=0))  # the table itself holds both outcomes
 
 
 def test_the_download_url_can_point_at_a_mirror(monkeypatch: pytest.MonkeyPatch):

@@ -1,10 +1,11 @@
-"""Drift expected by chance: held-out reference samples through the batches' own detector."""
+"""Drift expected by chance: samples of the training period against the rest of it."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats as scipy_stats
 
 from pipeline.core import contract
 from pipeline.core.errors import DataError
@@ -24,46 +25,56 @@ def with_excluded_dispositions(raw: pd.DataFrame) -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def held_out_raw() -> pd.DataFrame:
-    return as_read_from_csv(with_excluded_dispositions(raw_encounters(600, seed=21)))
+def training_raw() -> pd.DataFrame:
+    return as_read_from_csv(with_excluded_dispositions(raw_encounters(2600, seed=21)))
 
 
-def test_a_sample_cleaned_from_the_whole_equals_cleaning_the_sample(held_out_raw):
-    cleaned = chance.cleaned_with_positions(held_out_raw)
-    rng = np.random.default_rng(4)
-    for _ in range(3):
-        rows = rng.choice(len(held_out_raw), size=200, replace=False)
-        direct = features.clean(held_out_raw.iloc[np.sort(rows)].reset_index(drop=True))
-        pd.testing.assert_frame_equal(chance.clean_sample(cleaned, rows), direct)
-        assert len(direct) < 200  # the deaths were dropped, as in a real batch
-
-
-def test_shares_are_the_detectors_own_on_seeded_samples(held_out_raw):
-    reference_raw = as_read_from_csv(raw_encounters(800, seed=22))
-    sampling = NullSampling("sha", seed=5, rows=200, samples=4)
-    shares = chance.null_drift_shares(reference_raw, held_out_raw, sampling)
-    # The same draws, each cleaned on its own and checked by detect_drift: the same shares.
-    rng = np.random.default_rng([5, 200])
-    reference = features.clean(reference_raw)
+def test_each_draw_is_checked_by_the_detector_against_the_rest(training_raw):
+    sampling = NullSampling("sha", seed=5, rows=300, samples=4)
+    shares = chance.null_drift_shares(training_raw, sampling)
+    # The same draws, split by hand and checked by detect_drift itself: the same shares.
+    cleaned = features.clean(training_raw).reset_index(drop=True)
+    assert len(cleaned) < len(training_raw)  # the deaths were dropped, as in a real batch
+    rng = np.random.default_rng([5, 300])
     expected = []
     for _ in range(4):
-        rows = np.sort(rng.choice(len(held_out_raw), size=200, replace=False))
-        sample = features.clean(held_out_raw.iloc[rows].reset_index(drop=True))
-        expected.append(drift.detect_drift(reference, sample).drift_share)
+        drawn = np.zeros(len(cleaned), dtype=bool)
+        drawn[rng.choice(len(cleaned), size=300, replace=False)] = True
+        rest, sample = cleaned[~drawn], cleaned[drawn]
+        expected.append(drift.detect_drift(rest, sample).drift_share)
     assert shares == expected
-    assert chance.null_drift_shares(reference_raw, held_out_raw, sampling) == shares
+    assert chance.null_drift_shares(training_raw, sampling) == shares  # seeded
 
 
-def test_a_batch_larger_than_the_held_out_rows_is_refused(held_out_raw):
-    with pytest.raises(DataError, match="fewer than the batch size 601"):
-        chance.null_drift_shares(held_out_raw, held_out_raw, NullSampling("sha", 1, 601))
+def test_counted_distances_equal_the_detectors_on_a_drifted_draw(training_raw):
+    cleaned = features.clean(training_raw).reset_index(drop=True)
+    # Not chance: the 300 encounters with the most prior stays, so several columns drift.
+    drawn = np.zeros(len(cleaned), dtype=bool)
+    drawn[np.argsort(-cleaned["number_inpatient"].to_numpy(), kind="stable")[:300]] = True
+    report = drift.detect_drift(cleaned[~drawn], cleaned[drawn])
+    counted = chance._CountedColumns(cleaned, 300)
+    assert counted.statistics(drawn) == pytest.approx(
+        [c.statistic for c in report.columns], rel=1e-9, abs=1e-12
+    )
+    assert counted.drift_share(drawn) == report.drift_share > 0
+    # and one distance by hand with scipy on the raw values
+    inpatient = cleaned["number_inpatient"].to_numpy(float)
+    rest = inpatient[~drawn]
+    by_hand = scipy_stats.wasserstein_distance(rest, inpatient[drawn]) / np.std(rest)
+    position = list(drift.ANALYSED_COLUMNS).index("number_inpatient")
+    assert counted.statistics(drawn)[position] == pytest.approx(by_hand, rel=1e-9)
 
 
-def prepared_storage(folder) -> LocalStorage:
+def test_a_training_period_too_small_to_sample_is_refused(training_raw):
+    with pytest.raises(DataError, match="leaves too few"):
+        chance.null_drift_shares(training_raw, NullSampling("sha", 1, 1500))
+    with pytest.raises(DataError, match="not more than the batch size 9,000"):
+        chance.null_drift_shares(training_raw, NullSampling("sha", 1, 9000))
+
+
+def prepared_storage(folder, rows: int = 2600) -> LocalStorage:
     storage = LocalStorage(folder)
-    storage.write_csv(contract.INITIAL_TRAIN_KEY, raw_encounters(700, seed=31))
-    storage.write_csv(contract.INITIAL_VALIDATION_KEY, raw_encounters(200, seed=32))
-    storage.write_csv(contract.INITIAL_TEST_KEY, raw_encounters(200, seed=33))
+    storage.write_csv(contract.INITIAL_TRAIN_KEY, raw_encounters(rows, seed=31))
     return storage
 
 
@@ -73,7 +84,7 @@ def test_the_band_is_computed_once_and_kept_for_this_data_only(tmp_path):
     key = chance.chance_band_key(7, 150)
     band = chance.chance_band(storage, sampling)
     assert band.samples == 5
-    assert 0 <= band.p50 <= band.p95 <= 1
+    assert 0 <= band.p50 <= band.p95 <= band.max <= 1
     kept = storage.read_csv(key)
     assert len(kept) == 5
 
@@ -84,8 +95,8 @@ def test_the_band_is_computed_once_and_kept_for_this_data_only(tmp_path):
     assert chance.chance_band(storage, NullSampling("sha-2", seed=7, rows=150, samples=5)) == band
 
 
-def test_a_batch_larger_than_the_reference_period_gets_no_band_but_no_failure(tmp_path, caplog):
-    storage = prepared_storage(tmp_path)
+def test_a_batch_too_large_for_the_training_period_gets_no_band_but_no_failure(tmp_path, caplog):
+    storage = prepared_storage(tmp_path, rows=900)
     assert chance.chance_band(storage, NullSampling("sha", seed=7, rows=401)) is None
-    assert "fewer than the batch size 401" in caplog.text
+    assert "leaves too few" in caplog.text
     assert not storage.exists(chance.chance_band_key(7, 401))
