@@ -14,6 +14,7 @@ from collections.abc import Mapping
 
 from backend import run_fields
 from backend.drift_verdict import retrain_verdict, run_threshold
+from backend.gate_multiplicity import adjust_gate_comparisons
 from backend.mlflow_reader import RunRecord
 from backend.run_fields import int_metric, metric
 from backend.schemas import BatchesResponse, BatchResult, DriftResult, ModelScores, PendingPromotion
@@ -186,10 +187,14 @@ def assemble_batches(
     pending = pending_promotion(selection)
     return BatchesResponse(
         drift_threshold=drift_threshold(selection, default_threshold),
-        batches=[
-            batch_result(b, selection, drift_artifacts, default_threshold, mlflow_ui_url, pending)
-            for b in batches
-        ],
+        batches=adjust_gate_comparisons(
+            [
+                batch_result(
+                    b, selection, drift_artifacts, default_threshold, mlflow_ui_url, pending
+                )
+                for b in batches
+            ]
+        ),
         initial_positive_rate=metric(baseline_gate, EvidenceMetric.POSITIVE_RATE_TEST)
         if baseline_gate is not None
         else None,

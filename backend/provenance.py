@@ -18,10 +18,11 @@ from pathlib import Path
 
 from backend.mlflow_reader import RegistryVersion
 from backend.provenance_schemas import ModelVersionProvenance, Provenance, RunProvenance
-from backend.run_fields import dag_run_url, run_url
+from backend.run_fields import dag_run_url, metric, run_url
 from backend.schemas import BatchesResponse
 from backend.selection import Selection
 from pipeline.core import contract
+from pipeline.core.contract import EvidenceMetric
 
 logger = logging.getLogger(__name__)
 
@@ -122,6 +123,9 @@ def assemble_provenance(
                 training_run_id=gate.params.get(contract.Param.TRAINING_RUN_ID) if gate else None,
                 model_version=result.model_version,
                 superseded_runs=result.superseded_runs,
+                test_patient_overlap=(
+                    metric(gate, EvidenceMetric.TEST_PATIENT_OVERLAP) if gate else None
+                ),
                 airflow_dag_run_id=dag_run,
                 airflow_dag_run_url=dag_run_url(airflow_ui_url, dag_run),
             )

@@ -23,6 +23,11 @@ class RunProvenance(_Model):
     )
     model_version: str | None = Field(description="the Production version after this batch's gate")
     superseded_runs: int = Field(description="older or unfinished runs the latest-run rule skipped")
+    test_patient_overlap: float | None = Field(
+        default=None,
+        description="share of the test rows whose patient is in any training or validation data "
+        "(0 by design); null when the gate run did not measure it",
+    )
     airflow_dag_run_id: str | None = Field(
         description="the Airflow DAG run that wrote the batch's runs (tag airflow_dag_run_id)"
     )

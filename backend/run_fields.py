@@ -215,12 +215,23 @@ def alarm_outcome(run: RunRecord) -> AlarmOutcome | None:
 
 # --- Drift ----------------------------------------------------------------------------------
 def chance_band(run: RunRecord) -> ChanceBand | None:
-    band = ChanceBand(
+    """The chance band when the run has it, else an older run's later-period band, else None."""
+    chance = ChanceBand(
+        kind="chance",
+        p50=metric(run, EvidenceMetric.DRIFT_SHARE_CHANCE_P50),
+        p95=metric(run, EvidenceMetric.DRIFT_SHARE_CHANCE_P95),
+        max=metric(run, EvidenceMetric.DRIFT_SHARE_CHANCE_MAX),
+        samples=as_int(parse_float(run.params.get(EvidenceParam.DRIFT_CHANCE_SAMPLES))),
+    )
+    if chance.p50 is not None or chance.p95 is not None:
+        return chance
+    later = ChanceBand(
+        kind="later_period",
         p50=metric(run, EvidenceMetric.DRIFT_SHARE_NULL_P50),
         p95=metric(run, EvidenceMetric.DRIFT_SHARE_NULL_P95),
         samples=as_int(parse_float(run.params.get(EvidenceParam.DRIFT_NULL_SAMPLES))),
     )
-    return None if band.p50 is None and band.p95 is None else band
+    return None if later.p50 is None and later.p95 is None else later
 
 
 def drifted_columns(records: object) -> list[DriftedColumn] | None:

@@ -66,20 +66,47 @@ class AucDifference(_Model):
     p_value: float | None = None
 
 
+GateVerdict = Literal["better", "worse", "inconclusive"]
+
+
 class GateComparison(AucDifference):
     """The gate's comparison: the new model minus Production on the batch's test split."""
 
     verdict: AucChange | None = Field(
-        description="the pipeline's verdict: the interval against 0; null when not logged"
+        description="the pipeline's verdict on this comparison alone: the interval against 0; "
+        "null when not logged"
+    )
+    p_holm: float | None = Field(
+        default=None,
+        description="Holm-adjusted p across this run-through's gate comparisons; null without "
+        "logged p values",
+    )
+    comparisons: int | None = Field(
+        default=None, description="how many gate comparisons the adjustment covers"
+    )
+    verdict_adjusted: GateVerdict | None = Field(
+        default=None,
+        description="`better`/`worse` only when the adjusted p is below 0.05, else `inconclusive`",
     )
 
 
 class ChanceBand(_Model):
-    """Drift share of held-out reference-period samples of this batch's size: chance alone."""
+    """What the detector reports on samples of this batch's size where a reference is known.
 
+    ``kind`` says which: ``chance`` (random samples of the training period against the rest of
+    it: nothing changed, so this is chance) or ``later_period`` (held-out rows of the reference
+    period, which come later in time: drift one period later, recorded by older versions; never
+    chance).
+    """
+
+    kind: Literal["chance", "later_period"] = Field(
+        description="`chance`: the training period against itself; `later_period`: drift one "
+        "period later (older stores), not chance"
+    )
     p50: float | None
     p95: float | None
-    samples: int | None = Field(description="how many reference samples were checked")
+    max: float | None = Field(default=None, description="the largest share drawn (chance only)")
+    samples: int | None = Field(description="how many samples were checked")
 
 
 class DriftedColumn(_Model):

@@ -73,15 +73,14 @@ def capture(client: MlflowClient, storage: Storage) -> BaselineResult:
     )
 
 
-def _initial_test_overlap(storage: Storage) -> float:
-    """Share of ``initial_test`` rows whose patient is in initial training or validation data."""
-    return patients.overlap_share(
-        storage.read_csv(contract.INITIAL_TEST_KEY),
-        [
-            storage.read_csv(contract.INITIAL_TRAIN_KEY),
-            storage.read_csv(contract.INITIAL_VALIDATION_KEY),
-        ],
-    )
+def _initial_test_overlap(storage: Storage) -> float | None:
+    """Share of ``initial_test`` rows whose patient is in initial training or validation data;
+    None (not measured) when the storage holds only the test set."""
+    keys = (contract.INITIAL_TRAIN_KEY, contract.INITIAL_VALIDATION_KEY)
+    if not all(storage.exists(key) for key in keys):
+        return None
+    training_side = [storage.read_csv(key) for key in keys]
+    return patients.overlap_share(storage.read_csv(contract.INITIAL_TEST_KEY), training_side)
 
 
 def _write_pair(client: MlflowClient, gate: runs.GateRun) -> tuple[str, str]:

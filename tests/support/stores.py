@@ -153,8 +153,8 @@ class BatchEvidence:
 
 
 EVIDENCE_HALF_WIDTH = 0.025
-CHANCE_BAND = (0.02, 0.07)  # drift share p50, p95 expected by chance
-CHANCE_SAMPLES = 30
+CHANCE_BAND = (0.0, 0.02, 0.05)  # drift share p50, p95, max expected by chance
+CHANCE_SAMPLES = 200
 # Production after each batch's decision minus the never-retrained model; the initial model's AUC.
 EVIDENCE: Mapping[int, BatchEvidence] = {
     0: BatchEvidence(0.681, 0.02, 0.0, 0.0, 0.0, contract.AlarmOutcome.QUIET, 0.40, None),
@@ -259,8 +259,9 @@ def _gate_evidence(plan: _BatchPlan) -> tuple[dict[str, float], dict[str, str], 
 
 def _drift_evidence(plan: _BatchPlan, threshold: float) -> tuple[dict[str, float], dict[str, str]]:
     metrics = {
-        contract.EvidenceMetric.DRIFT_SHARE_NULL_P50: CHANCE_BAND[0],
-        contract.EvidenceMetric.DRIFT_SHARE_NULL_P95: CHANCE_BAND[1],
+        contract.EvidenceMetric.DRIFT_SHARE_CHANCE_P50: CHANCE_BAND[0],
+        contract.EvidenceMetric.DRIFT_SHARE_CHANCE_P95: CHANCE_BAND[1],
+        contract.EvidenceMetric.DRIFT_SHARE_CHANCE_MAX: CHANCE_BAND[2],
     }
     triggered = plan.drift_share >= threshold
     tags = {
@@ -394,7 +395,7 @@ def _write_batches(writer: _Writer, spec: StoreSpec) -> tuple[dict[int, tuple[st
         if spec.evidence and plan.batch > 0:
             extra_metrics, drift_tags = _drift_evidence(plan, contract.DEFAULT_DRIFT_THRESHOLD)
             drift_metrics.update(extra_metrics)
-            drift_params[contract.EvidenceParam.DRIFT_NULL_SAMPLES] = str(CHANCE_SAMPLES)
+            drift_params[contract.EvidenceParam.DRIFT_CHANCE_SAMPLES] = str(CHANCE_SAMPLES)
         drift_id = writer.run(
             contract.DRIFT_EXPERIMENT,
             contract.drift_run_name(plan.batch),

@@ -459,16 +459,32 @@ export interface components {
         };
         /**
          * ChanceBand
-         * @description Drift share of held-out reference-period samples of this batch's size: chance alone.
+         * @description What the detector reports on samples of this batch's size where a reference is known.
+         *
+         *     ``kind`` says which: ``chance`` (random samples of the training period against the rest of
+         *     it: nothing changed, so this is chance) or ``later_period`` (held-out rows of the reference
+         *     period, which come later in time: drift one period later, recorded by older versions; never
+         *     chance).
          */
         ChanceBand: {
+            /**
+             * Kind
+             * @description `chance`: the training period against itself; `later_period`: drift one period later (older stores), not chance
+             * @enum {string}
+             */
+            kind: "chance" | "later_period";
             /** P50 */
             p50: number | null;
             /** P95 */
             p95: number | null;
             /**
+             * Max
+             * @description the largest share drawn (chance only)
+             */
+            max?: number | null;
+            /**
              * Samples
-             * @description how many reference samples were checked
+             * @description how many samples were checked
              */
             samples: number | null;
         };
@@ -581,8 +597,23 @@ export interface components {
             ci_high: number | null;
             /** P Value */
             p_value?: number | null;
-            /** @description the pipeline's verdict: the interval against 0; null when not logged */
+            /** @description the pipeline's verdict on this comparison alone: the interval against 0; null when not logged */
             verdict: components["schemas"]["AucChange"] | null;
+            /**
+             * P Holm
+             * @description Holm-adjusted p across this run-through's gate comparisons; null without logged p values
+             */
+            p_holm?: number | null;
+            /**
+             * Comparisons
+             * @description how many gate comparisons the adjustment covers
+             */
+            comparisons?: number | null;
+            /**
+             * Verdict Adjusted
+             * @description `better`/`worse` only when the adjusted p is below 0.05, else `inconclusive`
+             */
+            verdict_adjusted?: ("better" | "worse" | "inconclusive") | null;
         };
         /** HTTPValidationError */
         HTTPValidationError: {
@@ -1012,6 +1043,11 @@ export interface components {
              * @description older or unfinished runs the latest-run rule skipped
              */
             superseded_runs: number;
+            /**
+             * Test Patient Overlap
+             * @description share of the test rows whose patient is in any training or validation data (0 by design); null when the gate run did not measure it
+             */
+            test_patient_overlap?: number | null;
             /**
              * Airflow Dag Run Id
              * @description the Airflow DAG run that wrote the batch's runs (tag airflow_dag_run_id)

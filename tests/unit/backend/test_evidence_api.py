@@ -115,7 +115,11 @@ def test_chance_band_on_every_drift_run_after_the_baseline(with_evidence: TestCl
     assert batches[0]["drift"]["chance_band"] is None
     for batch in range(1, 6):
         band = batches[batch]["drift"]["chance_band"]
-        assert (band["p50"], band["p95"], band["samples"]) == (*CHANCE_BAND, CHANCE_SAMPLES)
+        assert band["kind"] == "chance"
+        assert (band["p50"], band["p95"], band["max"], band["samples"]) == (
+            *CHANCE_BAND,
+            CHANCE_SAMPLES,
+        )
     assert with_evidence.get("/batches").json()["initial_positive_rate"] == pytest.approx(
         EVIDENCE[0].positive_rate
     )

@@ -6,6 +6,7 @@ import pytest
 
 from backend import run_fields
 from pipeline.core import contract
+from pipeline.core.contract import EvidenceMetric, EvidenceParam
 from tests.unit.backend.records import run
 
 
@@ -51,3 +52,40 @@ def test_drifted_columns_keep_only_drifted_and_tolerate_junk() -> None:
     assert columns is not None and [c.column for c in columns] == ["age"]
     assert columns[0].statistic is None and columns[0].p_value == pytest.approx(0.01)
     assert run_fields.drifted_columns({"not": "a list"}) is None
+
+
+# --- The drift share expected by chance --------------------------------------------------------
+def test_a_chance_band_is_read_with_its_maximum_and_named_chance():
+    drift_run = run(
+        "d",
+        metrics={
+            EvidenceMetric.DRIFT_SHARE_CHANCE_P50: 0.0,
+            EvidenceMetric.DRIFT_SHARE_CHANCE_P95: 0.0,
+            EvidenceMetric.DRIFT_SHARE_CHANCE_MAX: 0.024,
+        },
+        params={EvidenceParam.DRIFT_CHANCE_SAMPLES: "200"},
+    )
+    band = run_fields.chance_band(drift_run)
+    assert band is not None
+    assert (band.kind, band.p50, band.p95, band.max, band.samples) == ("chance", 0, 0, 0.024, 200)
+
+
+def test_an_older_stores_later_period_band_is_never_called_chance():
+    drift_run = run(
+        "d",
+        metrics={
+            EvidenceMetric.DRIFT_SHARE_NULL_P50: 0.122,
+            EvidenceMetric.DRIFT_SHARE_NULL_P95: 0.146,
+        },
+        params={EvidenceParam.DRIFT_NULL_SAMPLES: "30"},
+    )
+    band = run_fields.chance_band(drift_run)
+    assert band is not None
+    assert (band.kind, band.p50, band.p95, band.max, band.samples) == (
+        "later_period",
+        0.122,
+        0.146,
+        None,
+        30,
+    )
+    assert run_fields.chance_band(run("d")) is None

@@ -3,7 +3,7 @@
  * Every verdict comes from the API (logged by the pipeline or flagged by the backend); this
  * module only puts it into words.
  */
-import type { AlarmOutcome, AucChange, AucDifference } from "../../api/types";
+import type { AlarmOutcome, AucChange, AucDifference, GateComparison } from "../../api/types";
 import { formatScore, formatSigned } from "../../lib/format";
 
 export const WORSE_THAN_CHANCE = "worse than chance";
@@ -27,10 +27,10 @@ export function formatAucInterval(
 export const AUC_CHANGE_WORDS: Record<AucChange, string> = {
   better: "better",
   worse: "worse",
-  within_noise: "within noise",
+  within_noise: "inconclusive",
 };
 
-/** "+0.004 (95% CI −0.013 to +0.021)" and, with a verdict, ": within noise". */
+/** "+0.004 (95% CI −0.013 to +0.021)" and, with a verdict, ": inconclusive". */
 export function formatDifference(
   difference: AucDifference,
   verdict?: AucChange | null,
@@ -42,6 +42,26 @@ export function formatDifference(
       : " (interval not recorded)";
   const words = verdict ? `: ${AUC_CHANGE_WORDS[verdict]}` : "";
   return `${formatSigned(difference.delta)}${interval}${words}`;
+}
+
+/** "0.035" or "<0.001": a p value as the page prints it. */
+export function formatP(value: number): string {
+  return value < 0.001 ? "<0.001" : value.toFixed(3);
+}
+
+/**
+ * The gate's comparison with its adjusted verdict: "+0.125 (95% CI +0.08 to +0.17), p 0.001,
+ * Holm-adjusted 0.003 over 3 comparisons: better". Without an adjusted verdict (an older store),
+ * the logged single-test verdict.
+ */
+export function formatGateComparison(gate: GateComparison): string | null {
+  if (!gate.verdict_adjusted || !isNumber(gate.p_value) || !isNumber(gate.p_holm)) {
+    return formatDifference(gate, gate.verdict);
+  }
+  const base = formatDifference(gate);
+  if (base === null) return null;
+  const over = gate.comparisons === 1 ? "one comparison" : `${gate.comparisons} comparisons`;
+  return `${base}, p ${formatP(gate.p_value)}, Holm-adjusted ${formatP(gate.p_holm)} over ${over}: ${gate.verdict_adjusted}`;
 }
 
 export const ALARM_WORDS: Record<AlarmOutcome, { title: string; meaning: string }> = {

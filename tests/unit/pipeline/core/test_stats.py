@@ -239,5 +239,6 @@ def test_chance_band_takes_the_median_and_95th_percentile():
     assert band.p50 == pytest.approx(0.10)
     assert band.p95 == pytest.approx(0.19)
     assert band.samples == 21
+    assert band.max == pytest.approx(0.20)
     with pytest.raises(ValueError, match="no drift shares"):
         stats.chance_band([])

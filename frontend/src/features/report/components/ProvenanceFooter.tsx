@@ -19,6 +19,10 @@ function RunId({ id, url }: { id: string | null; url: string | null }) {
   );
 }
 
+function formatOverlap(share: number | null | undefined): string {
+  return typeof share === "number" ? `${(share * 100).toFixed(1)}%` : "not measured";
+}
+
 function RunsTable({ batches }: { batches: RunProvenance[] }) {
   const underAirflow = batches.some((row) => row.airflow_dag_run_id);
   return (
@@ -37,6 +41,9 @@ function RunsTable({ batches }: { batches: RunProvenance[] }) {
             <th scope="col">Quality-gate run</th>
             <th scope="col">Training run</th>
             <th scope="col">Production after</th>
+            <th scope="col" title="share of the test rows whose patient is in any training data">
+              Test patients in training
+            </th>
             {underAirflow && <th scope="col">Airflow DAG run</th>}
           </tr>
         </thead>
@@ -54,6 +61,7 @@ function RunsTable({ batches }: { batches: RunProvenance[] }) {
                 <RunId id={row.training_run_id} url={null} />
               </td>
               <td>{row.model_version ? `version ${row.model_version}` : DASH}</td>
+              <td data-patient-overlap>{formatOverlap(row.test_patient_overlap)}</td>
               {underAirflow && (
                 <td>
                   <RunId id={row.airflow_dag_run_id} url={row.airflow_dag_run_url} />

@@ -1,6 +1,12 @@
 import type { BatchResult } from "../../../../api/types";
 import { isBaseline } from "../../decisions";
-import { formatDifference, formatPercent, NOT_RECORDED, WORSE_THAN_CHANCE } from "../../evidence";
+import {
+  formatDifference,
+  formatGateComparison,
+  formatPercent,
+  NOT_RECORDED,
+  WORSE_THAN_CHANCE,
+} from "../../evidence";
 import { useBatches } from "../../queries";
 import { AlarmOutcomeLine } from "./AlarmOutcomeLine";
 import { AucWithInterval } from "./AucWithInterval";
@@ -22,7 +28,7 @@ export function BatchEvidence({ result }: { result: BatchResult }) {
   const baseline = isBaseline(result);
   const initial = result.initial;
   const gate = result.gate_comparison;
-  const gateText = gate ? formatDifference(gate, gate.verdict) : null;
+  const gateText = gate ? formatGateComparison(gate) : null;
   const net = result.net_effect ? formatDifference(result.net_effect) : null;
   return (
     <div className="batch-evidence" data-evidence="recorded">

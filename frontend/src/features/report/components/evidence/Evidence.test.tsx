@@ -44,7 +44,9 @@ describe("evidence on the report", { timeout: 20_000 }, () => {
     renderWithApi(<ReportPage />, evidenceApi());
     const batch3 = await card(3);
     expect(
-      within(batch3).getByText("+0.004 (95% CI −0.013 to +0.021): within noise"),
+      within(batch3).getByText(
+        "+0.004 (95% CI −0.013 to +0.021), p 0.600, Holm-adjusted 0.800 over 3 comparisons: inconclusive",
+      ),
     ).toBeVisible();
     expect(batch3).toHaveTextContent("Never-retrained model (v1)AUC 0.641 (95% CI 0.616 to 0.666)");
     const batch1 = await card(1);
@@ -78,7 +80,7 @@ describe("evidence on the report", { timeout: 20_000 }, () => {
       "The run did not record the never-retrained model, intervals or calibration",
     );
     expect(container.querySelector('[data-chance-band="missing"]')).toHaveTextContent(
-      "The run did not record the drift one period later in the reference data.",
+      "The run did not record the drift share expected by chance.",
     );
   });
 
@@ -86,9 +88,32 @@ describe("evidence on the report", { timeout: 20_000 }, () => {
     const { container } = renderWithApi(<ReportPage />, evidenceApi());
     await card(5);
     expect(container.querySelector('[data-chance-band="recorded"]')).toHaveTextContent(
-      "drift one period later in the reference data, not chance (median 0.02, 95th percentile 0.07)",
+      "expected by chance: 200 samples of the training period against the rest of it " +
+        "(median 0.00, 95th percentile 0.02, largest 0.05)",
     );
     expect(container.querySelectorAll(".chance-band").length).toBe(5);
+  });
+
+  it("names an older store's band for what it is: drift one period later, never chance", async () => {
+    const api = evidenceApi();
+    api.batchesData.batches = api.batchesData.batches.map((result) =>
+      result.drift?.chance_band
+        ? {
+            ...result,
+            drift: {
+              ...result.drift,
+              chance_band: { kind: "later_period", p50: 0.12, p95: 0.15, samples: 30 },
+            },
+          }
+        : result,
+    );
+    const { container } = renderWithApi(<ReportPage />, api);
+    await card(5);
+    const legend = container.querySelector('[data-chance-band="later-period"]');
+    expect(legend).toHaveTextContent(
+      "drift one period later in the reference data, not chance (median 0.12, 95th percentile 0.15)",
+    );
+    expect(legend).not.toHaveTextContent("expected by chance");
   });
 
   it("fetches the reliability diagram only once opened", async () => {

@@ -5,7 +5,8 @@ import { bands } from "./chanceBands";
 
 /**
  * The drift share expected by chance on each batch: shaded from 0 to the 95th percentile of
- * held-out reference samples. Called as a function so recharts sees its own elements.
+ * random training-period samples against the rest of it (older stores: held-out later rows,
+ * drift one period later). Called as a function so recharts sees its own elements.
  */
 export function chanceBandAreas(batches: BatchResult[]) {
   return bands(batches).map((band) => (
