@@ -129,6 +129,7 @@ def _gated_result(
         net_effect=run_fields.net_effect(gate),
         initial_auc_shift=run_fields.initial_auc_shift(gate),
         alarm_outcome=run_fields.alarm_outcome(gate),
+        initial_auc_shift_detectable=metric(gate, EvidenceMetric.INITIAL_AUC_SHIFT_DETECTABLE),
         positive_rate=metric(gate, EvidenceMetric.POSITIVE_RATE_TEST),
         deployed_worse_than_chance=bool(deployed and new is not None and new.worse_than_chance),
     )

@@ -21,6 +21,7 @@ from backend.mlflow_reader import RunRecord
 from backend.schemas import (
     AucDifference,
     Calibration,
+    CalibrationVerdict,
     ChanceBand,
     DriftedColumn,
     GateComparison,
@@ -124,8 +125,26 @@ def _calibration(run: RunRecord, prefix: str) -> Calibration | None:
         ece=metric(run, contract.ece_metric(prefix)),
         slope=metric(run, contract.calibration_slope_metric(prefix)),
         intercept=metric(run, contract.calibration_intercept_metric(prefix)),
+        slope_ci_low=metric(run, contract.calibration_slope_ci_low_metric(prefix)),
+        slope_ci_high=metric(run, contract.calibration_slope_ci_high_metric(prefix)),
+        ece_null_p95=metric(run, contract.ece_null_p95_metric(prefix)),
     )
-    return None if all(v is None for v in calibration.model_dump().values()) else calibration
+    if all(v is None for v in calibration.model_dump().values()):
+        return None
+    return calibration.model_copy(update={"verdict": calibration_verdict(calibration)})
+
+
+def calibration_verdict(calibration: Calibration) -> CalibrationVerdict | None:
+    """What the logged figures allow saying; None without the null and the slope's interval."""
+    ece, null = calibration.ece, calibration.ece_null_p95
+    low, high = calibration.slope_ci_low, calibration.slope_ci_high
+    if ece is None or null is None or low is None or high is None:
+        return None
+    if high < 1.0:
+        return "over_confident"  # predictions more extreme than the outcomes bear out
+    if low > 1.0:
+        return "under_confident"  # predictions too close together
+    return "within_perfect" if ece <= null else "miscalibrated"
 
 
 def scores(

@@ -27,6 +27,9 @@ class Health(_Model):
     detail: str | None = None
 
 
+CalibrationVerdict = Literal["within_perfect", "over_confident", "under_confident", "miscalibrated"]
+
+
 class Calibration(_Model):
     """How well the model's probabilities match observed rates (ECE: 10 equal-width bins)."""
 
@@ -34,6 +37,19 @@ class Calibration(_Model):
     ece: float | None
     slope: float | None = Field(description="logistic recalibration slope on the logit (ideal 1)")
     intercept: float | None = Field(description="calibration-in-the-large (ideal 0)")
+    slope_ci_low: float | None = Field(default=None, description="95% interval of the slope")
+    slope_ci_high: float | None = None
+    ece_null_p95: float | None = Field(
+        default=None,
+        description="the ECE a perfectly calibrated model reaches at its 95th percentile on the "
+        "same predictions (outcomes simulated from them)",
+    )
+    verdict: CalibrationVerdict | None = Field(
+        default=None,
+        description="`within_perfect` (ECE within the null and the slope's interval holds 1), "
+        "`over_confident` (slope interval below 1), `under_confident` (above 1), or "
+        "`miscalibrated` (ECE above the null, slope consistent with 1); null when not recorded",
+    )
 
 
 class ModelScores(_Model):
@@ -251,6 +267,11 @@ class BatchResult(_Model):
     )
     alarm_outcome: AlarmOutcome | None = Field(
         default=None, description="the drift verdict crossed with significant harm, as logged"
+    )
+    initial_auc_shift_detectable: float | None = Field(
+        default=None,
+        description="the smallest drop of the initial model's AUC that comparison detects with "
+        "80% power; null when not recorded",
     )
     positive_rate: float | None = Field(
         default=None, description="share of positive outcomes in this batch's test set"

@@ -274,6 +274,8 @@ class EvidenceMetric:
     DRIFT_SHARE_CHANCE_P95: Final = "drift_share_chance_p95"
     DRIFT_SHARE_CHANCE_MAX: Final = "drift_share_chance_max"
     TEST_PATIENT_OVERLAP: Final = "test_patient_overlap"  # gate run: 0 by design
+    # gate run: the smallest drop of the initial model's AUC this comparison detects (80% power)
+    INITIAL_AUC_SHIFT_DETECTABLE: Final = "initial_auc_shift_detectable"
     AUC_IMPROVEMENT_CI_LOW: Final = "auc_improvement_ci_low"
     AUC_IMPROVEMENT_CI_HIGH: Final = "auc_improvement_ci_high"
     AUC_IMPROVEMENT_P_VALUE: Final = "auc_improvement_p_value"
@@ -337,6 +339,19 @@ def calibration_slope_metric(prefix: str) -> str:
 
 def calibration_intercept_metric(prefix: str) -> str:
     return f"{prefix}_calibration_intercept"
+
+
+def calibration_slope_ci_low_metric(prefix: str) -> str:
+    return f"{prefix}_calibration_slope_ci_low"
+
+
+def calibration_slope_ci_high_metric(prefix: str) -> str:
+    return f"{prefix}_calibration_slope_ci_high"
+
+
+def ece_null_p95_metric(prefix: str) -> str:
+    """The ECE a perfectly calibrated model reaches at its 95th percentile on these predictions."""
+    return f"{prefix}_ece_null_p95"
 
 
 CALIBRATION_DIR: Final = "calibration"

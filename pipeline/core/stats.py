@@ -38,6 +38,8 @@ import numpy as np
 
 DEFAULT_LEVEL: Final = 0.95
 CALIBRATION_BINS: Final = 10
+ECE_NULL_DRAWS: Final = 400  # draws of outcomes from the predictions themselves (>= 200)
+ECE_NULL_SEED: Final = 20_261_205
 _STANDARD_NORMAL: Final = NormalDist()
 CHANCE_AUC: Final = 0.5  # the AUC of a model that ranks at random
 _LOGIT_CLIP: Final = 1e-12  # probabilities are clipped to [eps, 1 - eps] before the logit
@@ -88,6 +90,9 @@ class Calibration:
     intercept: float  # calibration-in-the-large: 0 when the mean prediction is right
     slope: float  # 1 when the spread of predictions is right; < 1: too extreme
     bins: tuple[ReliabilityBin, ...]
+    slope_ci_low: float | None = None  # 95% Wald interval of the slope
+    slope_ci_high: float | None = None
+    ece_null_p95: float | None = None  # the ECE perfect calibration reaches at its 95th percentile
 
     def reliability_json(self) -> dict[str, object]:
         """The strict-JSON reliability artifact: ``{"bins": [...], "brier": ..., "ece": ...}``."""
@@ -236,6 +241,16 @@ def variance_from_interval(ci_low: float, ci_high: float, level: float = DEFAULT
     return ((ci_high - ci_low) / (2 * z)) ** 2
 
 
+def detectable_difference(
+    difference: AucDifference, power: float = 0.80, level: float = DEFAULT_LEVEL
+) -> float:
+    """The smallest true difference this comparison detects with ``power`` (two-sided, ``level``):
+    (z of 1 - alpha/2 + z of the power) standard errors, the error read from its interval."""
+    standard_error = math.sqrt(variance_from_interval(difference.ci_low, difference.ci_high, level))
+    z_level = _STANDARD_NORMAL.inv_cdf(0.5 + level / 2)
+    return (z_level + _STANDARD_NORMAL.inv_cdf(power)) * standard_error
+
+
 def alarm_outcome(drift_triggered: bool, harm: AucDifference) -> AlarmOutcome:
     """Cross the drift verdict with harm: a significant drop of the never-retrained model's AUC.
 
@@ -327,13 +342,54 @@ def calibration_intercept(y_true: np.ndarray, y_prob: np.ndarray) -> float:
 
 def calibration_slope(y_true: np.ndarray, y_prob: np.ndarray) -> float:
     """Logistic recalibration: b in logit P(y=1) = a + b·logit(p)."""
+    return calibration_slope_with_ci(y_true, y_prob)[0]
+
+
+def calibration_slope_with_ci(
+    y_true: np.ndarray, y_prob: np.ndarray, level: float = DEFAULT_LEVEL
+) -> tuple[float, float, float]:
+    """(slope, low, high): the slope with its Wald interval from the fit's observed information.
+
+    scikit-learn's logistic regression gives coefficients but no standard errors, and statsmodels
+    is not a dependency; the inverse Hessian is already at hand from the Newton fit.
+    """
     labels, probabilities = _calibration_inputs(y_true, y_prob)
     logits = _logit(probabilities)
     if np.ptp(logits) == 0:
         raise ValueError("every prediction is the same probability: the slope is undefined")
     design = np.column_stack([np.ones(labels.size), logits])
-    _, slope = _logistic_fit(design, labels, offset=np.zeros(labels.size))
-    return slope
+    coefficients = _logistic_fit(design, labels, offset=np.zeros(labels.size))
+    fitted = 1.0 / (1.0 + np.exp(-(design @ np.asarray(coefficients))))
+    information = (design * (fitted * (1.0 - fitted))[:, None]).T @ design
+    standard_error = float(np.sqrt(np.linalg.inv(information)[1, 1]))
+    z = NormalDist().inv_cdf(0.5 + level / 2)
+    slope = coefficients[1]
+    return slope, slope - z * standard_error, slope + z * standard_error
+
+
+def ece_null_p95(
+    y_prob: np.ndarray, n_bins: int = CALIBRATION_BINS, draws: int = ECE_NULL_DRAWS
+) -> float:
+    """The 95th percentile of the ECE when outcomes are drawn from the predictions themselves.
+
+    A perfectly calibrated model's ECE is not 0 on a finite test set: each draw sets every row's
+    outcome to 1 with its predicted probability and measures the ECE with the same bins. Seeded,
+    so the same predictions always give the same figure.
+    """
+    probabilities = np.asarray(y_prob, dtype=np.float64).reshape(-1)
+    if probabilities.size == 0 or draws < 1:
+        raise ValueError("the ECE null needs predictions and at least one draw")
+    index = np.minimum((probabilities * n_bins).astype(np.int64), n_bins - 1)
+    counts = np.bincount(index, minlength=n_bins).astype(np.float64)
+    predicted = np.bincount(index, weights=probabilities, minlength=n_bins)
+    rng = np.random.default_rng(ECE_NULL_SEED)
+    outcomes = rng.random((draws, probabilities.size)) < probabilities  # draws x rows
+    observed = np.zeros((draws, n_bins))
+    for b in np.flatnonzero(counts):
+        observed[:, b] = outcomes[:, index == b].sum(axis=1)
+    per_bin = np.abs(predicted[None, :] - observed)  # count x |mean predicted - observed rate|
+    eces = per_bin.sum(axis=1) / probabilities.size
+    return float(np.percentile(eces, 95))
 
 
 def calibration(
@@ -341,12 +397,16 @@ def calibration(
 ) -> Calibration:
     """Brier, ECE, intercept, slope and the reliability bins of one model on one test set."""
     bins = reliability_curve(y_true, y_prob, n_bins)
+    slope, slope_low, slope_high = calibration_slope_with_ci(y_true, y_prob)
     return Calibration(
         brier=brier(y_true, y_prob),
         ece=_ece(bins),
         intercept=calibration_intercept(y_true, y_prob),
-        slope=calibration_slope(y_true, y_prob),
+        slope=slope,
         bins=bins,
+        slope_ci_low=slope_low,
+        slope_ci_high=slope_high,
+        ece_null_p95=ece_null_p95(y_prob, n_bins),
     )
 
 

@@ -57,6 +57,8 @@ class GateEvidence:
     auc_change: AucDifference | None  # new - prod, paired (retrain path with a Production)
     net_effect: AucDifference  # Production after the decision - initial, paired
     initial_shift: AucDifference  # initial here - initial on initial_test
+    # the smallest drop of that shift detected with 80% power; None on initial_test itself
+    initial_shift_detectable: float | None
     alarm: AlarmOutcome
     positive_rate: float
 
@@ -87,22 +89,31 @@ class GateEvidence:
                 contract.calibration_slope_metric(prefix): model.calibration.slope,
                 contract.calibration_intercept_metric(prefix): model.calibration.intercept,
             }
+            values |= _calibration_evidence(prefix, model.calibration)
         if self.auc_change is not None:
             values |= {
                 metric.AUC_IMPROVEMENT_CI_LOW: self.auc_change.ci_low,
                 metric.AUC_IMPROVEMENT_CI_HIGH: self.auc_change.ci_high,
                 metric.AUC_IMPROVEMENT_P_VALUE: self.auc_change.p_value,
             }
-        return values | {
-            metric.NET_AUC_CHANGE: self.net_effect.delta,
-            metric.NET_AUC_CHANGE_CI_LOW: self.net_effect.ci_low,
-            metric.NET_AUC_CHANGE_CI_HIGH: self.net_effect.ci_high,
-            metric.NET_AUC_CHANGE_P_VALUE: self.net_effect.p_value,
-            metric.INITIAL_AUC_SHIFT: self.initial_shift.delta,
-            metric.INITIAL_AUC_SHIFT_CI_LOW: self.initial_shift.ci_low,
-            metric.INITIAL_AUC_SHIFT_CI_HIGH: self.initial_shift.ci_high,
-            metric.POSITIVE_RATE_TEST: self.positive_rate,
-        }
+        return (
+            values
+            | {
+                metric.NET_AUC_CHANGE: self.net_effect.delta,
+                metric.NET_AUC_CHANGE_CI_LOW: self.net_effect.ci_low,
+                metric.NET_AUC_CHANGE_CI_HIGH: self.net_effect.ci_high,
+                metric.NET_AUC_CHANGE_P_VALUE: self.net_effect.p_value,
+                metric.INITIAL_AUC_SHIFT: self.initial_shift.delta,
+                metric.INITIAL_AUC_SHIFT_CI_LOW: self.initial_shift.ci_low,
+                metric.INITIAL_AUC_SHIFT_CI_HIGH: self.initial_shift.ci_high,
+                metric.POSITIVE_RATE_TEST: self.positive_rate,
+            }
+            | (
+                {}
+                if self.initial_shift_detectable is None
+                else {metric.INITIAL_AUC_SHIFT_DETECTABLE: self.initial_shift_detectable}
+            )
+        )
 
     def artifacts(self) -> dict[str, dict[str, Any]]:
         """Artifact path -> strict-JSON payload: one reliability curve per scored model."""
@@ -154,9 +165,22 @@ def gate_evidence(
         auc_change=auc_change,
         net_effect=stats.paired_auc_difference(y_true, after.y_score, initial.y_score),
         initial_shift=shift,
+        initial_shift_detectable=(
+            None if initial_on_initial_test is None else stats.detectable_difference(shift)
+        ),
         alarm=AlarmOutcome(stats.alarm_outcome(drift_detected, shift)),
         positive_rate=float(np.mean(y_true)),
     )
+
+
+def _calibration_evidence(prefix: str, calibration: Calibration) -> dict[str, float]:
+    """The slope's interval and the ECE perfect calibration would show, when measured."""
+    measured = {
+        contract.calibration_slope_ci_low_metric(prefix): calibration.slope_ci_low,
+        contract.calibration_slope_ci_high_metric(prefix): calibration.slope_ci_high,
+        contract.ece_null_p95_metric(prefix): calibration.ece_null_p95,
+    }
+    return {name: value for name, value in measured.items() if value is not None}
 
 
 def _same_rows(*scored: Scores | None) -> None:

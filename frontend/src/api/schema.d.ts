@@ -400,6 +400,11 @@ export interface components {
             /** @description the drift verdict crossed with significant harm, as logged */
             alarm_outcome?: components["schemas"]["AlarmOutcome"] | null;
             /**
+             * Initial Auc Shift Detectable
+             * @description the smallest drop of the initial model's AUC that comparison detects with 80% power; null when not recorded
+             */
+            initial_auc_shift_detectable?: number | null;
+            /**
              * Positive Rate
              * @description share of positive outcomes in this batch's test set
              */
@@ -448,6 +453,23 @@ export interface components {
              * @description calibration-in-the-large (ideal 0)
              */
             intercept: number | null;
+            /**
+             * Slope Ci Low
+             * @description 95% interval of the slope
+             */
+            slope_ci_low?: number | null;
+            /** Slope Ci High */
+            slope_ci_high?: number | null;
+            /**
+             * Ece Null P95
+             * @description the ECE a perfectly calibrated model reaches at its 95th percentile on the same predictions (outcomes simulated from them)
+             */
+            ece_null_p95?: number | null;
+            /**
+             * Verdict
+             * @description `within_perfect` (ECE within the null and the slope's interval holds 1), `over_confident` (slope interval below 1), `under_confident` (above 1), or `miscalibrated` (ECE above the null, slope consistent with 1); null when not recorded
+             */
+            verdict?: ("within_perfect" | "over_confident" | "under_confident" | "miscalibrated") | null;
         };
         /** CalibrationResponse */
         CalibrationResponse: {

@@ -20,6 +20,7 @@ export type Decision = Schemas["Decision"];
 export type CalibrationResponse = Schemas["CalibrationResponse"];
 export type ReliabilityCurve = Schemas["ReliabilityCurve"];
 export type Calibration = Schemas["Calibration"];
+export type CalibrationVerdict = NonNullable<Calibration["verdict"]>;
 export type AucDifference = Schemas["AucDifference"];
 export type GateComparison = Schemas["GateComparison"];
 export type AucOnTestSet = Schemas["AucOnTestSet"];

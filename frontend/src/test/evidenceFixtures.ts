@@ -12,7 +12,16 @@ function withInterval(scores: ModelScores | null, ece = 0.03): ModelScores | nul
     auc_ci_low: scores.auc - HALF_WIDTH,
     auc_ci_high: high,
     worse_than_chance: high < 0.5,
-    calibration: { brier: 0.21, ece, slope: 0.93, intercept: 0.02 },
+    calibration: {
+      brier: 0.21,
+      ece,
+      slope: 0.93,
+      intercept: 0.02,
+      slope_ci_low: 0.8,
+      slope_ci_high: 1.06,
+      ece_null_p95: 0.06,
+      verdict: "within_perfect",
+    },
   };
 }
 
@@ -72,13 +81,12 @@ export const EVIDENCE_BATCHES: BatchResult[] = BATCHES.map((result) => {
     net_effect: result.batch === 0 ? null : { delta: net, ci_low: net - 0.02, ci_high: net + 0.02 },
     initial_auc_shift: { delta: -0.07, ci_low: -0.11, ci_high: -0.03 },
     alarm_outcome: result.batch === 1 ? "missed_alarm" : "quiet",
+    initial_auc_shift_detectable: result.batch === 0 ? null : 0.057,
     positive_rate: 0.4 + result.batch * 0.02,
     drift: result.drift && {
       ...result.drift,
       chance_band:
-        result.batch === 0
-          ? null
-          : { kind: "chance", p50: 0, p95: 0.02, max: 0.05, samples: 200 },
+        result.batch === 0 ? null : { kind: "chance", p50: 0, p95: 0.02, max: 0.05, samples: 200 },
     },
   };
 });

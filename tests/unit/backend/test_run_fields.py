@@ -89,3 +89,32 @@ def test_an_older_stores_later_period_band_is_never_called_chance():
         30,
     )
     assert run_fields.chance_band(run("d")) is None
+
+
+# --- Calibration in words ------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("ece", "null", "low", "high", "expected"),
+    [
+        (0.045, 0.060, 0.80, 1.20, "within_perfect"),  # the issue's ECE 0.042-0.055 at n = 600
+        (0.080, 0.060, 0.80, 1.20, "miscalibrated"),
+        (0.045, 0.060, 1.20, 1.80, "under_confident"),  # the candidates' slopes 1.46-1.52
+        (0.045, 0.060, 0.40, 0.90, "over_confident"),
+        (0.045, None, 0.80, 1.20, None),  # an older store: no null, no words
+    ],
+)
+def test_calibration_words_say_only_what_the_null_and_the_interval_allow(
+    ece, null, low, high, expected
+):
+    gate = run(
+        "g",
+        metrics={
+            contract.ece_metric("prod"): ece,
+            contract.calibration_slope_metric("prod"): (low + high) / 2,
+            contract.calibration_slope_ci_low_metric("prod"): low,
+            contract.calibration_slope_ci_high_metric("prod"): high,
+            **({} if null is None else {contract.ece_null_p95_metric("prod"): null}),
+        },
+    )
+    calibration = run_fields.scores(gate, "prod", contract.prod_metric).calibration
+    assert calibration is not None
+    assert calibration.verdict == expected

@@ -3,7 +3,13 @@
  * Every verdict comes from the API (logged by the pipeline or flagged by the backend); this
  * module only puts it into words.
  */
-import type { AlarmOutcome, AucChange, AucDifference, GateComparison } from "../../api/types";
+import type {
+  AlarmOutcome,
+  AucChange,
+  AucDifference,
+  CalibrationVerdict,
+  GateComparison,
+} from "../../api/types";
 import { formatScore, formatSigned } from "../../lib/format";
 
 export const WORSE_THAN_CHANCE = "worse than chance";
@@ -63,6 +69,14 @@ export function formatGateComparison(gate: GateComparison): string | null {
   const over = gate.comparisons === 1 ? "one comparison" : `${gate.comparisons} comparisons`;
   return `${base}, p ${formatP(gate.p_value)}, Holm-adjusted ${formatP(gate.p_holm)} over ${over}: ${gate.verdict_adjusted}`;
 }
+
+/** The backend's calibration verdict in words. */
+export const CALIBRATION_WORDS: Record<CalibrationVerdict, string> = {
+  within_perfect: "within what perfect calibration shows",
+  over_confident: "over-confident (slope below 1)",
+  under_confident: "under-confident (slope above 1)",
+  miscalibrated: "off: ECE above what perfect calibration shows",
+};
 
 export const ALARM_WORDS: Record<AlarmOutcome, { title: string; meaning: string }> = {
   drift_with_harm: {

@@ -190,9 +190,11 @@ def test_the_default_replay_holds_the_issue_set_and_the_configured_policy():
         "replay_drift_all_data",
         "replay_drift_recent_weighted",
         "replay_drift_window",
-        "replay_always_recent_weighted",
-        f"replay_performance_{policies.BEST_TRAINING_POLICY}",
+        "replay_always_all_data",
+        "replay_performance_all_data",
     ]
+    # the policy study did not confirm its candidate: the original pipeline's policy stays
+    assert Policy("drift", "all_data", "initial") == policies.CONFIGURED_POLICY
     assert policies.CONFIGURED_POLICY in policies.DEFAULT_REPLAY
 
 

@@ -1,4 +1,5 @@
 import type { BatchResult } from "../../../../api/types";
+import { formatScore } from "../../../../lib/format";
 import { ALARM_WORDS, formatDifference, NOT_RECORDED } from "../../evidence";
 
 /** Did the drift alarm tell the truth? The pipeline's outcome, in words, with the AUC shift. */
@@ -16,6 +17,13 @@ export function AlarmOutcomeLine({ result }: { result: BatchResult }) {
         <span className="muted">
           {" "}
           Never-retrained AUC here minus on the initial test set: {shift}.
+        </span>
+      )}
+      {typeof result.initial_auc_shift_detectable === "number" && (
+        <span className="muted" data-detectable>
+          {" "}
+          The smallest drop this comparison detects 80 times in 100:{" "}
+          {formatScore(result.initial_auc_shift_detectable)}.
         </span>
       )}
     </p>

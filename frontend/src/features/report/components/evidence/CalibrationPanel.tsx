@@ -3,7 +3,7 @@ import { useId, useState } from "react";
 import { useApi } from "../../../../api/context";
 import type { BatchResult, ModelScores } from "../../../../api/types";
 import { formatScore } from "../../../../lib/format";
-import { NOT_RECORDED } from "../../evidence";
+import { CALIBRATION_WORDS, NOT_RECORDED } from "../../evidence";
 import { ReliabilityPanel } from "./ReliabilityPanel";
 
 import "./CalibrationPanel.css";
@@ -31,7 +31,9 @@ export function CalibrationPanel({ result }: { result: BatchResult }) {
     <div className="calibration">
       <table className="calibration__table">
         <caption>
-          <Term id="calibration">Calibration</Term> (ideal: Brier and ECE low, slope 1)
+          <Term id="calibration">Calibration</Term> (ideal: Brier and ECE low, slope 1;
+          &ldquo;perfect&rdquo;: the ECE a perfectly calibrated model reaches 95 times in 100 on the
+          same predictions)
         </caption>
         <thead>
           <tr>
@@ -45,6 +47,7 @@ export function CalibrationPanel({ result }: { result: BatchResult }) {
             <th scope="col">
               <Term id="slope">Slope</Term>
             </th>
+            <th scope="col">Reading</th>
           </tr>
         </thead>
         <tbody>
@@ -52,8 +55,31 @@ export function CalibrationPanel({ result }: { result: BatchResult }) {
             <tr key={name}>
               <th scope="row">{name}</th>
               <td>{formatScore(scores?.calibration?.brier)}</td>
-              <td>{formatScore(scores?.calibration?.ece)}</td>
-              <td>{formatScore(scores?.calibration?.slope)}</td>
+              <td>
+                {formatScore(scores?.calibration?.ece)}
+                {typeof scores?.calibration?.ece_null_p95 === "number" && (
+                  <span className="muted calibration__null">
+                    {" "}
+                    (perfect: up to {formatScore(scores.calibration.ece_null_p95)})
+                  </span>
+                )}
+              </td>
+              <td>
+                {formatScore(scores?.calibration?.slope)}
+                {typeof scores?.calibration?.slope_ci_low === "number" &&
+                  typeof scores.calibration.slope_ci_high === "number" && (
+                    <span className="muted calibration__null">
+                      {" "}
+                      ({formatScore(scores.calibration.slope_ci_low)} to{" "}
+                      {formatScore(scores.calibration.slope_ci_high)})
+                    </span>
+                  )}
+              </td>
+              <td data-calibration-verdict={scores?.calibration?.verdict ?? "not-recorded"}>
+                {scores?.calibration?.verdict
+                  ? CALIBRATION_WORDS[scores.calibration.verdict]
+                  : "not recorded"}
+              </td>
             </tr>
           ))}
         </tbody>

@@ -116,6 +116,33 @@ describe("evidence on the report", { timeout: 20_000 }, () => {
     expect(legend).not.toHaveTextContent("expected by chance");
   });
 
+  it("reads calibration against what a perfectly calibrated model shows, and a quiet alarm with its power", async () => {
+    const api = evidenceApi();
+    const third = api.batchesData.batches.find((r) => r.batch === 3);
+    if (third?.new?.calibration) {
+      third.new.calibration = {
+        ...third.new.calibration,
+        slope: 1.5,
+        slope_ci_low: 1.3,
+        slope_ci_high: 1.7,
+        verdict: "under_confident",
+      };
+    }
+    renderWithApi(<ReportPage />, api);
+    const batch3 = await card(3);
+    const table = within(batch3).getByRole("table", { name: /Calibration/ });
+    const rows = within(table).getAllByRole("row");
+    expect(rows[1]).toHaveTextContent(
+      "0.030 (perfect: up to 0.060)0.930 (0.800 to 1.060)within what perfect calibration shows",
+    );
+    expect(within(table).getByRole("row", { name: /New model/ })).toHaveTextContent(
+      "under-confident (slope above 1)",
+    );
+    expect(batch3.querySelector("[data-detectable]")).toHaveTextContent(
+      "The smallest drop this comparison detects 80 times in 100: 0.057.",
+    );
+  });
+
   it("fetches the reliability diagram only once opened", async () => {
     const api = evidenceApi();
     api.calibrationData.set(3, {
@@ -131,7 +158,7 @@ describe("evidence on the report", { timeout: 20_000 }, () => {
     renderWithApi(<ReportPage />, api);
     const batch3 = await card(3);
     expect(within(batch3).getByRole("table", { name: /Calibration/ })).toHaveTextContent(
-      "New model0.2100.0100.930",
+      "New model0.2100.010 (perfect: up to 0.060)0.930 (0.800 to 1.060)",
     );
     expect(api.count("calibration")).toBe(0);
     await userEvent.click(within(batch3).getByRole("button", { name: "Show reliability diagram" }));
