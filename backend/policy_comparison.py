@@ -121,12 +121,16 @@ def mean_interval(batches: Sequence[PolicyBatch]) -> tuple[float | None, float |
     return max(mean.ci_low, 0.0), min(mean.ci_high, 1.0)
 
 
-def label(trigger: str | None, training: str | None, validation: str | None) -> str:
+def label(
+    trigger: str | None, training: str | None, validation: str | None, gate: str | None = None
+) -> str:
+    """As the CLI spells a policy; a gate other than the standard one is its fourth part."""
     if trigger is None:
         return "?"
     if training in (None, "", "none"):
         return trigger
-    return f"{trigger}:{training}:{validation or '?'}"
+    base = f"{trigger}:{training}:{validation or '?'}"
+    return base if gate in (None, "", contract.REPLAY_GATE_STANDARD) else f"{base}:{gate}"
 
 
 def policy_result(
@@ -140,16 +144,17 @@ def policy_result(
     trigger = params.get(contract.Param.TRIGGER)
     training = params.get(contract.Param.TRAINING_POLICY)
     validation = params.get(contract.Param.VALIDATION_DATA)
+    gate = params.get(contract.Param.REPLAY_GATE)
     return PolicyResult(
         run_id=run.run_id,
         run_name=run.run_name,
-        label=label(trigger, training, validation),
-        title=policy_title(trigger, training, validation),
+        label=label(trigger, training, validation, gate),
+        title=policy_title(trigger, training, validation, gate),
         trigger=trigger,
         training_policy=training,
         validation_data=validation,
         configured=mlflow_store.is_true(run.tags.get(contract.Tag.CONFIGURED)),
-        gate=params.get(contract.Param.REPLAY_GATE),
+        gate=gate,
         batches=batches,
         n_retrains=as_int(finite(metrics.get(ReplayMetric.N_RETRAINS))),
         n_deploys=as_int(finite(metrics.get(ReplayMetric.N_DEPLOYS))),

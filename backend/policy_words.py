@@ -27,7 +27,16 @@ VALIDATION: Final = {
 }
 
 
-def policy_title(trigger: str | None, training: str | None, validation: str | None) -> str | None:
+GATES: Final = {
+    "standard": "",
+    "above_chance": "never deploying a model no better than chance",
+    "strict": "strict gate (deploy only when shown non-inferior and above chance)",
+}
+
+
+def policy_title(
+    trigger: str | None, training: str | None, validation: str | None, gate: str | None = None
+) -> str | None:
     """``Retrain on drift, newest batch weighted half``; None when a part has no words."""
     if trigger not in TRIGGERS:
         return None
@@ -35,5 +44,12 @@ def policy_title(trigger: str | None, training: str | None, validation: str | No
         return TRIGGERS[trigger]
     if training not in TRAINING or (validation or "initial") not in VALIDATION:
         return None
-    parts = [TRIGGERS[trigger], TRAINING[training], VALIDATION[validation or "initial"]]
+    if (gate or "standard") not in GATES:
+        return None
+    parts = [
+        TRIGGERS[trigger],
+        TRAINING[training],
+        VALIDATION[validation or "initial"],
+        GATES[gate or "standard"],
+    ]
     return ", ".join(part for part in parts if part)

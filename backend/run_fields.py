@@ -140,6 +140,8 @@ def calibration_verdict(calibration: Calibration) -> CalibrationVerdict | None:
     low, high = calibration.slope_ci_low, calibration.slope_ci_high
     if ece is None or null is None or low is None or high is None:
         return None
+    if high < 0.0:
+        return "reversed"  # the predictions rank the outcomes the wrong way round
     if high < 1.0:
         return "over_confident"  # predictions more extreme than the outcomes bear out
     if low > 1.0:

@@ -27,7 +27,9 @@ class Health(_Model):
     detail: str | None = None
 
 
-CalibrationVerdict = Literal["within_perfect", "over_confident", "under_confident", "miscalibrated"]
+CalibrationVerdict = Literal[
+    "within_perfect", "over_confident", "under_confident", "miscalibrated", "reversed"
+]
 
 
 class Calibration(_Model):
@@ -48,7 +50,8 @@ class Calibration(_Model):
         default=None,
         description="`within_perfect` (ECE within the null and the slope's interval holds 1), "
         "`over_confident` (slope interval below 1), `under_confident` (above 1), or "
-        "`miscalibrated` (ECE above the null, slope consistent with 1); null when not recorded",
+        "`miscalibrated` (ECE above the null, slope consistent with 1), `reversed` (slope "
+        "interval below 0: higher predictions go with fewer events); null when not recorded",
     )
 
 

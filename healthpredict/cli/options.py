@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Final
 
 from pipeline.core import config
 from pipeline.core import options as shared
+from pipeline.core.contract import GATE_RULES
 
 if TYPE_CHECKING:
     from typing import TypeAlias
@@ -115,10 +116,27 @@ def add_trials(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_gate(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--gate",
+        dest="gate_rule",
+        choices=GATE_RULES,
+        default=GATE_RULES[0],
+        help="the quality gate's rule. standard (the original pipeline's): deploy unless the new "
+        "AUC is more than 0.02 below Production's. strict: deploy only when the new model is "
+        "shown non-inferior (the 95%% interval of new - Production lies above -0.02) and its AUC "
+        "interval lies above 0.5 (default: %(default)s)",
+    )
+
+
 def training_options(args: argparse.Namespace) -> TrainingOptions:
     from pipeline.steps import TrainingOptions
 
-    return TrainingOptions(n_trials=args.hpo_trials, refit_on_validation=args.refit_on_validation)
+    return TrainingOptions(
+        n_trials=args.hpo_trials,
+        refit_on_validation=args.refit_on_validation,
+        gate_rule=getattr(args, "gate_rule", GATE_RULES[0]),
+    )
 
 
 def open_storage(args: argparse.Namespace) -> Storage:

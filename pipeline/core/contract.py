@@ -164,6 +164,22 @@ class ReplayMetric:
 
 REPLAY_GATE_STANDARD: Final = "standard"
 REPLAY_GATE_ABOVE_CHANCE: Final = "above_chance"  # never deploy a candidate whose interval < 0.5
+REPLAY_GATE_STRICT: Final = "strict"  # the strict gate rule (GATE_RULE_STRICT), in the replay
+
+# --- Gate rules (CONTRACT.md "Evidence, second part") -----------------------------------------
+GATE_RULE_STANDARD: Final = "standard"  # the decisions above: the original pipeline's, the default
+GATE_RULE_STRICT: Final = "strict"  # deploy only when non-inferior on the interval and above 0.5
+GATE_RULES: Final = (GATE_RULE_STANDARD, GATE_RULE_STRICT)
+NON_INFERIORITY_MARGIN: Final = 0.02
+CHANCE_AUC: Final = 0.5  # the AUC of a model that ranks at random
+
+
+class NonInferiority(StrEnum):
+    """The candidate against Production with the margin on the interval of new - prod."""
+
+    NON_INFERIOR = "non_inferior"  # ci_low >= -margin
+    INFERIOR = "inferior"  # ci_high < -margin
+    INCONCLUSIVE = "inconclusive"
 
 
 # The four model-quality scores, in display order. F1, precision and recall use the 0.5 cut-off.
@@ -257,11 +273,14 @@ class EvidenceParam:
     INITIAL_MODEL_VERSION: Final = "initial_model_version"  # gate run: the never-retrained model
     DRIFT_NULL_SAMPLES: Final = "drift_null_samples"  # drift run (older): the later-period draws
     DRIFT_CHANCE_SAMPLES: Final = "drift_chance_samples"  # drift run: draws of the chance band
+    GATE_RULE: Final = "gate_rule"  # gate run, retrain path: standard or strict
+    NON_INFERIORITY_MARGIN: Final = "non_inferiority_margin"  # gate run, retrain path
 
 
 class EvidenceTag:
     # retrain_triggered / trigger_reason (drift run): Tag.RETRAIN_TRIGGERED, Tag.TRIGGER_REASON
     AUC_CHANGE: Final = "auc_change"  # gate run, retrain path
+    NON_INFERIORITY: Final = "non_inferiority"  # gate run, retrain path with a Production
     ALARM_OUTCOME: Final = "alarm_outcome"  # gate run
 
 

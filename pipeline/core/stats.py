@@ -36,12 +36,14 @@ from typing import Final, Literal
 
 import numpy as np
 
+from pipeline.core import contract
+
 DEFAULT_LEVEL: Final = 0.95
 CALIBRATION_BINS: Final = 10
 ECE_NULL_DRAWS: Final = 400  # draws of outcomes from the predictions themselves (>= 200)
 ECE_NULL_SEED: Final = 20_261_205
 _STANDARD_NORMAL: Final = NormalDist()
-CHANCE_AUC: Final = 0.5  # the AUC of a model that ranks at random
+CHANCE_AUC: Final = contract.CHANCE_AUC
 _LOGIT_CLIP: Final = 1e-12  # probabilities are clipped to [eps, 1 - eps] before the logit
 _NEWTON_MAX_STEPS: Final = 100
 _NEWTON_TOLERANCE: Final = 1e-10

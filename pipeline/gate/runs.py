@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline.core import contract
-from pipeline.core.contract import Decision, TriggerReason
+from pipeline.core.contract import Decision, NonInferiority, TriggerReason
 from pipeline.core.stats import ChanceBand
 from pipeline.drift.detection import DriftReport
 from pipeline.evidence.measure import GateEvidence
@@ -33,6 +33,26 @@ def improvement(production: Scores | None, new: Scores | None, score: str) -> fl
     if new is None:
         return 0.0
     return float(getattr(new, score) - getattr(production, score))
+
+
+@dataclass(frozen=True)
+class GateRule:
+    """The rule a retrain gate decided by, and the non-inferiority verdict it measured."""
+
+    name: str
+    non_inferiority: NonInferiority | None  # None: no Production to compare with
+    margin: float = contract.NON_INFERIORITY_MARGIN
+
+    def params(self) -> dict[str, object]:
+        return {
+            contract.EvidenceParam.GATE_RULE: self.name,
+            contract.EvidenceParam.NON_INFERIORITY_MARGIN: self.margin,
+        }
+
+    def tags(self) -> dict[str, str]:
+        if self.non_inferiority is None:
+            return {}
+        return {contract.EvidenceTag.NON_INFERIORITY: str(self.non_inferiority)}
 
 
 @dataclass(frozen=True)
@@ -55,6 +75,7 @@ class GateRun:
     evidence: GateEvidence | None = None  # CONTRACT.md "Evidence"; None: the run records none
     # share of test rows whose patient is in training-side data (0 by design); None: not measured
     test_patient_overlap: float | None = None
+    rule: GateRule | None = None  # retrain path: the rule and its non-inferiority verdict
 
     @property
     def auc_improvement(self) -> float | None:
@@ -72,6 +93,7 @@ class GateRun:
             contract.Param.EVALUATION_TYPE: self.evaluation_type,
         }
         evidence = {} if self.evidence is None else self.evidence.params()
+        evidence |= {} if self.rule is None else self.rule.params()
         return (
             {
                 contract.Param.BATCH_NUMBER: self.batch,
@@ -84,6 +106,7 @@ class GateRun:
 
     def tags(self) -> dict[str, str]:
         evidence = {} if self.evidence is None else self.evidence.tags()
+        evidence |= {} if self.rule is None else self.rule.tags()
         return {
             contract.Tag.QUALITY_GATE: contract.Tag.TRUE,
             contract.Tag.DECISION: str(self.decision),

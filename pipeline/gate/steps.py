@@ -21,13 +21,19 @@ import pandas as pd
 from mlflow import MlflowClient
 from mlflow.entities.model_registry import ModelVersion
 
-from pipeline.core import contract
-from pipeline.core.contract import Decision
+from pipeline.core import contract, stats
+from pipeline.core.contract import Decision, NonInferiority
 from pipeline.core.errors import NoProductionModelError
 from pipeline.evidence import initial_model
 from pipeline.evidence.initial_model import GateContext
 from pipeline.gate import runs
-from pipeline.gate.rule import decide, deploys, pending_promotion, production_after
+from pipeline.gate.rule import (
+    decide_with_rule,
+    deploys,
+    non_inferiority,
+    pending_promotion,
+    production_after,
+)
 from pipeline.models import registry
 from pipeline.models import scoring as evaluation
 from pipeline.models.scoring import Scores
@@ -129,8 +135,10 @@ def run_retrain_gate(
     context: GateContext | None = None,
     *,
     patient_overlap: float | None = None,
+    gate_rule: str = contract.GATE_RULE_STANDARD,
 ) -> GateOutcome:
-    """The new model vs Production on the batch's test split; deploys per ``decide``.
+    """The new model vs Production on the batch's test split; deploys per ``decide`` (or, with
+    ``gate_rule="strict"``, only when also non-inferior on the interval and above chance).
 
     A deployed new model is registered before the gate run is written (its version is a param)
     and promoted only after the run is FINISHED, so Production never names a version whose gate
@@ -139,7 +147,13 @@ def run_retrain_gate(
     """
     production_version, production = score_production(client, test_prepared)
     new = evaluation.score(new_model.model, new_model.preprocessor, test_prepared)
-    decision = decide(runs.improvement(production, new, "auc"), production is not None)
+    verdict = _non_inferiority(production, new)
+    decision = decide_with_rule(
+        gate_rule,
+        runs.improvement(production, new, "auc"),
+        verdict=verdict,
+        new_ci_low=stats.auc_with_ci(new.y_true, new.y_score).ci_low,
+    )
     evaluated = None if production_version is None else str(production_version.version)
     deployed = deploys(decision)
     measured = initial_model.measure(
@@ -158,6 +172,7 @@ def run_retrain_gate(
         training_run_id=new_model.run_id,
         evidence=measured,
         test_patient_overlap=patient_overlap,
+        rule=runs.GateRule(gate_rule, verdict),
     )
     run_id = _write(client, experiment_id, record)
     if registered is not None:
@@ -170,6 +185,14 @@ def run_retrain_gate(
         "n/a" if production is None else f"{production.auc:.4f}",
     )
     return GateOutcome(record, run_id)
+
+
+def _non_inferiority(production: Scores | None, new: Scores) -> NonInferiority | None:
+    """The paired interval of new - prod against the margin; None without a Production."""
+    if production is None:
+        return None
+    difference = stats.paired_auc_difference(new.y_true, new.y_score, production.y_score)
+    return non_inferiority(difference.ci_low, difference.ci_high)
 
 
 def run_no_drift_gate(

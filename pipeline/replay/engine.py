@@ -39,9 +39,21 @@ import pandas as pd
 from pipeline.core import contract, stats
 from pipeline.core.contract import Decision
 from pipeline.core.errors import PolicyError
-from pipeline.core.stats import AucEstimate, auc_with_ci, independent_auc_difference
+from pipeline.core.stats import (
+    AucDifference,
+    AucEstimate,
+    auc_with_ci,
+    independent_auc_difference,
+    paired_auc_difference,
+)
 from pipeline.data import features
-from pipeline.gate.rule import decide, deploys, production_after
+from pipeline.gate.rule import (
+    decide,
+    decide_with_rule,
+    deploys,
+    non_inferiority,
+    production_after,
+)
 from pipeline.models import scoring as evaluation
 from pipeline.models import training
 from pipeline.replay import policies
@@ -126,12 +138,25 @@ class ReplayResult:
 
 
 def gate_decision(
-    new: AucEstimate, production_auc: float, gate: str = contract.REPLAY_GATE_STANDARD
+    new: AucEstimate,
+    production_auc: float,
+    gate: str = contract.REPLAY_GATE_STANDARD,
+    difference: AucDifference | None = None,
 ) -> Decision:
     """The pipeline's rule (``rule.decide``); ``above_chance`` also refuses a new model whose
-    whole interval lies below 0.5 (``stats.worse_than_chance``)."""
+    whole interval lies below 0.5 (``stats.worse_than_chance``); ``strict`` is the pipeline's
+    ``--gate strict`` (``rule.decide_with_rule``) on the paired ``difference`` new - prod."""
     if gate == contract.REPLAY_GATE_ABOVE_CHANCE and stats.worse_than_chance(new.ci_high):
         return Decision.SKIP
+    if gate == contract.REPLAY_GATE_STRICT:
+        if difference is None:
+            raise PolicyError("the strict gate needs the paired difference new - Production")
+        return decide_with_rule(
+            contract.GATE_RULE_STRICT,
+            new.auc - production_auc,
+            verdict=non_inferiority(difference.ci_low, difference.ci_high),
+            new_ci_low=new.ci_low,
+        )
     return decide(new.auc - production_auc, has_production=True)
 
 
@@ -147,7 +172,7 @@ class Replayer:
         fixed_params: Mapping[str, float | int] | None,
         gate: str = contract.REPLAY_GATE_STANDARD,
     ) -> None:
-        if gate not in (contract.REPLAY_GATE_STANDARD, contract.REPLAY_GATE_ABOVE_CHANCE):
+        if gate not in policies.REPLAY_GATES:
             raise PolicyError(f"unknown replay gate {gate!r}")
         self.data = data
         self.initial = initial
@@ -224,7 +249,19 @@ class Replayer:
                 seconds += new_model.fit_seconds
                 new = self.estimate(new_model, where, test)
                 new_auc = new.auc
-                decision = gate_decision(new, self.estimate(production, where, test).auc, self.gate)
+                gate = policy.gate or self.gate
+                difference = (
+                    paired_auc_difference(
+                        test[features.TARGET].to_numpy(dtype=np.int64),
+                        self.scores(new_model, where, test),
+                        self.scores(production, where, test),
+                    )
+                    if gate == contract.REPLAY_GATE_STRICT
+                    else None
+                )
+                decision = gate_decision(
+                    new, self.estimate(production, where, test).auc, gate, difference
+                )
                 production = production_after(decision, production, new_model)
             steps.append(
                 BatchStep(

@@ -283,6 +283,13 @@ def get_training_policy(name: str) -> TrainingPolicy:
         ) from None
 
 
+REPLAY_GATES: Final = (
+    contract.REPLAY_GATE_STANDARD,
+    contract.REPLAY_GATE_ABOVE_CHANCE,
+    contract.REPLAY_GATE_STRICT,
+)
+
+
 def check_validation(choice: str) -> str:
     if choice not in VALIDATION_CHOICES:
         raise PolicyError(
@@ -299,24 +306,29 @@ class Policy:
     trigger: str
     training_policy: str = DEFAULT_TRAINING_POLICY
     validation: str = DEFAULT_VALIDATION
+    gate: str | None = None  # its own gate rule; None: the replay's
 
     @property
     def run_name(self) -> str:
-        return contract.replay_run_name(self.trigger, self.training_policy)
+        name = contract.replay_run_name(self.trigger, self.training_policy)
+        return name if self.gate is None else f"{name}_{self.gate}"
 
     @property
     def label(self) -> str:
         """As ``--policies`` spells it: ``drift:all_data:initial``, or ``never``."""
         if self.trigger == NeverTrigger.name:
             return self.trigger
-        return f"{self.trigger}:{self.training_policy}:{self.validation}"
+        base = f"{self.trigger}:{self.training_policy}:{self.validation}"
+        return base if self.gate is None else f"{base}:{self.gate}"
 
     @classmethod
     def parse(cls, text: str) -> Policy:
-        """``trigger[:training_policy[:validation]]``, e.g. ``drift:window:newest``."""
+        """``trigger[:training_policy[:validation[:gate]]]``, e.g. ``drift:window:newest``."""
         parts = [p.strip() for p in text.split(":")]
-        if not 1 <= len(parts) <= 3 or not all(parts):
-            raise PolicyError(f"policy {text!r} is not trigger[:training_policy[:validation]]")
+        if not 1 <= len(parts) <= 4 or not all(parts):
+            raise PolicyError(
+                f"policy {text!r} is not trigger[:training_policy[:validation[:gate]]]"
+            )
         trigger = get_trigger(parts[0]).name
         if trigger == NeverTrigger.name:
             if len(parts) > 1:
@@ -326,7 +338,10 @@ class Policy:
         validation = check_validation(
             parts[2] if len(parts) > 2 else default_validation(training.name)
         )
-        return cls(trigger, training.name, validation)
+        gate = parts[3] if len(parts) > 3 else None
+        if gate is not None and gate not in REPLAY_GATES:
+            raise PolicyError(f"policy {text!r}: gate must be one of {', '.join(REPLAY_GATES)}")
+        return cls(trigger, training.name, validation, gate)
 
 
 def default_validation(training_policy: str) -> str:
@@ -345,9 +360,18 @@ EARLIER_STUDY_POLICY: Final = Policy("drift", "recent_weighted", VALIDATION_INIT
 # The training policy the other triggers are paired with in the default replay.
 BEST_TRAINING_POLICY: Final = CONFIGURED_POLICY.training_policy
 
+# The configured policy under the strict gate (``--gate strict``): what it would have deployed.
+STRICT_GATE_POLICY: Final = Policy(
+    CONFIGURED_POLICY.trigger,
+    CONFIGURED_POLICY.training_policy,
+    CONFIGURED_POLICY.validation,
+    contract.REPLAY_GATE_STRICT,
+)
+
 DEFAULT_REPLAY: Final = (
     Policy("never", NO_TRAINING, VALIDATION_INITIAL),
     CONFIGURED_POLICY,
+    STRICT_GATE_POLICY,
     EARLIER_STUDY_POLICY,
     Policy("drift", "window", VALIDATION_NEWEST),
     Policy("always", BEST_TRAINING_POLICY, CONFIGURED_POLICY.validation),

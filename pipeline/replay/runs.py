@@ -43,7 +43,7 @@ def log_replay(client: MlflowClient, result: ReplayResult) -> list[str]:
                 ),
                 contract.Param.SEED: result.seed,
                 contract.Param.DRIFT_THRESHOLD: result.drift_threshold,
-                contract.Param.REPLAY_GATE: result.gate,
+                contract.Param.REPLAY_GATE: policy.gate or result.gate,
             }
             if policy.training_policy == policies.RecentWeighted.name:
                 params[contract.Param.NEWEST_BATCH_WEIGHT] = policies.NEWEST_BATCH_WEIGHT

@@ -73,7 +73,8 @@ def run_batch(
         if new_model is None:
             outcome = gate_production_only(client, storage, drift.data, trigger)
         else:
-            outcome = gate_candidate(client, storage, drift.data, new_model, trigger)
+            rule = (options or TrainingOptions()).gate_rule
+            outcome = gate_candidate(client, storage, drift.data, new_model, trigger, rule)
     return _result(manifest.info(batch), drift, new_model, outcome, timings)
 
 
@@ -112,6 +113,7 @@ def gate_candidate(
     data: BatchData,
     candidate: TrainingResult,
     trigger: TriggerReason,
+    gate_rule: str = contract.GATE_RULE_STANDARD,
 ) -> GateOutcome:
     """The batch's new model against Production on its test split; deploys per the gate rule."""
     experiment_id, context = _open_gate(client, storage, trigger)
@@ -124,6 +126,7 @@ def gate_candidate(
         candidate,
         context,
         patient_overlap=overlap,
+        gate_rule=gate_rule,
     )
 
 

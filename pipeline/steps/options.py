@@ -1,9 +1,10 @@
-"""What the user may choose about training; the seed always comes from the prepared manifest."""
+"""What the user may choose about training and its gate; the seed comes from the manifest."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pipeline.core import contract
 from pipeline.data.manifest import Manifest
 from pipeline.models import training
 from pipeline.models.training import TrainingSettings
@@ -12,12 +13,13 @@ from pipeline.replay import policies
 
 @dataclass(frozen=True)
 class TrainingOptions:
-    """The search size, the refit, and the training policy with its validation data."""
+    """The search size, the refit, the training policy with its validation data, the gate rule."""
 
     n_trials: int = training.DEFAULT_N_TRIALS
     refit_on_validation: bool = True
     training_policy: str = policies.CONFIGURED_POLICY.training_policy
     validation_data: str = policies.CONFIGURED_POLICY.validation
+    gate_rule: str = contract.GATE_RULE_STANDARD
 
     @property
     def policy(self) -> policies.Policy:

@@ -467,9 +467,9 @@ export interface components {
             ece_null_p95?: number | null;
             /**
              * Verdict
-             * @description `within_perfect` (ECE within the null and the slope's interval holds 1), `over_confident` (slope interval below 1), `under_confident` (above 1), or `miscalibrated` (ECE above the null, slope consistent with 1); null when not recorded
+             * @description `within_perfect` (ECE within the null and the slope's interval holds 1), `over_confident` (slope interval below 1), `under_confident` (above 1), or `miscalibrated` (ECE above the null, slope consistent with 1), `reversed` (slope interval below 0: higher predictions go with fewer events); null when not recorded
              */
-            verdict?: ("within_perfect" | "over_confident" | "under_confident" | "miscalibrated") | null;
+            verdict?: ("within_perfect" | "over_confident" | "under_confident" | "miscalibrated" | "reversed") | null;
         };
         /** CalibrationResponse */
         CalibrationResponse: {

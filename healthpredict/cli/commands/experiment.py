@@ -32,7 +32,13 @@ def add_experiment(commands: options.Subcommands) -> None:
         "batches 1-5 (drift check, retraining, quality gate), then print the batch table. "
         + REPLAY_NOTE,
         experiment_run,
-        (options.add_data, options.add_tracking, options.add_storage, options.add_trials),
+        (
+            options.add_data,
+            options.add_tracking,
+            options.add_storage,
+            options.add_trials,
+            options.add_gate,
+        ),
     )
     run.add_argument(
         "--no-replay",

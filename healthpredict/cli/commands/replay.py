@@ -46,9 +46,12 @@ def add_replay(commands: options.Subcommands) -> None:
     )
     replay.add_argument(
         "--gate",
-        choices=("standard", "above_chance"),
+        choices=("standard", "above_chance", "strict"),
         default="standard",
-        help="above_chance also refuses a candidate whose AUC interval lies below 0.5",
+        help="above_chance also refuses a candidate whose AUC interval lies below 0.5; strict "
+        "deploys only a candidate shown non-inferior (margin 0.02) whose AUC interval lies "
+        "above 0.5. A policy may name its own gate as a fourth part, e.g. "
+        "drift:all_data:initial:strict",
     )
 
 

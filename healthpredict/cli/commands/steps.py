@@ -57,7 +57,7 @@ def add_batch(commands: options.Subcommands) -> None:
         action="store_true",
         help="train a candidate and run the gate even when the batch shows no drift",
     )
-    for add_options in STEP_OPTIONS:
+    for add_options in (*STEP_OPTIONS, options.add_gate):
         add_options(parser)
 
 

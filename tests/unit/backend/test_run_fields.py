@@ -99,6 +99,7 @@ def test_an_older_stores_later_period_band_is_never_called_chance():
         (0.080, 0.060, 0.80, 1.20, "miscalibrated"),
         (0.045, 0.060, 1.20, 1.80, "under_confident"),  # the candidates' slopes 1.46-1.52
         (0.045, 0.060, 0.40, 0.90, "over_confident"),
+        (0.225, 0.060, -0.73, -0.25, "reversed"),  # batch 5's label reversal
         (0.045, None, 0.80, 1.20, None),  # an older store: no null, no words
     ],
 )

@@ -76,6 +76,7 @@ export const CALIBRATION_WORDS: Record<CalibrationVerdict, string> = {
   over_confident: "over-confident (slope below 1)",
   under_confident: "under-confident (slope above 1)",
   miscalibrated: "off: ECE above what perfect calibration shows",
+  reversed: "reversed: higher risk scores go with fewer readmissions (slope below 0)",
 };
 
 export const ALARM_WORDS: Record<AlarmOutcome, { title: string; meaning: string }> = {

@@ -3,10 +3,12 @@ refresh down to -0.02, keep Production below): what the report's decision column
 
 from __future__ import annotations
 
+import functools
+
 import pytest
 
-from pipeline.core.contract import Decision
-from pipeline.gate.rule import decide, deploys, production_after
+from pipeline.core.contract import Decision, NonInferiority
+from pipeline.gate.rule import decide, decide_with_rule, deploys, non_inferiority, production_after
 
 
 @pytest.mark.parametrize(
@@ -59,3 +61,46 @@ def test_only_deploy_and_deploy_refresh_put_the_new_model_in_production(
 
 def test_a_deploy_without_a_known_new_model_keeps_the_one_that_served():
     assert production_after("DEPLOY", "old", None) == "old"
+
+
+# --- Non-inferiority and the strict rule ---------------------------------------------------------
+@pytest.mark.parametrize(
+    ("low", "high", "expected"),
+    [
+        (-0.019, 0.03, NonInferiority.NON_INFERIOR),  # the whole interval above -0.02
+        (-0.020, 0.03, NonInferiority.NON_INFERIOR),  # on the margin counts as non-inferior
+        (-0.050, -0.021, NonInferiority.INFERIOR),  # the whole interval below -0.02
+        (-0.050, 0.010, NonInferiority.INCONCLUSIVE),  # across the margin
+    ],
+)
+def test_non_inferiority_reads_the_interval_against_the_margin(low, high, expected):
+    assert non_inferiority(low, high) == expected
+
+
+@pytest.mark.parametrize(
+    ("improvement", "verdict", "new_low", "standard", "strict"),
+    [
+        # a gain, shown non-inferior, above chance: both rules deploy
+        (0.01, NonInferiority.NON_INFERIOR, 0.62, Decision.DEPLOY, Decision.DEPLOY),
+        # the batch 5: deployed at 0.482 [0.435, 0.528] -- strict keeps Production
+        (0.06, NonInferiority.NON_INFERIOR, 0.435, Decision.DEPLOY, Decision.SKIP),
+        # -0.01 on the point estimate but the interval crosses -0.02: standard refreshes, strict not
+        (-0.01, NonInferiority.INCONCLUSIVE, 0.60, Decision.DEPLOY_REFRESH, Decision.SKIP),
+        # clearly worse: neither deploys
+        (-0.05, NonInferiority.INFERIOR, 0.60, Decision.SKIP, Decision.SKIP),
+        # no Production to compare with: strict asks only that the model beat chance
+        (None, None, 0.55, Decision.DEPLOY, Decision.DEPLOY),
+        (None, None, 0.45, Decision.DEPLOY, Decision.SKIP),
+    ],
+)
+def test_the_strict_rule_deploys_only_what_the_standard_rule_deploys_and_is_shown_safe(
+    improvement, verdict, new_low, standard, strict
+):
+    decide = functools.partial(decide_with_rule, verdict=verdict, new_ci_low=new_low)
+    assert decide("standard", improvement) == standard
+    assert decide("strict", improvement) == strict
+
+
+def test_an_unknown_rule_is_refused_in_one_line():
+    with pytest.raises(ValueError, match="unknown gate rule 'lenient'; choose standard or strict"):
+        decide_with_rule("lenient", 0.0, verdict=None, new_ci_low=0.6)

@@ -167,7 +167,7 @@ def test_policies_parse_as_the_cli_spells_them():
         ("drift:everything", "unknown training policy 'everything'"),
         ("drift:window:future", "unknown validation data 'future'; choose one of initial, newest"),
         ("never:all_data", "`never` takes no training policy"),
-        ("drift::", "is not trigger[:training_policy[:validation]]"),
+        ("drift::", "is not trigger[:training_policy[:validation[:gate]]]"),
     ],
 )
 def test_a_bad_policy_is_one_line_naming_it(text: str, message: str):
@@ -188,6 +188,7 @@ def test_the_default_replay_holds_the_issue_set_and_the_configured_policy():
     assert names == [
         "replay_never_none",
         "replay_drift_all_data",
+        "replay_drift_all_data_strict",
         "replay_drift_recent_weighted",
         "replay_drift_window",
         "replay_always_all_data",
@@ -196,6 +197,9 @@ def test_the_default_replay_holds_the_issue_set_and_the_configured_policy():
     # the policy study did not confirm its candidate: the original pipeline's policy stays
     assert Policy("drift", "all_data", "initial") == policies.CONFIGURED_POLICY
     assert policies.CONFIGURED_POLICY in policies.DEFAULT_REPLAY
+    # and the same policy under the strict gate, to show what that gate would have done
+    assert Policy("drift", "all_data", "initial", "strict") in policies.DEFAULT_REPLAY
+    assert Policy.parse("drift:all_data:initial:strict").label == "drift:all_data:initial:strict"
 
 
 # --- Gate -----------------------------------------------------------------------------------
