@@ -53,6 +53,7 @@ def test_drift_chart_shades_the_chance_band_with_a_legend_entry(
 ) -> None:
     band = evidence_facts["chanceBand"]
     assert band["areas"] == 5  # batches 1-5; batch 0 is the reference itself
-    p50, p95 = CHANCE_BAND
-    assert f"median {p50:.2f}, 95th percentile {p95:.2f}" in band["legend"]
+    p50, p95, largest = CHANCE_BAND
+    assert "expected by chance: 200 samples of the training period" in band["legend"]
+    assert f"median {p50:.2f}, 95th percentile {p95:.2f}, largest {largest:.2f}" in band["legend"]
     assert evidence_facts["consoleErrors"] == []

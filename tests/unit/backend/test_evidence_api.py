@@ -76,7 +76,10 @@ def test_every_auc_carries_its_interval_and_the_initial_model(
             assert row[model]["auc_ci_low"] == pytest.approx(auc - ev.auc_half_width)
             assert row[model]["auc_ci_high"] == pytest.approx(auc + ev.auc_half_width)
             assert row[model]["worse_than_chance"] is False
-            assert set(row[model]["calibration"]) == {"brier", "ece", "slope", "intercept"}
+            assert set(row[model]["calibration"]) == {
+                *("brier", "ece", "slope", "intercept", "slope_ci_low", "slope_ci_high"),
+                *("ece_null_p95", "verdict"),
+            }
         assert row["positive_rate"] == pytest.approx(ev.positive_rate)
         assert row["alarm_outcome"] == ev.alarm_outcome.value
         assert row["net_effect"]["delta"] == pytest.approx(ev.net_auc_change)

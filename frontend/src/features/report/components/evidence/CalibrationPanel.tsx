@@ -29,61 +29,64 @@ export function CalibrationPanel({ result }: { result: BatchResult }) {
   }
   return (
     <div className="calibration">
-      <table className="calibration__table">
-        <caption>
-          <Term id="calibration">Calibration</Term> (ideal: Brier and ECE low, slope 1;
-          &ldquo;perfect&rdquo;: the ECE a perfectly calibrated model reaches 95 times in 100 on the
-          same predictions)
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col">Model</th>
-            <th scope="col">
-              <Term id="brier">Brier</Term>
-            </th>
-            <th scope="col">
-              <Term id="ece">ECE</Term>
-            </th>
-            <th scope="col">
-              <Term id="slope">Slope</Term>
-            </th>
-            <th scope="col">Reading</th>
-          </tr>
-        </thead>
-        <tbody>
-          {recorded.map(([name, scores]) => (
-            <tr key={name}>
-              <th scope="row">{name}</th>
-              <td>{formatScore(scores?.calibration?.brier)}</td>
-              <td>
-                {formatScore(scores?.calibration?.ece)}
-                {typeof scores?.calibration?.ece_null_p95 === "number" && (
-                  <span className="muted calibration__null">
-                    {" "}
-                    (perfect: up to {formatScore(scores.calibration.ece_null_p95)})
-                  </span>
-                )}
-              </td>
-              <td>
-                {formatScore(scores?.calibration?.slope)}
-                {typeof scores?.calibration?.slope_ci_low === "number" &&
-                  typeof scores.calibration.slope_ci_high === "number" && (
+      <div className="calibration__scroll">
+        <table className="calibration__table">
+          <caption>
+            <Term id="calibration">Calibration</Term> (ideal: Brier and ECE low, slope 1;
+            &ldquo;perfect&rdquo;: the ECE a perfectly calibrated model reaches 95 times in 100 on
+            the same predictions)
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">Model</th>
+              <th scope="col">
+                <Term id="brier">Brier</Term>
+              </th>
+              <th scope="col">
+                <Term id="ece">ECE</Term>
+              </th>
+              <th scope="col">
+                <Term id="slope">Slope</Term>
+              </th>
+              <th scope="col">Reading</th>
+            </tr>
+          </thead>
+          <tbody>
+            {recorded.map(([name, scores]) => (
+              <tr key={name}>
+                <th scope="row">{name}</th>
+                <td data-label="Brier">{formatScore(scores?.calibration?.brier)}</td>
+                <td data-label="ECE">
+                  {formatScore(scores?.calibration?.ece)}
+                  {typeof scores?.calibration?.ece_null_p95 === "number" && (
                     <span className="muted calibration__null">
-                      {" "}
-                      ({formatScore(scores.calibration.slope_ci_low)} to{" "}
-                      {formatScore(scores.calibration.slope_ci_high)})
+                      perfect: up to {formatScore(scores.calibration.ece_null_p95)}
                     </span>
                   )}
-              </td>
-              <td data-calibration-verdict={scores?.calibration?.verdict ?? "not-recorded"}>
-                {scores?.calibration?.verdict
-                  ? CALIBRATION_WORDS[scores.calibration.verdict]
-                  : "not recorded"}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+                </td>
+                <td data-label="Slope">
+                  {formatScore(scores?.calibration?.slope)}
+                  {typeof scores?.calibration?.slope_ci_low === "number" &&
+                    typeof scores.calibration.slope_ci_high === "number" && (
+                      <span className="muted calibration__null">
+                        95% CI {formatScore(scores.calibration.slope_ci_low)} to{" "}
+                        {formatScore(scores.calibration.slope_ci_high)}
+                      </span>
+                    )}
+                </td>
+                <td
+                  data-label="Reading"
+                  data-calibration-verdict={scores?.calibration?.verdict ?? "not-recorded"}
+                >
+                  {scores?.calibration?.verdict
+                    ? CALIBRATION_WORDS[scores.calibration.verdict]
+                    : "not recorded"}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       <button
         type="button"
         className="button button--ghost calibration-toggle"

@@ -133,7 +133,7 @@ describe("evidence on the report", { timeout: 20_000 }, () => {
     const table = within(batch3).getByRole("table", { name: /Calibration/ });
     const rows = within(table).getAllByRole("row");
     expect(rows[1]).toHaveTextContent(
-      "0.030 (perfect: up to 0.060)0.930 (0.800 to 1.060)within what perfect calibration shows",
+      "0.030perfect: up to 0.0600.93095% CI 0.800 to 1.060within what perfect calibration shows",
     );
     expect(within(table).getByRole("row", { name: /New model/ })).toHaveTextContent(
       "under-confident (slope above 1)",
@@ -158,7 +158,7 @@ describe("evidence on the report", { timeout: 20_000 }, () => {
     renderWithApi(<ReportPage />, api);
     const batch3 = await card(3);
     expect(within(batch3).getByRole("table", { name: /Calibration/ })).toHaveTextContent(
-      "New model0.2100.010 (perfect: up to 0.060)0.930 (0.800 to 1.060)",
+      "New model0.2100.010perfect: up to 0.0600.93095% CI 0.800 to 1.060",
     );
     expect(api.count("calibration")).toBe(0);
     await userEvent.click(within(batch3).getByRole("button", { name: "Show reliability diagram" }));
