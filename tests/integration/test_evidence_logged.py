@@ -107,7 +107,19 @@ def test_retrain_decisions_carry_the_paired_verdict_of_their_interval(gates: dic
         )
         verdicts[batch] = tags[T.AUC_CHANGE]
         assert tags[T.AUC_CHANGE] == expected, f"batch {batch}"
+        # the same interval against the 0.02 margin: the non-inferiority verdict, logged beside
+        # the standard rule's decision (which it never changes)
+        params = run.data.params
+        assert params[P.GATE_RULE] == "standard"
+        assert float(params[P.NON_INFERIORITY_MARGIN]) == 0.02
+        margin_verdict = (
+            "non_inferior" if low >= -0.02 else "inferior" if high < -0.02 else "inconclusive"
+        )
+        assert tags[T.NON_INFERIORITY] == margin_verdict, f"batch {batch}"
     assert verdicts, "no retrained batch to check"
+    for run in gates.values():
+        if not retrained(run):
+            assert T.NON_INFERIORITY not in run.data.tags
 
 
 def test_each_scored_model_has_calibration_and_a_reliability_curve(
@@ -120,6 +132,12 @@ def test_each_scored_model_has_calibration_and_a_reliability_curve(
             assert 0 <= metrics[contract.ece_metric(prefix)] < 0.5
             assert contract.calibration_slope_metric(prefix) in metrics
             assert contract.calibration_intercept_metric(prefix) in metrics
+            slope = metrics[contract.calibration_slope_metric(prefix)]
+            low = metrics[contract.calibration_slope_ci_low_metric(prefix)]
+            high = metrics[contract.calibration_slope_ci_high_metric(prefix)]
+            assert low < slope < high
+            # what perfect calibration shows on about 600 test rows (6,300 on batch 0)
+            assert 0.005 < metrics[contract.ece_null_p95_metric(prefix)] < 0.1
             path = client.download_artifacts(
                 run.info.run_id, PREFIX_ARTIFACTS[prefix], str(experiment_store.state_dir)
             )
@@ -151,6 +169,14 @@ def test_the_alarm_outcome_crosses_the_drift_verdict_with_the_initial_models_shi
         assert 0 < metrics[M.POSITIVE_RATE_TEST] < 1
     assert outcomes[0] == AlarmOutcome.QUIET
     assert gates[0].data.metrics[M.INITIAL_AUC_SHIFT] == 0.0
+    for batch in range(1, 6):
+        metrics = gates[batch].data.metrics
+        # the smallest detectable drop: (1.960 + 0.842) standard errors, read from the interval
+        error = (metrics[M.INITIAL_AUC_SHIFT_CI_HIGH] - metrics[M.INITIAL_AUC_SHIFT_CI_LOW]) / (
+            2 * 1.959964
+        )
+        assert metrics[M.INITIAL_AUC_SHIFT_DETECTABLE] == pytest.approx(2.801585 * error, rel=1e-5)
+    assert M.INITIAL_AUC_SHIFT_DETECTABLE not in gates[0].data.metrics
 
 
 def test_drift_runs_carry_one_chance_band_per_experiment_and_it_is_chance(

@@ -59,6 +59,25 @@ def test_experiment_run_ends_with_the_default_replay(
     assert experiment_store.result.replay is not None
 
 
+def test_the_strict_lane_deploys_only_what_is_shown_above_chance(
+    replay_runs: dict[str, mlflow_store.RunRecord], client: MlflowClient
+):
+    strict = replay_runs["replay_drift_all_data_strict"]
+    standard = replay_runs[policies.CONFIGURED_POLICY.run_name]
+    assert strict.params[contract.Param.REPLAY_GATE] == "strict"
+    assert standard.params[contract.Param.REPLAY_GATE] == "standard"
+    deployed = history(client, strict.run_id, contract.ReplayMetric.DEPLOYED)
+    low = history(client, strict.run_id, contract.ReplayMetric.AUC_CI_LOW)
+    retrained = history(client, strict.run_id, contract.ReplayMetric.RETRAINED)
+    for batch, was_deployed in deployed.items():
+        if was_deployed:  # Production after the batch is the new model, on this batch's rows
+            assert low[batch] > 0.5, f"batch {batch}"
+    # seed 42: the standard gate deploys the batch-5 candidate, whose interval lies below 0.5;
+    # the strict one retrains too and keeps Production
+    assert history(client, standard.run_id, contract.ReplayMetric.DEPLOYED)[5] == 1.0
+    assert (retrained[5], deployed[5]) == (1.0, 0.0)
+
+
 def test_per_batch_metrics_are_logged_at_their_batch_step(
     replay_runs: dict[str, mlflow_store.RunRecord], client: MlflowClient
 ):
