@@ -89,7 +89,20 @@ class HealthProbe:
         try:
             result = await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(future)), wait)
         except TimeoutError:
-            if last is not None:
-                return last.problem
-            return f"MLflow has not answered yet (probe running for over {WAIT_SECONDS:g} s)"
+            return self._while_waiting(last)
         return result.problem
+
+    @staticmethod
+    def _while_waiting(last: ProbeResult | None) -> str | None:
+        """The answer while a probe runs past `WAIT_SECONDS`: the last known state while it is
+        recent, else that MLflow has not answered (an old success says nothing about now)."""
+        if last is None:
+            return f"MLflow has not answered yet (probe running for over {WAIT_SECONDS:g} s)"
+        age = time.monotonic() - last.finished_at
+        if age < PROBE_DEADLINE_SECONDS:
+            return last.problem
+        return (
+            f"MLflow has not answered within {WAIT_SECONDS:g} s (it last answered {age:.0f} s ago)"
+            if last.problem is None
+            else last.problem
+        )

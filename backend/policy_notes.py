@@ -12,6 +12,14 @@ from collections.abc import Sequence
 
 from backend.policy_schemas import PolicyResult
 
+# The pipeline's default, and how it was chosen (docs/policy-study.md; bench/results/).
+DEFAULT_POLICY_LABEL = "drift:all_data:initial"
+HOW_THE_DEFAULT_WAS_CHOSEN = (
+    "The pipeline's policy, drift:all_data:initial, is the original pipeline's: a protocol "
+    "committed before the study (docs/policy-study.md) kept it, because held-out seeds did not "
+    "confirm the alternative its selection seeds chose."
+)
+
 
 def _overlap(a: PolicyResult, b: PolicyResult) -> bool:
     assert a.mean_auc_ci_low is not None and a.mean_auc_ci_high is not None
@@ -33,6 +41,8 @@ def notes(
         f"{n_batches} batches and {seed_text}: these figures describe this run-through of the "
         "experiment; they are not evidence of how the policies compare in general."
     ]
+    if any(r.configured and r.label == DEFAULT_POLICY_LABEL for r in results):
+        lines.append(HOW_THE_DEFAULT_WAS_CHOSEN)
     if fixed:
         lines.append(
             "Every candidate in this replay used the initial search's best hyper-parameters"

@@ -96,6 +96,12 @@ def test_the_latest_finished_replay_is_shown_as_the_replay_logged_it(
     assert drift["worst_auc"] == 0.44 and drift["worst_batch"] == 5
     assert drift["training_seconds"] == 12.5
     assert body["notes"][0].startswith("5 batches and one seed (42)")
+    # the configured policy is the default: the page says in one sentence how it was chosen
+    assert body["notes"][1] == (
+        "The pipeline's policy, drift:all_data:initial, is the original pipeline's: a protocol "
+        "committed before the study (docs/policy-study.md) kept it, because held-out seeds did "
+        "not confirm the alternative its selection seeds chose."
+    )
 
 
 def test_a_newer_replay_with_a_failed_run_does_not_hide_the_last_finished_one(

@@ -40,9 +40,15 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   },
   {
     id: "chance-band",
-    term: "Drift one period later (shaded band)",
+    term: "Expected by chance (shaded band)",
     definition:
-      "The drift share the same check reports on later rows of the training period itself; it measures how fast the data moves anyway, not pure chance, which is lower.",
+      "The drift share the same check reports on random samples of the training period tested against the rest of it: nothing changed there, so this is what chance alone produces. Older runs recorded later rows of the training period instead, which measure drift one period later, not chance; the legend says which.",
+  },
+  {
+    id: "non-inferior",
+    term: "Non-inferior (strict gate)",
+    definition:
+      "The whole 95% interval of new minus Production lies above −0.02: the new model is shown to be at most slightly worse. The strict gate deploys only such a model, and only when its own AUC interval lies above 0.5.",
   },
   {
     id: "production",
@@ -83,7 +89,7 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
     id: "holm",
     term: "Holm adjustment",
     definition:
-      "A correction for making several comparisons at once, so that one lucky result among many is not reported as a finding.",
+      "A correction for making several comparisons at once, so that one lucky result among many is not reported as a finding: the report says “better” or “worse” only when the adjusted p is below 0.05, otherwise “inconclusive”.",
   },
   {
     id: "inconclusive",
