@@ -38,6 +38,14 @@ DO \$\$ BEGIN
 END \$\$;
 DROP DATABASE IF EXISTS $DB_NAME WITH (FORCE);
 CREATE DATABASE $DB_NAME OWNER $DB_USER;
+-- A second login whose name and password hold every character a URI parser can trip on
+-- (tests/integration/backend/test_postgres_credentials.py): it acts as $DB_USER.
+DO \$\$ BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'hp ü:ser') THEN
+    CREATE ROLE "hp ü:ser" LOGIN PASSWORD 'Pg/S3#c?r@t %é:x';
+  END IF;
+END \$\$;
+GRANT $DB_USER TO "hp ü:ser";
 SQL
     echo "postgres: creating the database failed; $LOG_DIR/pg-setup.log says:" >&2
     cat "$LOG_DIR/pg-setup.log" >&2
