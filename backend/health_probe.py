@@ -37,8 +37,9 @@ class ProbeResult:
 class HealthProbe:
     """Single-flight, time-limited calls of `ping` (None when MLflow answers, else why not)."""
 
-    def __init__(self, ping: Callable[[], str | None]) -> None:
+    def __init__(self, ping: Callable[[], str | None], where: str = "") -> None:
         self._ping = ping
+        self._mlflow = f"MLflow at {where}" if where else "MLflow"
         self._lock = threading.Lock()
         self._last: ProbeResult | None = None
         self._inflight: Future[ProbeResult] | None = None
@@ -67,7 +68,7 @@ class HealthProbe:
                 return last, None
             running = self._inflight is not None and not self._inflight.done()
             if running and now - self._started > PROBE_DEADLINE_SECONDS:
-                overdue = f"MLflow did not answer within {PROBE_DEADLINE_SECONDS:g} s"
+                overdue = f"{self._mlflow} did not answer within {PROBE_DEADLINE_SECONDS:g} s"
                 return ProbeResult(overdue, now), None
             if not running:
                 self._inflight, self._started = Future(), now
@@ -92,17 +93,17 @@ class HealthProbe:
             return self._while_waiting(last)
         return result.problem
 
-    @staticmethod
-    def _while_waiting(last: ProbeResult | None) -> str | None:
+    def _while_waiting(self, last: ProbeResult | None) -> str | None:
         """The answer while a probe runs past `WAIT_SECONDS`: the last known state while it is
         recent, else that MLflow has not answered (an old success says nothing about now)."""
         if last is None:
-            return f"MLflow has not answered yet (probe running for over {WAIT_SECONDS:g} s)"
+            return f"{self._mlflow} has not answered yet (probe running over {WAIT_SECONDS:g} s)"
         age = time.monotonic() - last.finished_at
         if age < PROBE_DEADLINE_SECONDS:
             return last.problem
         return (
-            f"MLflow has not answered within {WAIT_SECONDS:g} s (it last answered {age:.0f} s ago)"
+            f"{self._mlflow} has not answered within {WAIT_SECONDS:g} s "
+            f"(it last answered {age:.0f} s ago)"
             if last.problem is None
             else last.problem
         )

@@ -71,7 +71,7 @@ class ReportService:
             deadline=COLD_READ_DEADLINE_SECONDS,
             stale_after=READ_DEADLINE_SECONDS,
         )
-        self._health = HealthProbe(self.reader.ping)
+        self._health = HealthProbe(self.reader.ping, redact_uri(self.reader.tracking_uri))
         self._provenance: tuple[Report, Provenance] | None = None
         self._policies: TtlCache[PoliciesResponse] = TtlCache(
             self._build_policies,
