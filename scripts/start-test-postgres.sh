@@ -39,13 +39,15 @@ END \$\$;
 DROP DATABASE IF EXISTS $DB_NAME WITH (FORCE);
 CREATE DATABASE $DB_NAME OWNER $DB_USER;
 -- A second login whose name and password hold every character a URI parser can trip on
--- (tests/integration/backend/test_postgres_credentials.py): it acts as $DB_USER.
+-- (tests/integration/backend/test_postgres_credentials.py).
 DO \$\$ BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'hp ü:ser') THEN
     CREATE ROLE "hp ü:ser" LOGIN PASSWORD 'Pg/S3#c?r@t %é:x';
   END IF;
 END \$\$;
 GRANT $DB_USER TO "hp ü:ser";
+-- its sessions act as $DB_USER, so the tables MLflow creates through it belong to $DB_USER
+ALTER ROLE "hp ü:ser" SET role = '$DB_USER';
 SQL
     echo "postgres: creating the database failed; $LOG_DIR/pg-setup.log says:" >&2
     cat "$LOG_DIR/pg-setup.log" >&2
