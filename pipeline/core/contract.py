@@ -274,6 +274,7 @@ class EvidenceParam:
     DRIFT_NULL_SAMPLES: Final = "drift_null_samples"  # drift run (older): the later-period draws
     DRIFT_CHANCE_SAMPLES: Final = "drift_chance_samples"  # drift run: draws of the chance band
     GATE_RULE: Final = "gate_rule"  # gate run, retrain path: standard or strict
+    ESTIMATION_METHOD: Final = "estimation_method"  # gate run: cbpe_isotonic
     NON_INFERIORITY_MARGIN: Final = "non_inferiority_margin"  # gate run, retrain path
 
 
@@ -366,6 +367,24 @@ def calibration_slope_ci_low_metric(prefix: str) -> str:
 
 def calibration_slope_ci_high_metric(prefix: str) -> str:
     return f"{prefix}_calibration_slope_ci_high"
+
+
+def auc_estimated_metric(prefix: str) -> str:
+    """``prod_auc_estimated``: the model's AUC estimated without labels (CBPE)."""
+    return f"{prefix}_auc_estimated"
+
+
+def auc_estimated_ci_low_metric(prefix: str) -> str:
+    return f"{prefix}_auc_estimated_ci_low"
+
+
+def auc_estimated_ci_high_metric(prefix: str) -> str:
+    return f"{prefix}_auc_estimated_ci_high"
+
+
+def auc_estimation_error_metric(prefix: str) -> str:
+    """The estimate minus the realised AUC, once the labels are in."""
+    return f"{prefix}_auc_estimation_error"
 
 
 def ece_null_p95_metric(prefix: str) -> str:

@@ -12,9 +12,11 @@ Registered versions never change, so within one process a version's scoring pair
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Final
 
+import numpy as np
 import pandas as pd
 from mlflow import MlflowClient
 from mlflow.entities.model_registry import ModelVersion
@@ -24,6 +26,7 @@ from pipeline.core import contract, stats
 from pipeline.core.stats import AucEstimate
 from pipeline.data import features
 from pipeline.data.storage import Storage
+from pipeline.evidence import cbpe
 from pipeline.evidence import measure as evidence
 from pipeline.evidence.measure import GateEvidence
 from pipeline.models import registry
@@ -38,6 +41,11 @@ INITIAL_BATCH: Final = "0"
 
 _pairs: dict[tuple[str, str], ScoringPair] = {}
 _initial_test_aucs: dict[tuple[str, str, str], AucEstimate] = {}
+_references: dict[str, pd.DataFrame] = {}
+_calibrators: dict[tuple[str, str, str], cbpe.Calibrator] = {}
+
+# Scores a prepared frame: the model's probability of readmission per row.
+Scorer = Callable[[pd.DataFrame], np.ndarray]
 
 
 @dataclass(frozen=True)
@@ -57,6 +65,9 @@ class InitialModel:
             _pairs[key] = registry.load_scoring_pair(self.client, self.registered)
         pair = _pairs[key]
         return evaluation.score(pair.model, pair.preprocessor, test_prepared)
+
+    def score_probabilities(self, prepared: pd.DataFrame) -> np.ndarray:
+        return self.score(prepared).y_score
 
 
 def initial_version(client: MlflowClient) -> ModelVersion | None:
@@ -111,6 +122,9 @@ class GateContext:
     model: InitialModel
     on_initial_test: AucEstimate | None  # None when the gate's test set is initial_test itself
     drift_detected: bool
+    # the labelled reference period for estimates without labels: initial_validation, prepared
+    reference: pd.DataFrame | None = None
+    reference_key: str = ""
 
 
 def gate_context(
@@ -120,8 +134,36 @@ def gate_context(
     model = find(client)
     if model is None:
         return None
-    reference = None if test_is_initial else auc_on_initial_test(model, storage)
-    return GateContext(model, reference, drift_detected)
+    on_initial_test = None if test_is_initial else auc_on_initial_test(model, storage)
+    key = storage.uri(contract.INITIAL_VALIDATION_KEY)
+    if key not in _references and storage.exists(contract.INITIAL_VALIDATION_KEY):
+        _references[key] = features.prepare(storage.read_csv(contract.INITIAL_VALIDATION_KEY))
+    return GateContext(model, on_initial_test, drift_detected, _references.get(key), key)
+
+
+def estimates(
+    context: GateContext,
+    test_scores: Mapping[str, Scores],
+    scorers: Mapping[str, Scorer],
+    versions: Mapping[str, str | None],
+) -> dict[str, cbpe.EstimatedAuc]:
+    """Each model's AUC on the test rows estimated without their labels (``cbpe``), calibrated on
+    the reference period; a registered version's calibrator is fitted once per process."""
+    reference = context.reference
+    if reference is None:
+        return {}
+    y_reference = reference[features.TARGET].to_numpy(dtype=np.int64)
+    out = {}
+    for prefix, scores in test_scores.items():
+        version = versions.get(prefix)
+        key = (context.reference_key, context.model.client.tracking_uri, version or "")
+        calibrator = _calibrators.get(key) if version else None
+        if calibrator is None:
+            calibrator = cbpe.fit_calibrator(y_reference, scorers[prefix](reference))
+            if version:
+                _calibrators[key] = calibrator
+        out[prefix] = cbpe.estimate_auc(calibrator, scores.y_score)
+    return out
 
 
 def measure(
@@ -131,6 +173,8 @@ def measure(
     new: Scores | None,
     *,
     deployed: bool,
+    scorers: Mapping[str, Scorer] | None = None,
+    new_version: str | None = None,
 ) -> GateEvidence | None:
     """The gate's evidence (None without a context); ``production`` is (version, scores).
 
@@ -145,12 +189,26 @@ def measure(
         raise ValueError("a gate without Production must have a new model to deploy")
     same_model = production_version == context.model.version
     initial = production_scores if same_model else None
+    initial = initial or context.model.score(test_prepared)
+    scored = {contract.INITIAL_PREFIX: initial}
+    if production_scores is not None:
+        scored[contract.PROD_PREFIX] = production_scores
+    if new is not None:
+        scored[contract.NEW_PREFIX] = new
+    available = {contract.INITIAL_PREFIX: context.model.score_probabilities, **(scorers or {})}
+    versions = {
+        contract.INITIAL_PREFIX: context.model.version,
+        contract.PROD_PREFIX: production_version,
+        contract.NEW_PREFIX: new_version,
+    }
+    scored = {prefix: s for prefix, s in scored.items() if prefix in available}
     return evidence.gate_evidence(
         initial_model_version=context.model.version,
-        initial=initial or context.model.score(test_prepared),
+        initial=initial,
         initial_on_initial_test=context.on_initial_test,
         production=production_scores,
         new=new,
         after=after,
         drift_detected=context.drift_detected,
+        estimates=estimates(context, scored, available, versions),
     )

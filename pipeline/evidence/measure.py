@@ -15,7 +15,7 @@ The statistics themselves live in ``pipeline.core.stats``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Final
 
 import numpy as np
@@ -23,6 +23,8 @@ import numpy as np
 from pipeline.core import contract, stats
 from pipeline.core.contract import AlarmOutcome, AucChange
 from pipeline.core.stats import AucDifference, AucEstimate, Calibration
+from pipeline.evidence import cbpe
+from pipeline.evidence.cbpe import EstimatedAuc
 from pipeline.models.scoring import Scores
 
 RELIABILITY_ARTIFACTS: Final = {
@@ -61,13 +63,20 @@ class GateEvidence:
     initial_shift_detectable: float | None
     alarm: AlarmOutcome
     positive_rate: float
+    # each scored model's AUC estimated before the labels (CBPE), keyed by prefix; may be empty
+    estimates: Mapping[str, EstimatedAuc] = field(default_factory=dict)
 
     @property
     def auc_change_verdict(self) -> AucChange | None:
         return None if self.auc_change is None else AucChange(stats.verdict(self.auc_change))
 
     def params(self) -> dict[str, object]:
-        return {contract.EvidenceParam.INITIAL_MODEL_VERSION: self.initial_model_version}
+        params: dict[str, object] = {
+            contract.EvidenceParam.INITIAL_MODEL_VERSION: self.initial_model_version
+        }
+        if self.estimates:
+            params[contract.EvidenceParam.ESTIMATION_METHOD] = cbpe.METHOD
+        return params
 
     def tags(self) -> dict[str, str]:
         tags = {contract.EvidenceTag.ALARM_OUTCOME: str(self.alarm)}
@@ -90,6 +99,8 @@ class GateEvidence:
                 contract.calibration_intercept_metric(prefix): model.calibration.intercept,
             }
             values |= _calibration_evidence(prefix, model.calibration)
+            if prefix in self.estimates:
+                values |= _estimate_metrics(prefix, self.estimates[prefix], model.auc.auc)
         if self.auc_change is not None:
             values |= {
                 metric.AUC_IMPROVEMENT_CI_LOW: self.auc_change.ci_low,
@@ -132,6 +143,7 @@ def gate_evidence(
     new: Scores | None,
     after: Scores,
     drift_detected: bool,
+    estimates: Mapping[str, EstimatedAuc] | None = None,
 ) -> GateEvidence:
     """Measure one gate's models on its test set.
 
@@ -170,7 +182,17 @@ def gate_evidence(
         ),
         alarm=AlarmOutcome(stats.alarm_outcome(drift_detected, shift)),
         positive_rate=float(np.mean(y_true)),
+        estimates={k: v for k, v in (estimates or {}).items() if k in models},
     )
+
+
+def _estimate_metrics(prefix: str, estimated: EstimatedAuc, realised: float) -> dict[str, float]:
+    return {
+        contract.auc_estimated_metric(prefix): estimated.estimate,
+        contract.auc_estimated_ci_low_metric(prefix): estimated.ci_low,
+        contract.auc_estimated_ci_high_metric(prefix): estimated.ci_high,
+        contract.auc_estimation_error_metric(prefix): estimated.estimate - realised,
+    }
 
 
 def _calibration_evidence(prefix: str, calibration: Calibration) -> dict[str, float]:

@@ -16,6 +16,7 @@ import dataclasses
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 from mlflow import MlflowClient
@@ -25,7 +26,7 @@ from pipeline.core import contract, stats
 from pipeline.core.contract import Decision, NonInferiority
 from pipeline.core.errors import NoProductionModelError
 from pipeline.evidence import initial_model
-from pipeline.evidence.initial_model import GateContext
+from pipeline.evidence.initial_model import GateContext, Scorer
 from pipeline.gate import runs
 from pipeline.gate.rule import (
     decide_with_rule,
@@ -73,13 +74,22 @@ class ProductionOnly:
 
 def score_production(
     client: MlflowClient, test_prepared: pd.DataFrame
-) -> tuple[ModelVersion | None, Scores | None]:
-    """Score the current Production version (model + its run's preprocessor) on a test set."""
+) -> tuple[ModelVersion | None, Scores | None, Scorer | None]:
+    """Score the current Production version (model + its run's preprocessor) on a test set;
+    also what scores any other prepared frame with it."""
     version = registry.production_version(client)
     if version is None:
-        return None, None
+        return None, None, None
     model, preprocessor = registry.load_scoring_pair(client, version)
-    return version, evaluation.score(model, preprocessor, test_prepared)
+    return (
+        version,
+        evaluation.score(model, preprocessor, test_prepared),
+        _scorer(model, preprocessor),
+    )
+
+
+def _scorer(model: Any, preprocessor: Any) -> Scorer:
+    return lambda prepared: evaluation.score(model, preprocessor, prepared).y_score
 
 
 def production_only_gate(
@@ -105,7 +115,12 @@ def production_only_gate(
     production = evaluation.score(model, preprocessor, test_prepared)
     evaluated = str(version.version)
     measured = initial_model.measure(
-        context, test_prepared, (evaluated, production), None, deployed=False
+        context,
+        test_prepared,
+        (evaluated, production),
+        None,
+        deployed=False,
+        scorers={contract.PROD_PREFIX: _scorer(model, preprocessor)},
     )
     logger.info(
         "batch %d gate: %s (prod AUC %.4f on %d test rows)",
@@ -145,7 +160,7 @@ def run_retrain_gate(
     run is not a result. With a ``context`` the run also carries the evidence (the initial
     model, intervals, the paired verdict); it is measured here and never changes the decision.
     """
-    production_version, production = score_production(client, test_prepared)
+    production_version, production, production_scorer = score_production(client, test_prepared)
     new = evaluation.score(new_model.model, new_model.preprocessor, test_prepared)
     verdict = _non_inferiority(production, new)
     decision = decide_with_rule(
@@ -156,8 +171,11 @@ def run_retrain_gate(
     )
     evaluated = None if production_version is None else str(production_version.version)
     deployed = deploys(decision)
+    scorers = {contract.NEW_PREFIX: _scorer(new_model.model, new_model.preprocessor)}
+    if production_scorer is not None:
+        scorers[contract.PROD_PREFIX] = production_scorer
     measured = initial_model.measure(
-        context, test_prepared, (evaluated, production), new, deployed=deployed
+        context, test_prepared, (evaluated, production), new, deployed=deployed, scorers=scorers
     )
     registered = str(registry.register(client, new_model.run_id).version) if deployed else None
     model_version = production_after(decision, evaluated, registered)
