@@ -89,9 +89,32 @@ def _production_now(summary: Summary) -> str | None:
     return sentence + "."
 
 
+def _estimate_missed(batches: Sequence[BatchResult]) -> str | None:
+    """When the label-free estimate of the latest batch's Production AUC missed the realised AUC
+    (outside its interval): what that means, in one sentence."""
+    latest = max((b for b in batches if b.batch > 0), key=lambda b: b.batch, default=None)
+    production = latest.production if latest is not None else None
+    estimated = production.estimated if production is not None else None
+    if latest is None or production is None or estimated is None or not estimated.missed:
+        return None
+    if production.auc is None or estimated.ci_low is None or estimated.ci_high is None:
+        return None
+    return (
+        f"Before its labels arrived, Production's AUC on batch {latest.batch} was estimated at "
+        f"{estimated.auc:.3f} (95% CI {estimated.ci_low:.3f} to {estimated.ci_high:.3f}); it "
+        f"turned out {production.auc:.3f}: the relation between the patients' data and "
+        "readmission changed, which no estimate made without labels can see."
+    )
+
+
 def bottom_line(summary: Summary, batches: Sequence[BatchResult]) -> list[str]:
-    """At most three sentences; empty before any batch was processed."""
+    """At most four sentences; empty before any batch was processed."""
     if summary.batches_processed == 0:
         return []
-    sentences = [_what_happened(summary, batches), _helped(summary), _production_now(summary)]
+    sentences = [
+        _what_happened(summary, batches),
+        _helped(summary),
+        _production_now(summary),
+        _estimate_missed(batches),
+    ]
     return [s for s in sentences if s]

@@ -24,6 +24,7 @@ from backend.schemas import (
     CalibrationVerdict,
     ChanceBand,
     DriftedColumn,
+    EstimatedAuc,
     GateComparison,
     ModelScores,
 )
@@ -163,8 +164,42 @@ def scores(
             "auc_ci_high": high,
             "worse_than_chance": stats.worse_than_chance(high),
             "calibration": _calibration(run, prefix),
+            "estimated": estimated_auc(run, prefix, values.get("auc")),
         }
     )
+
+
+def estimated_auc(run: RunRecord, prefix: str, realised: float | None) -> EstimatedAuc | None:
+    """The label-free estimate the gate logged for this model, and whether the realised AUC
+    missed it by more than both their sampling errors allow; None when the run has no estimate."""
+    estimate = metric(run, contract.auc_estimated_metric(prefix))
+    if estimate is None:
+        return None
+    low = metric(run, contract.auc_estimated_ci_low_metric(prefix))
+    high = metric(run, contract.auc_estimated_ci_high_metric(prefix))
+    realised_low = metric(run, contract.auc_ci_low_metric(prefix))
+    realised_high = metric(run, contract.auc_ci_high_metric(prefix))
+    missed = None
+    if None not in (realised, low, high, realised_low, realised_high):
+        assert realised is not None and low is not None and high is not None
+        assert realised_low is not None and realised_high is not None
+        missed = estimate_missed(realised - estimate, (low, high), (realised_low, realised_high))
+    return EstimatedAuc(
+        auc=estimate,
+        ci_low=low,
+        ci_high=high,
+        error=metric(run, contract.auc_estimation_error_metric(prefix)),
+        missed=missed,
+    )
+
+
+def estimate_missed(
+    difference: float, estimated: tuple[float, float], realised: tuple[float, float]
+) -> bool:
+    """Realised minus estimated lies outside 1.96 standard errors of the two together (each
+    read back from its 95% interval): more than sampling explains."""
+    variance = stats.variance_from_interval(*estimated) + stats.variance_from_interval(*realised)
+    return abs(difference) > 1.959964 * variance**0.5
 
 
 def initial_scores(run: RunRecord) -> ModelScores | None:

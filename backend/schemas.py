@@ -74,6 +74,24 @@ class ModelScores(_Model):
     calibration: Calibration | None = Field(
         default=None, description="calibration on this test set; null when not recorded"
     )
+    estimated: EstimatedAuc | None = Field(
+        default=None,
+        description="the AUC estimated before the labels (CBPE); null when not recorded",
+    )
+
+
+class EstimatedAuc(_Model):
+    """A model's AUC on these rows estimated from its own calibrated probabilities, no labels."""
+
+    auc: float
+    ci_low: float | None
+    ci_high: float | None
+    error: float | None = Field(description="the estimate minus the realised AUC")
+    missed: bool | None = Field(
+        description="the realised AUC differs from the estimate by more than the two sampling "
+        "errors together allow (95%): the relation between features and outcome changed, which "
+        "no label-free estimate can see"
+    )
 
 
 class AucDifference(_Model):

@@ -122,7 +122,8 @@ class GateContext:
     model: InitialModel
     on_initial_test: AucEstimate | None  # None when the gate's test set is initial_test itself
     drift_detected: bool
-    # the labelled reference period for estimates without labels: initial_validation, prepared
+    # the labelled reference for estimates without labels: initial_test, prepared (every model is
+    # refit on train + validation, so validation scores are in-sample and would flatter them)
     reference: pd.DataFrame | None = None
     reference_key: str = ""
 
@@ -135,9 +136,9 @@ def gate_context(
     if model is None:
         return None
     on_initial_test = None if test_is_initial else auc_on_initial_test(model, storage)
-    key = storage.uri(contract.INITIAL_VALIDATION_KEY)
-    if key not in _references and storage.exists(contract.INITIAL_VALIDATION_KEY):
-        _references[key] = features.prepare(storage.read_csv(contract.INITIAL_VALIDATION_KEY))
+    key = storage.uri(contract.INITIAL_TEST_KEY)
+    if key not in _references and storage.exists(contract.INITIAL_TEST_KEY):
+        _references[key] = features.prepare(storage.read_csv(contract.INITIAL_TEST_KEY))
     return GateContext(model, on_initial_test, drift_detected, _references.get(key), key)
 
 

@@ -273,3 +273,26 @@ def test_logged_paired_interval_is_delong_and_agrees_with_a_bootstrap_on_real_sc
     )
     assert diff.ci_low == pytest.approx(low, abs=0.01)
     assert diff.ci_high == pytest.approx(high, abs=0.01)
+
+
+def test_every_scored_model_carries_its_auc_estimated_before_the_labels(gates: dict[int, Run]):
+    realised_metric = {
+        contract.PROD_PREFIX: contract.prod_metric("auc"),
+        contract.NEW_PREFIX: contract.new_metric("auc"),
+        contract.INITIAL_PREFIX: contract.initial_metric("auc"),
+    }
+    for batch in range(1, 6):
+        run = gates[batch]
+        metrics = run.data.metrics
+        assert run.data.params[P.ESTIMATION_METHOD] == "cbpe_isotonic"
+        for prefix in scored_prefixes(run):
+            estimate = metrics[contract.auc_estimated_metric(prefix)]
+            low = metrics[contract.auc_estimated_ci_low_metric(prefix)]
+            high = metrics[contract.auc_estimated_ci_high_metric(prefix)]
+            assert low <= estimate <= high
+            error = metrics[contract.auc_estimation_error_metric(prefix)]
+            assert error == pytest.approx(estimate - metrics[realised_metric[prefix]], abs=1e-9)
+            if batch == 5:  # the outcome's relation was reversed: no label-free method sees it
+                assert error > 0.15, prefix
+            if batch in (2, 3):  # like the reference, or a covariate shift: within sampling error
+                assert abs(error) < 0.05, (batch, prefix)

@@ -607,6 +607,28 @@ export interface components {
             detail: string;
         };
         /**
+         * EstimatedAuc
+         * @description A model's AUC on these rows estimated from its own calibrated probabilities, no labels.
+         */
+        EstimatedAuc: {
+            /** Auc */
+            auc: number;
+            /** Ci Low */
+            ci_low: number | null;
+            /** Ci High */
+            ci_high: number | null;
+            /**
+             * Error
+             * @description the estimate minus the realised AUC
+             */
+            error: number | null;
+            /**
+             * Missed
+             * @description the realised AUC differs from the estimate by more than the two sampling errors together allow (95%): the relation between features and outcome changed, which no label-free estimate can see
+             */
+            missed: boolean | null;
+        };
+        /**
          * GateComparison
          * @description The gate's comparison: the new model minus Production on the batch's test split.
          */
@@ -691,6 +713,8 @@ export interface components {
             worse_than_chance?: boolean | null;
             /** @description calibration on this test set; null when not recorded */
             calibration?: components["schemas"]["Calibration"] | null;
+            /** @description the AUC estimated before the labels (CBPE); null when not recorded */
+            estimated?: components["schemas"]["EstimatedAuc"] | null;
         };
         /** ModelVersionProvenance */
         ModelVersionProvenance: {

@@ -105,3 +105,28 @@ def test_chance_words_by_where_the_interval_lies_against_one_half(low, high, wor
 def test_no_bottom_line_before_any_batch():
     summary = summarize([gate(0, "BASELINE", (0.68, 0.66, 0.70))], [])
     assert summary.bottom_line == []
+
+
+def with_estimate(record: RunRecord, prefix: str, estimate: float) -> RunRecord:
+    metrics = dict(record.metrics)
+    metrics[contract.auc_estimated_metric(prefix)] = estimate
+    metrics[contract.auc_estimated_ci_low_metric(prefix)] = estimate - 0.01
+    metrics[contract.auc_estimated_ci_high_metric(prefix)] = estimate + 0.01
+    return run(
+        record.run_id, record.params[contract.Param.BATCH_NUMBER], start=record.start_time,
+        tags=record.tags, metrics=metrics, params=dict(record.params),
+    )  # fmt: skip
+
+
+def test_a_missed_estimate_on_the_latest_batch_gets_one_sentence():
+    # Production scored 0.60 (0.55 to 0.64) on batch 3; estimated 0.70 before the labels: 0.10
+    # apart, beyond 1.96 x sqrt((0.045 / 1.96)^2 + (0.01 / 1.96)^2) = 0.046.
+    missed = [*STORY[:3], with_estimate(STORY[3], "prod", 0.70)]
+    sentences = summarize(missed, VERSIONS).bottom_line
+    assert sentences[-1] == (
+        "Before its labels arrived, Production's AUC on batch 3 was estimated at 0.700 (95% CI "
+        "0.690 to 0.710); it turned out 0.600: the relation between the patients' data and "
+        "readmission changed, which no estimate made without labels can see."
+    )
+    tracked = [*STORY[:3], with_estimate(STORY[3], "prod", 0.62)]
+    assert len(summarize(tracked, VERSIONS).bottom_line) == len(sentences) - 1

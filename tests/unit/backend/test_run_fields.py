@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from backend import run_fields
+from backend.mlflow_reader import RunRecord
 from pipeline.core import contract
 from pipeline.core.contract import EvidenceMetric, EvidenceParam
 from tests.unit.backend.records import run
@@ -119,3 +120,41 @@ def test_calibration_words_say_only_what_the_null_and_the_interval_allow(
     calibration = run_fields.scores(gate, "prod", contract.prod_metric).calibration
     assert calibration is not None
     assert calibration.verdict == expected
+
+
+# --- The AUC estimated before the labels -------------------------------------------------------
+def estimate_run(estimate: float, realised: float) -> RunRecord:
+    return run(
+        "g",
+        metrics={
+            contract.prod_metric("auc"): realised,
+            contract.auc_ci_low_metric("prod"): realised - 0.045,
+            contract.auc_ci_high_metric("prod"): realised + 0.045,
+            contract.auc_estimated_metric("prod"): estimate,
+            contract.auc_estimated_ci_low_metric("prod"): estimate - 0.01,
+            contract.auc_estimated_ci_high_metric("prod"): estimate + 0.01,
+            contract.auc_estimation_error_metric("prod"): estimate - realised,
+        },
+    )
+
+
+@pytest.mark.parametrize(
+    ("estimate", "realised", "missed"),
+    [
+        # standard errors 0.045 / 1.96 and 0.01 / 1.96 together: 0.0235; 1.96 x 0.0235 = 0.046
+        (0.691, 0.391, True),  # batch 5's concept reversal: 0.300 apart
+        (0.671, 0.652, False),  # 0.019 apart: sampling explains it
+        (0.700, 0.653, True),  # 0.047 apart: just beyond
+        (0.700, 0.655, False),  # 0.045 apart: just within
+    ],
+)
+def test_an_estimate_is_missed_only_beyond_both_sampling_errors(estimate, realised, missed):
+    scores = run_fields.scores(estimate_run(estimate, realised), "prod", contract.prod_metric)
+    assert scores.estimated is not None
+    assert scores.estimated.auc == estimate
+    assert scores.estimated.error == pytest.approx(estimate - realised)
+    assert scores.estimated.missed is missed
+
+
+def test_a_run_without_an_estimate_reads_as_none():
+    assert run_fields.scores(run("g", metrics={}), "prod", contract.prod_metric).estimated is None

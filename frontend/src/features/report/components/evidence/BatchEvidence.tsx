@@ -10,6 +10,7 @@ import {
 import { useBatches } from "../../queries";
 import { AlarmOutcomeLine } from "./AlarmOutcomeLine";
 import { AucWithInterval } from "./AucWithInterval";
+import { EstimatePanel } from "./EstimatePanel";
 import { CalibrationPanel } from "./CalibrationPanel";
 
 import "./BatchEvidence.css";
@@ -76,6 +77,7 @@ export function BatchEvidence({ result }: { result: BatchResult }) {
         </div>
       </dl>
       {!baseline && <AlarmOutcomeLine result={result} />}
+      {!baseline && <EstimatePanel result={result} />}
       <CalibrationPanel result={result} />
     </div>
   );
