@@ -47,6 +47,7 @@ from pipeline.core.stats import (
     paired_auc_difference,
 )
 from pipeline.data import features
+from pipeline.evidence import cbpe
 from pipeline.gate.rule import (
     decide,
     decide_with_rule,
@@ -181,6 +182,7 @@ class Replayer:
         self.gate = gate
         self._new_models: dict[tuple[str, str, int], ScoringModel] = {}
         self._scores: dict[tuple[str, str], np.ndarray] = {}
+        self._calibrators: dict[str, cbpe.Calibrator] = {}
         self.fit_seconds = 0.0  # XGBoost fits of the distinct new models
 
     def new_model(self, policy: Policy, batch: int) -> ScoringModel:
@@ -223,14 +225,46 @@ class Replayer:
         return auc_with_ci(y_true, self.scores(model, where, frame))
 
     def evidence(
-        self, production: ScoringModel, batch: int, needs_performance: bool
+        self,
+        production: ScoringModel,
+        batch: int,
+        needs_performance: bool,
+        needs_estimate: bool = False,
     ) -> BatchEvidence:
-        shift = None
+        shift = estimated_shift = None
         if needs_performance:
             here = self.estimate(production, f"train_{batch}", self.data.batch_train[batch])
             reference = self.estimate(production, "initial_test", self.data.initial_test)
             shift = independent_auc_difference(here, reference)
-        return BatchEvidence(batch, self.data.drift_shares[batch], self.data.drift_threshold, shift)
+        if needs_estimate:
+            estimated_shift = self.estimated_shift(production, batch)
+        return BatchEvidence(
+            batch,
+            self.data.drift_shares[batch],
+            self.data.drift_threshold,
+            shift,
+            estimated_shift,
+        )
+
+    def estimated_shift(self, production: ScoringModel, batch: int) -> AucDifference:
+        """Production's AUC on the batch's training rows estimated from its scores alone (CBPE,
+        calibrated on ``initial_test``), minus its realised AUC on ``initial_test``."""
+        if production.key not in self._calibrators:
+            reference = self.data.initial_test
+            self._calibrators[production.key] = cbpe.fit_calibrator(
+                reference[features.TARGET].to_numpy(dtype=np.int64),
+                self.scores(production, "initial_test", reference),
+            )
+        scores = self.scores(production, f"train_{batch}", self.data.batch_train[batch])
+        estimated = cbpe.estimate_auc(self._calibrators[production.key], scores)
+        reference_auc = self.estimate(production, "initial_test", self.data.initial_test).auc
+        return AucDifference(
+            delta=estimated.estimate - reference_auc,
+            ci_low=estimated.ci_low - reference_auc,
+            ci_high=estimated.ci_high - reference_auc,
+            p_value=float("nan"),
+            variance=float("nan"),
+        )
 
     def run(self, policy: Policy, *, configured: bool = False) -> PolicyReplay:
         trigger = policies.get_trigger(policy.trigger)
@@ -242,7 +276,9 @@ class Replayer:
             where = f"test_{batch}"
             forward = self.estimate(production, where, test)  # decided before this batch
             forward_scores = self.scores(production, where, test)
-            evidence = self.evidence(production, batch, trigger.needs_performance)
+            evidence = self.evidence(
+                production, batch, trigger.needs_performance, trigger.needs_estimate
+            )
             decision, new_auc = Decision.SKIP_NO_DRIFT, None
             if trigger.fires(evidence):
                 new_model = self.new_model(policy, batch)

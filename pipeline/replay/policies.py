@@ -62,6 +62,9 @@ class BatchEvidence:
     drift_threshold: float
     # Production's AUC on the batch's labelled rows minus its AUC on initial_test (None: unscored).
     production_auc_shift: Evidence | None = None
+    # Production's AUC on the batch's rows estimated without their labels (CBPE) minus its AUC on
+    # initial_test, the estimate's interval shifted alike (None: not estimated).
+    production_auc_estimated_shift: Evidence | None = None
 
 
 # --- Triggers -------------------------------------------------------------------------------
@@ -75,6 +78,9 @@ class Trigger(Protocol):
     @property
     def needs_performance(self) -> bool: ...
 
+    @property
+    def needs_estimate(self) -> bool: ...
+
     def fires(self, evidence: BatchEvidence) -> bool: ...
 
 
@@ -83,6 +89,7 @@ class NeverTrigger:
     name: str = "never"
     description: str = "never retrain: the initial model stays in Production"
     needs_performance: bool = False
+    needs_estimate: bool = False
 
     def fires(self, evidence: BatchEvidence) -> bool:
         return False
@@ -93,6 +100,7 @@ class AlwaysTrigger:
     name: str = "always"
     description: str = "retrain on every batch"
     needs_performance: bool = False
+    needs_estimate: bool = False
 
     def fires(self, evidence: BatchEvidence) -> bool:
         return True
@@ -103,6 +111,7 @@ class DriftTrigger:
     name: str = "drift"
     description: str = "retrain when the drift share reaches the threshold (the pipeline's rule)"
     needs_performance: bool = False
+    needs_estimate: bool = False
 
     def fires(self, evidence: BatchEvidence) -> bool:
         trigger = retrain_trigger(evidence.drift_share, evidence.drift_threshold)
@@ -117,6 +126,7 @@ class PerformanceTrigger:
         "its AUC on the initial test set (95% interval of the difference below 0)"
     )
     needs_performance: bool = True
+    needs_estimate: bool = False
 
     def fires(self, evidence: BatchEvidence) -> bool:
         shift = evidence.production_auc_shift
@@ -127,8 +137,39 @@ class PerformanceTrigger:
         return stats.interval_verdict(shift.ci_low, shift.ci_high) == "worse"
 
 
+@dataclass(frozen=True)
+class EstimatedPerformanceTrigger:
+    """Retrain on a label-free signal: Production's AUC on the new batch estimated from its own
+    calibrated risks (``pipeline.evidence.cbpe``) lies below its AUC on ``initial_test`` by more
+    than the estimate's interval. The batch's labels are read only to train, as a team would
+    once they arrive; the decision to retrain never reads them."""
+
+    name: str = "estimated_performance"
+    description: str = (
+        "retrain when Production's AUC on the batch, estimated without its labels, lies below "
+        "its AUC on the initial test set by more than the estimate's 95% interval"
+    )
+    needs_performance: bool = False
+    needs_estimate: bool = True
+
+    def fires(self, evidence: BatchEvidence) -> bool:
+        shift = evidence.production_auc_estimated_shift
+        if shift is None:
+            raise PolicyError(
+                f"the estimated-performance trigger has no estimate for batch {evidence.batch}"
+            )
+        return shift.ci_high < 0
+
+
 TRIGGERS: Final[Mapping[str, Trigger]] = {
-    t.name: t for t in (NeverTrigger(), AlwaysTrigger(), DriftTrigger(), PerformanceTrigger())
+    t.name: t
+    for t in (
+        NeverTrigger(),
+        AlwaysTrigger(),
+        DriftTrigger(),
+        PerformanceTrigger(),
+        EstimatedPerformanceTrigger(),
+    )
 }
 
 
@@ -376,6 +417,8 @@ DEFAULT_REPLAY: Final = (
     Policy("drift", "window", VALIDATION_NEWEST),
     Policy("always", BEST_TRAINING_POLICY, CONFIGURED_POLICY.validation),
     Policy("performance", BEST_TRAINING_POLICY, CONFIGURED_POLICY.validation),
+    # the label-free trigger (issue 23): retrains on the AUC estimated before the labels
+    Policy("estimated_performance", BEST_TRAINING_POLICY, CONFIGURED_POLICY.validation),
 )
 
 

@@ -26,10 +26,11 @@ def add_replay(commands: options.Subcommands) -> None:
     replay.add_argument(
         "--policies",
         default=None,
-        help="comma-separated trigger[:training_policy[:validation]], e.g. "
+        help="comma-separated trigger[:training_policy[:validation[:gate]]], e.g. "
         "never,drift:all_data:initial,drift:window:newest (default: the standard set). "
-        "Triggers: never, always, drift, performance; training policies: all_data, "
-        "recent_weighted, window; validation: initial, newest",
+        "Triggers: never, always, drift, performance, estimated_performance (no labels); "
+        "training policies: all_data, recent_weighted, window; validation: initial, newest; "
+        "gate: standard, above_chance, strict",
     )
     replay.add_argument(
         "--seed",

@@ -10,7 +10,7 @@ from pipeline import replay
 from pipeline.core import contract
 from pipeline.core.contract import Decision
 from pipeline.core.errors import PolicyError
-from pipeline.core.stats import AucEstimate, independent_auc_difference
+from pipeline.core.stats import AucDifference, AucEstimate, independent_auc_difference
 from pipeline.data import features
 from pipeline.models import training
 from pipeline.replay import policies
@@ -193,6 +193,7 @@ def test_the_default_replay_holds_the_issue_set_and_the_configured_policy():
         "replay_drift_window",
         "replay_always_all_data",
         "replay_performance_all_data",
+        "replay_estimated_performance_all_data",
     ]
     # the policy study did not confirm its candidate: the original pipeline's policy stays
     assert Policy("drift", "all_data", "initial") == policies.CONFIGURED_POLICY
@@ -261,3 +262,19 @@ def test_a_new_model_is_fitted_once_and_shared_between_triggers(tiny_replay: rep
     # batches 2 and 3 train the same all_data new under both triggers
     assert [s.new_auc for s in drift.steps[1:]] == [s.new_auc for s in always.steps[1:]]
     assert tiny_replay.fixed_hyperparameters == PARAMS
+
+
+# --- The label-free trigger ----------------------------------------------------------------------
+def test_the_estimated_performance_trigger_fires_only_below_the_estimates_interval():
+    trigger = policies.get_trigger("estimated_performance")
+    assert trigger.needs_estimate and not trigger.needs_performance
+
+    def evidence(low: float, high: float) -> policies.BatchEvidence:
+        shift = AucDifference((low + high) / 2, low, high, float("nan"), float("nan"))
+        return policies.BatchEvidence(3, 0.5, 0.3, production_auc_estimated_shift=shift)
+
+    assert trigger.fires(evidence(-0.030, -0.005))  # the whole estimate below the reference
+    assert not trigger.fires(evidence(-0.030, 0.004))  # its interval reaches the reference
+    assert not trigger.fires(evidence(0.010, 0.020))
+    with pytest.raises(PolicyError, match="no estimate for batch 2"):
+        trigger.fires(policies.BatchEvidence(2, 0.5, 0.3))
