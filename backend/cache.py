@@ -3,7 +3,9 @@
 - Cold (no copy yet): readers wait for the one load in progress (single flight); when it fails
   the error propagates (the route answers 503).
 - Expired, with a copy: the copy is returned at once and one background reload starts, unless
-  one is already in flight. A hung MLflow therefore costs readers nothing but freshness.
+  one is already in flight or the last one ended less than its own duration (and
+  `min_reload_interval`) ago. A hung MLflow therefore costs readers nothing but freshness, and a
+  store that refuses at once (a stopped database) is not asked again on every read.
 - A reload that fails keeps the copy and flags it stale until a reload succeeds; so does one
   still running after `stale_after` seconds (a hung MLflow). A cold reader waits at most
   `deadline` seconds before the route answers 503 (the load goes on, still single flight).
@@ -116,9 +118,13 @@ class TtlCache(Generic[T]):
         with self._lock:
             if self._value is None or self._ttl == 0:
                 return None
-            if not self._fresh():
+            if not self._fresh() and self._may_start():
                 self._start()
             return Cached(self._value, stale=self._failed or self._overdue())
+
+    def _may_start(self) -> bool:
+        """A background reload may start: the last one ended long enough ago. Lock held."""
+        return self._next_allowed is None or time.monotonic() >= self._next_allowed
 
     def get(self) -> Cached[T]:
         """The copy, waiting only when there is none yet (or `ttl_seconds=0`)."""

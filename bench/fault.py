@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import os
 import shutil
 import signal
 import sqlite3
+import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
@@ -23,6 +25,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from bench.common import LOCALHOST, STORES_DIR, KeepAliveClient, Sample, api_server, latency_summary
+from pipeline.core import contract
 from tests.support.servers import mlflow_server
 from tests.support.stores import StoreSpec, cached_store
 
@@ -117,6 +120,59 @@ def sqlite_locked(database: Path, seconds: float) -> dict[str, Any]:
                 return _measure(server.port, seconds)
 
 
+POSTGRES_ENV: Final = "HEALTHPREDICT_TEST_POSTGRES_URI"
+
+
+def _cluster() -> tuple[str, str] | None:
+    """The local PostgreSQL cluster (version, name) `pg_lsclusters` lists first, if any."""
+    if shutil.which("pg_lsclusters") is None or shutil.which("pg_ctlcluster") is None:
+        return None
+    listed = subprocess.run(
+        ["pg_lsclusters", "--no-header"], capture_output=True, text=True, check=False
+    ).stdout.split()
+    return (listed[0], listed[1]) if len(listed) >= 2 else None
+
+
+@contextlib.contextmanager
+def _postgres_down(cluster: tuple[str, str]) -> Iterator[None]:
+    """The real server stopped (`pg_ctlcluster … stop -m fast`), started again afterwards."""
+    version, name = cluster
+    subprocess.run(["pg_ctlcluster", version, name, "stop", "-m", "fast"], check=True)
+    try:
+        yield
+    finally:
+        subprocess.run(["pg_ctlcluster", version, name, "start"], check=True)
+
+
+def postgres_stopped(seconds: float) -> dict[str, Any]:
+    """A batch in a real PostgreSQL store, the API warmed up on it, then the server stopped."""
+    configured = os.environ.get(POSTGRES_ENV)
+    cluster = _cluster()
+    if not configured or cluster is None:
+        return {
+            "status": "skipped",
+            "reason": f"needs ${POSTGRES_ENV} and a local cluster (scripts/start-test-postgres.sh)",
+        }
+    from sqlalchemy.engine import make_url
+
+    from tests.support.report_stores import StoreBuilder
+    from tests.support.stores import roc_curve
+
+    uri = make_url(configured).set(drivername="postgresql").render_as_string(hide_password=False)
+    with tempfile.TemporaryDirectory(prefix="healthpredict-bench-fault-") as tmp:
+        curves = {
+            contract.ROC_PRODUCTION_FILE: json.dumps(roc_curve(0.6)),
+            contract.ROC_NEW_FILE: json.dumps(roc_curve(0.7)),
+        }
+        StoreBuilder(uri, Path(tmp) / "artifacts").gate_run(
+            1, "DEPLOY", prod_auc=0.6, new_auc=0.7, roc=curves, training_run_id="t1"
+        )
+        with api_server(uri, Path(tmp), cache_ttl_seconds=CACHE_TTL_S) as server:
+            asyncio.run(_warm_up(server.port))
+            with _postgres_down(cluster):
+                return _measure(server.port, seconds)
+
+
 def run(*, seconds: float, other_runs: int) -> dict[str, Any]:
     store = cached_store(STORES_DIR, StoreSpec(other_runs=other_runs))
     database = Path(store.tracking_uri.removeprefix("sqlite:///"))
@@ -125,8 +181,6 @@ def run(*, seconds: float, other_runs: int) -> dict[str, Any]:
     results["mlflow_hung"] = mlflow_hung(store.tracking_uri, seconds)
     logger.info("fault: %d /health clients, SQLite locked", HEALTH_CLIENTS)
     results["sqlite_locked"] = sqlite_locked(database, seconds)
-    results["postgres_stopped"] = {
-        "status": "skipped",
-        "reason": "not measured by this bench yet",
-    }
+    logger.info("fault: %d /health clients, PostgreSQL stopped", HEALTH_CLIENTS)
+    results["postgres_stopped"] = postgres_stopped(seconds)
     return results
