@@ -143,3 +143,29 @@ def test_environment_values_are_read(monkeypatch: pytest.MonkeyPatch, tmp_path) 
     assert settings.cors_origins == ["http://localhost:5173", "http://127.0.0.1:5173"]
     assert settings.api_token is None
     assert settings.cache_ttl_seconds == 30
+
+
+def test_a_store_that_refuses_at_once_is_not_asked_on_every_read():
+    """A stopped database fails each load in milliseconds: readers keep the copy, and a new
+    background reload waits for the interval after the last one ended."""
+    calls = {"n": 0}
+
+    def load() -> str:
+        calls["n"] += 1
+        if calls["n"] > 1:
+            raise TrackingError("connection refused")
+        return "copy"
+
+    cache = TtlCache(load, ttl_seconds=0.01, min_reload_interval=0.2)
+    assert cache.get().value == "copy"
+    ended = time.monotonic() + 0.5
+    reads = 0
+    while time.monotonic() < ended:
+        answer = cache.get()
+        assert answer.value == "copy"
+        reads += 1
+        time.sleep(0.002)
+    assert reads > 50
+    # one initial load, then at most one reload per 0.2 s over 0.5 s (plus the first at once)
+    assert 2 <= calls["n"] <= 5, calls
+    assert cache.get().stale is True
