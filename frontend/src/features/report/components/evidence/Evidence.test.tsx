@@ -143,6 +143,30 @@ describe("evidence on the report", { timeout: 20_000 }, () => {
     );
   });
 
+  it("draws Production's estimate before the labels as a fourth series when recorded", async () => {
+    const api = evidenceApi();
+    for (const result of api.batchesData.batches) {
+      if (result.production && result.batch > 0) {
+        const auc = result.production.auc ?? 0.6;
+        result.production.estimated = {
+          auc: auc + 0.01,
+          ci_low: auc,
+          ci_high: auc + 0.02,
+          error: 0.01,
+          missed: false,
+        };
+      }
+    }
+    renderWithApi(<ReportPage />, api);
+    const heading = await screen.findByRole("heading", { level: 2, name: "Did retraining help?" });
+    const figure = (heading.closest("section") as HTMLElement).querySelector(
+      "figure.retraining-effect",
+    ) as HTMLElement;
+    expect(figure).toHaveTextContent("Production, estimated before the labels");
+    const table = within(figure).getByRole("table", { name: /AUC per batch of the three models/ });
+    expect(within(table).getAllByRole("columnheader")).toHaveLength(5);
+  });
+
   it("fetches the reliability diagram only once opened", async () => {
     const api = evidenceApi();
     api.calibrationData.set(3, {

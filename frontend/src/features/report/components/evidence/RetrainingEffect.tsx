@@ -30,18 +30,34 @@ const SERIES = [
     dash: "8 4",
     marker: "square",
   },
+  {
+    key: "estimated",
+    name: "Production, estimated before the labels",
+    colour: "var(--text-muted)",
+    dash: "1 4",
+    marker: "triangle",
+  },
 ] as const;
-const LEGEND_ORDER = ["initial", "before", "after"] as const;
+const LEGEND_ORDER = ["initial", "before", "after", "estimated"] as const;
 
 type SeriesKey = (typeof SERIES)[number]["key"];
 type Point = { batch: string } & Partial<Record<SeriesKey | `${SeriesKey}Error`, unknown>>;
 
 function withError(point: Point, key: SeriesKey, scores: ModelScores | null | undefined) {
   if (typeof scores?.auc !== "number") return;
-  point[key] = scores.auc;
-  const { auc_ci_low: low, auc_ci_high: high } = scores;
+  setPoint(point, key, scores.auc, scores.auc_ci_low, scores.auc_ci_high);
+}
+
+function setPoint(
+  point: Point,
+  key: SeriesKey,
+  auc: number,
+  low: number | null | undefined,
+  high: number | null | undefined,
+) {
+  point[key] = auc;
   if (typeof low === "number" && typeof high === "number") {
-    point[`${key}Error`] = [scores.auc - low, high - scores.auc];
+    point[`${key}Error`] = [auc - low, high - auc];
   }
 }
 
@@ -54,6 +70,9 @@ function effectPoints(batches: BatchResult[]): Point[] {
       withError(point, "initial", result.initial);
       withError(point, "before", result.production);
       withError(point, "after", result.production_after);
+      const estimated = result.batch > 0 ? result.production?.estimated : null;
+      if (estimated)
+        setPoint(point, "estimated", estimated.auc, estimated.ci_low, estimated.ci_high);
       return point;
     });
 }
@@ -61,6 +80,7 @@ function effectPoints(batches: BatchResult[]): Point[] {
 type Marker = (typeof SERIES)[number]["marker"];
 
 function markerPath(marker: Marker, x: number, y: number): string {
+  if (marker === "triangle") return `M${x},${y - 5}l5,9h-10z`;
   if (marker === "square") return `M${x - 4},${y - 4}h8v8h-8z`;
   if (marker === "diamond") return `M${x},${y - 5.5}l5.5,5.5l-5.5,5.5l-5.5,-5.5z`;
   return `M${x - 4},${y}a4,4 0 1,0 8,0a4,4 0 1,0 -8,0`;
@@ -112,19 +132,34 @@ function cell(scores: ModelScores | null | undefined): string {
   return `${scores.auc.toFixed(3)}${interval}`;
 }
 
+function estimateCell(result: BatchResult): string {
+  const estimated = result.batch > 0 ? result.production?.estimated : null;
+  if (!estimated) return "—";
+  return cell({
+    ...result.production,
+    auc: estimated.auc,
+    auc_ci_low: estimated.ci_low,
+    auc_ci_high: estimated.ci_high,
+  } as ModelScores);
+}
+
 /** The chart's numbers as a table for screen readers (the chart's text equivalent). */
 function EffectTable({ batches }: { batches: BatchResult[] }) {
   return (
     // The wrapper hides it: a table ignores the 1 px width the class gives, a div does not.
     <div className="visually-hidden">
       <table id="retraining-effect-table">
-        <caption>AUC per batch of the three models, with 95% intervals</caption>
+        <caption>
+          AUC per batch of the three models, with 95% intervals, and Production&rsquo;s AUC
+          estimated before the labels
+        </caption>
         <thead>
           <tr>
             <th scope="col">Batch</th>
             <th scope="col">Never-retrained model</th>
             <th scope="col">Production before the decision</th>
             <th scope="col">Production after the decision</th>
+            <th scope="col">Production, estimated before the labels</th>
           </tr>
         </thead>
         <tbody>
@@ -136,6 +171,7 @@ function EffectTable({ batches }: { batches: BatchResult[] }) {
                 <td>{cell(result.initial)}</td>
                 <td>{cell(result.production)}</td>
                 <td>{cell(result.production_after)}</td>
+                <td>{estimateCell(result)}</td>
               </tr>
             ))}
         </tbody>
@@ -162,10 +198,14 @@ export function RetrainingEffect({
   }
   const points = effectPoints(batches);
   const axis = aucAxis(points);
+  // The estimate's series is drawn, and named in the legend, only when the runs recorded it.
+  const drawn = SERIES.filter(
+    (series) => series.key !== "estimated" || points.some((point) => "estimated" in point),
+  );
   return (
     <figure
       className="chart retraining-effect"
-      aria-label="AUC per batch with 95% intervals: never-retrained model, Production before and after the decision"
+      aria-label="AUC per batch with 95% intervals: never-retrained model, Production before and after the decision, and Production's AUC estimated before the labels where recorded"
       aria-describedby="retraining-effect-table"
     >
       <ChartFrame height={300}>
@@ -198,7 +238,7 @@ export function RetrainingEffect({
             }}
           />
           <ReferenceLine y={0.5} stroke="var(--chart-axis)" strokeDasharray="4 4" />
-          {SERIES.map((series) => (
+          {drawn.map((series) => (
             <Line
               key={series.key}
               dataKey={series.key}
@@ -221,7 +261,7 @@ export function RetrainingEffect({
         </LineChart>
       </ChartFrame>
       <ChartLegend
-        items={LEGEND_ORDER.map((key) => {
+        items={LEGEND_ORDER.filter((key) => drawn.some((s) => s.key === key)).map((key) => {
           const series = SERIES.find((s) => s.key === key) ?? SERIES[0];
           return {
             key,
@@ -235,7 +275,10 @@ export function RetrainingEffect({
       <EffectTable batches={batches} />
       <figcaption className="chart__note">
         Whiskers are 95% intervals; each batch is scored on its own test split (batch 0 on the
-        initial test set). The dashed line is chance (AUC 0.5).
+        initial test set). The dashed line is chance (AUC 0.5). Where the runs recorded it, the
+        dotted grey line is Production&rsquo;s AUC as estimated from its own risks before the
+        batch&rsquo;s labels arrived; where it parts from the realised AUC, the relation between the
+        data and readmission changed.
       </figcaption>
     </figure>
   );
