@@ -92,6 +92,10 @@ def _experiment_rows(row: Row, data: Any) -> None:
     row("experiment", "peak RSS (MB)", data["peak_rss_mb"])
     for step, seconds in data["steps_s"].items():
         row("experiment", f"step {step} (s)", seconds)
+    agreement = data.get("cbpe_vs_nannyml_max_difference")
+    if agreement is not None:
+        shown = f"{agreement:.1e}" if isinstance(agreement, float) else agreement
+        row("experiment", "CBPE vs NannyML 0.13.1 (max diff)", shown)
 
 
 def _api_rows(row: Row, data: Any) -> None:

@@ -21,7 +21,7 @@ import sys
 import tempfile
 import venv
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 
@@ -66,24 +66,20 @@ def nannyml_python(given: str | None) -> Path:
     return python
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--nannyml-python", default=None, help="a Python with nannyml==0.13.1")
-    args = parser.parse_args(argv)
+def compare(nannyml: str | None = None) -> dict[str, Any]:
+    """Both estimates per batch for the store of ``$HEALTHPREDICT_HOME``, and the largest gap."""
     client = tracking.configure(config.default_tracking_uri())
     storage = open_storage(config.default_storage())
     model = initial_model.find(client)
     if model is None:
-        print("error: no initial model in the store: run `healthpredict experiment run` first")
-        return 1
+        raise RuntimeError("no initial model in the store: run `healthpredict experiment run`")
     reference = features.prepare(storage.read_csv(contract.INITIAL_TEST_KEY))
     scored = model.score(reference)
     arrays = {"reference_scores": scored.y_score, "reference_labels": scored.y_true}
     manifest = read_manifest(storage)
     for batch in manifest.batch_numbers:
-        arrays[f"batch_{batch}"] = model.score(
-            splits.read_batch(storage, manifest, batch).test
-        ).y_score
+        test = splits.read_batch(storage, manifest, batch).test
+        arrays[f"batch_{batch}"] = model.score(test).y_score
     calibrator = cbpe.fit_calibrator(scored.y_true, scored.y_score)
     ours = {
         key: cbpe.estimate_auc(calibrator, values, draws=1).estimate
@@ -94,21 +90,39 @@ def main(argv: list[str] | None = None) -> int:
         path = Path(folder) / "predictions.npz"
         np.savez(path, **arrays)
         completed = subprocess.run(
-            [str(nannyml_python(args.nannyml_python)), "-c", _NANNYML_SCRIPT, str(path)],
+            [str(nannyml_python(nannyml)), "-c", _NANNYML_SCRIPT, str(path)],
             capture_output=True,
             text=True,
             check=True,
         )
     theirs = json.loads(completed.stdout.strip().splitlines()[-1])
-    print(f"calibrated: {calibrator.isotonic is not None}")
+    batches = {
+        key.removeprefix("batch_"): {"ours": value, "nannyml": theirs[key]}
+        for key, value in ours.items()
+    }
+    largest = max(abs(b["ours"] - b["nannyml"]) for b in batches.values())
+    return {
+        "calibrated": calibrator.isotonic is not None,
+        "batches": batches,
+        "largest_difference": largest,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--nannyml-python", default=None, help="a Python with nannyml==0.13.1")
+    args = parser.parse_args(argv)
+    try:
+        result = compare(args.nannyml_python)
+    except RuntimeError as error:
+        print(f"error: {error}")
+        return 1
+    print(f"calibrated: {result['calibrated']}")
     print("| batch | this project | NannyML 0.13.1 | difference |\n|---|---|---|---|")
-    largest = 0.0
-    for key, value in ours.items():
-        difference = value - theirs[key]
-        largest = max(largest, abs(difference))
-        print(
-            f"| {key.removeprefix('batch_')} | {value:.6f} | {theirs[key]:.6f} | {difference:.1e} |"
-        )
+    for batch, pair in result["batches"].items():
+        difference = pair["ours"] - pair["nannyml"]
+        print(f"| {batch} | {pair['ours']:.6f} | {pair['nannyml']:.6f} | {difference:.1e} |")
+    largest = result["largest_difference"]
     print(f"largest difference {largest:.1e} (tolerance {TOLERANCE:g})")
     return 0 if largest <= TOLERANCE else 1
 

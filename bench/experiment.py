@@ -95,6 +95,7 @@ def run(*, quick: bool) -> dict[str, Any]:
             kept.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(log, kept)
             raise BenchError(f"healthpredict experiment run exited {code}; see {kept}")
+        nannyml = _nannyml_agreement(env)
     steps = {m["step"].strip(): float(m["seconds"]) for m in STEP_LINE.finditer(output)}
     gnu = MAX_RSS_LINE.search(output)
     fitting = FITTING_LINE.search(output)
@@ -112,4 +113,19 @@ def run(*, quick: bool) -> dict[str, Any]:
         "peak_rss_source": "/usr/bin/time -v (largest process)" if gnu else "psutil tree sum",
         "peak_rss_tree_sum_mb": round(polled_peak / 2**20, 1),
         "steps_s": steps,
+        # issue 23: the label-free estimate against NannyML 0.13.1 on this run's predictions
+        "cbpe_vs_nannyml_max_difference": nannyml,
     }
+
+
+def _nannyml_agreement(env: dict[str, str]) -> float | str:
+    """`bench.cbpe_agreement` on the state folder just written (NannyML in its own venv,
+    created on first use); the largest difference, or why it could not run."""
+    completed = subprocess.run(
+        [sys.executable, "-c", "import json; from bench import cbpe_agreement as a; "
+         "print(json.dumps(a.compare()['largest_difference']))"],
+        env=env, cwd=REPO_ROOT, capture_output=True, text=True, check=False, timeout=900,
+    )  # fmt: skip
+    if completed.returncode != 0:
+        return f"not measured: {(completed.stderr.strip().splitlines() or ['?'])[-1][:200]}"
+    return float(completed.stdout.strip().splitlines()[-1])
