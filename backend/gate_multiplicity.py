@@ -9,19 +9,8 @@ otherwise "inconclusive", whatever the single test said.
 
 from __future__ import annotations
 
-from typing import Final
-
-from backend.schemas import BatchResult, GateVerdict
-from pipeline.core.multiplicity import holm
-
-ALPHA: Final = 0.05
-
-
-def adjusted_verdict(delta: float, p_holm: float) -> GateVerdict:
-    """The word the adjusted p allows for a difference ``delta``."""
-    if p_holm < ALPHA:
-        return "better" if delta > 0 else "worse"
-    return "inconclusive"
+from backend.schemas import BatchResult
+from pipeline.core.multiplicity import adjusted_verdict, holm
 
 
 def adjust_gate_comparisons(results: list[BatchResult]) -> list[BatchResult]:

@@ -19,7 +19,7 @@ from backend.policy_schemas import ForwardVerdict, PolicyForwardStep
 from backend.run_fields import finite
 from pipeline.core import stats
 from pipeline.core.contract import ReplayMetric
-from pipeline.core.multiplicity import holm
+from pipeline.core.multiplicity import adjusted_verdict, holm
 
 History = Mapping[int, float]
 
@@ -32,7 +32,6 @@ FORWARD_METRICS: Final = (
     ReplayMetric.DELTA_NEXT_CI_HIGH,
     ReplayMetric.CALIBRATION_SLOPE_NEXT,
 )
-FAMILY_LEVEL: Final = 0.05
 
 
 @dataclass(frozen=True)
@@ -111,14 +110,9 @@ def adjust(
             out.append(Adjusted(1.0, 1.0, "reference"))
         else:
             p_holm = adjusted_by_index[i]
-            out.append(Adjusted(difference.p_value, p_holm, _verdict(difference.mean, p_holm)))
+            verdict = adjusted_verdict(difference.mean, p_holm)
+            out.append(Adjusted(difference.p_value, p_holm, verdict))
     return out
-
-
-def _verdict(mean: float, p_holm: float) -> ForwardVerdict:
-    if p_holm >= FAMILY_LEVEL:
-        return "inconclusive"
-    return "better" if mean > 0 else "worse"
 
 
 def note(labels: Sequence[str], results: Sequence[tuple[str, MeanDifference, Adjusted]]) -> str:

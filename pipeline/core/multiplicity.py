@@ -10,6 +10,11 @@ is five lines and the report API, which has no scipy, imports it.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Final, Literal
+
+FAMILY_LEVEL: Final = 0.05  # the family-wise error rate Holm's adjustment controls
+
+AdjustedVerdict = Literal["better", "worse", "inconclusive"]
 
 
 def holm(p_values: Sequence[float]) -> list[float]:
@@ -28,3 +33,11 @@ def holm(p_values: Sequence[float]) -> list[float]:
         running = max(running, min(1.0, (m - rank) * p_values[index]))
         adjusted[index] = running
     return adjusted
+
+
+def adjusted_verdict(delta: float, p_holm: float) -> AdjustedVerdict:
+    """The word an adjusted p allows: "better"/"worse" (by the sign of ``delta``) only below
+    ``FAMILY_LEVEL``, otherwise "inconclusive"."""
+    if p_holm >= FAMILY_LEVEL:
+        return "inconclusive"
+    return "better" if delta > 0 else "worse"

@@ -41,6 +41,18 @@ def special_uri(port: int, raw_slash: bool = False) -> str:
     return uri
 
 
+def export(uri: str, out: Path) -> subprocess.CompletedProcess[str]:
+    """`healthpredict report export` over the store at ``uri``, as a user runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "healthpredict", "report", "export", "--out", str(out)],
+        env={**os.environ, "MLFLOW_TRACKING_URI": uri},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
 def assert_no_password(text: str, where: str) -> None:
     for leak in LEAKS:
         assert leak not in text, f"{where} shows {leak!r}: {text[:300]}"
@@ -86,27 +98,13 @@ def test_the_password_never_shows_with_the_database_up_or_down(
 
         # the exported file, written by the command line over the same store
         out = tmp_path / "report.html"
-        exported = subprocess.run(
-            [sys.executable, "-m", "healthpredict", "report", "export", "--out", str(out)],
-            env={**os.environ, "MLFLOW_TRACKING_URI": uri},
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
+        exported = export(uri, out)
         assert exported.returncode == 0, exported.stderr[-2000:]
         assert_no_password(out.read_text(encoding="utf-8"), "the exported file")
         assert_no_password(exported.stderr + exported.stdout, "export's output")
 
     # a command-line error with the database down: one line, no password
-    failed = subprocess.run(
-        [sys.executable, "-m", "healthpredict", "report", "export", "--out", str(out)],
-        env={**os.environ, "MLFLOW_TRACKING_URI": uri},
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    failed = export(uri, out)
     assert failed.returncode != 0
     assert_no_password(failed.stderr + failed.stdout, "export's error")
     assert "Traceback" not in failed.stderr

@@ -1,21 +1,14 @@
 import { useId, useState } from "react";
 
 import { useApi } from "../../../../api/context";
-import type { BatchResult, ModelScores } from "../../../../api/types";
+import type { BatchResult } from "../../../../api/types";
 import { formatScore } from "../../../../lib/format";
+import { scoredModels } from "./scoredModels";
 import { CALIBRATION_WORDS, NOT_RECORDED } from "../../evidence";
 import { ReliabilityPanel } from "./ReliabilityPanel";
 
 import "./CalibrationPanel.css";
 import { Term } from "../../../../components/glossary/Term";
-
-function rows(result: BatchResult): Array<[string, ModelScores | null | undefined]> {
-  return [
-    ["Production", result.production],
-    ...(result.retrained ? [["New model", result.new] as [string, ModelScores | null]] : []),
-    ["Never-retrained", result.initial],
-  ];
-}
 
 /** Brier score, ECE and calibration slope per model, with the reliability diagram on demand. */
 export function CalibrationPanel({ result }: { result: BatchResult }) {
@@ -23,7 +16,7 @@ export function CalibrationPanel({ result }: { result: BatchResult }) {
   const api = useApi();
   const [open, setOpen] = useState(api.embedded !== undefined);
   const regionId = useId();
-  const recorded = rows(result).filter(([, scores]) => scores?.calibration);
+  const recorded = scoredModels(result).filter(([, scores]) => scores?.calibration);
   if (recorded.length === 0) {
     return <p className="muted">{NOT_RECORDED} the models&rsquo; calibration on this batch.</p>;
   }

@@ -1,13 +1,6 @@
-import type { BatchResult, ModelScores } from "../../../../api/types";
+import type { BatchResult } from "../../../../api/types";
 import { formatScore } from "../../../../lib/format";
-
-function rows(result: BatchResult): Array<[string, ModelScores | null | undefined]> {
-  return [
-    ["Production", result.production],
-    ...(result.retrained ? [["New model", result.new] as [string, ModelScores | null]] : []),
-    ["Never-retrained", result.initial],
-  ];
-}
+import { scoredModels } from "./scoredModels";
 
 /**
  * Each model's AUC as it was estimated before the batch's labels arrived (CBPE), beside the
@@ -15,7 +8,7 @@ function rows(result: BatchResult): Array<[string, ModelScores | null | undefine
  * only words it.
  */
 export function EstimatePanel({ result }: { result: BatchResult }) {
-  const recorded = rows(result).filter(([, scores]) => scores?.estimated);
+  const recorded = scoredModels(result).filter(([, scores]) => scores?.estimated);
   if (recorded.length === 0) return null;
   const missed = recorded.some(([, scores]) => scores?.estimated?.missed);
   return (

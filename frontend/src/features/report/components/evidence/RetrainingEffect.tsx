@@ -61,6 +61,11 @@ function setPoint(
   }
 }
 
+/** Production's AUC estimated before the labels (batch 0 is the reference itself: none). */
+function productionEstimate(result: BatchResult) {
+  return result.batch > 0 ? result.production?.estimated : null;
+}
+
 /** AUC per batch of the three models, each with its 95% interval as a whisker. */
 function effectPoints(batches: BatchResult[]): Point[] {
   return batches
@@ -122,25 +127,21 @@ function aucAxis(points: Point[]): { domain: [number, number]; ticks: number[] }
   return { domain: [low, high], ticks };
 }
 
-function cell(scores: ModelScores | null | undefined): string {
-  if (typeof scores?.auc !== "number") return "—";
-  const { auc_ci_low: low, auc_ci_high: high } = scores;
+function cell(
+  auc: number | null | undefined,
+  low: number | null | undefined,
+  high: number | null | undefined,
+): string {
+  if (typeof auc !== "number") return "—";
   const interval =
     typeof low === "number" && typeof high === "number"
       ? ` (95% CI ${low.toFixed(3)} to ${high.toFixed(3)})`
       : "";
-  return `${scores.auc.toFixed(3)}${interval}`;
+  return `${auc.toFixed(3)}${interval}`;
 }
 
-function estimateCell(result: BatchResult): string {
-  const estimated = result.batch > 0 ? result.production?.estimated : null;
-  if (!estimated) return "—";
-  return cell({
-    ...result.production,
-    auc: estimated.auc,
-    auc_ci_low: estimated.ci_low,
-    auc_ci_high: estimated.ci_high,
-  } as ModelScores);
+function scoresCell(scores: ModelScores | null | undefined): string {
+  return cell(scores?.auc, scores?.auc_ci_low, scores?.auc_ci_high);
 }
 
 /** The chart's numbers as a table for screen readers (the chart's text equivalent). */
@@ -168,10 +169,16 @@ function EffectTable({ batches }: { batches: BatchResult[] }) {
             .map((result) => (
               <tr key={result.batch}>
                 <th scope="row">{result.batch}</th>
-                <td>{cell(result.initial)}</td>
-                <td>{cell(result.production)}</td>
-                <td>{cell(result.production_after)}</td>
-                <td>{estimateCell(result)}</td>
+                <td>{scoresCell(result.initial)}</td>
+                <td>{scoresCell(result.production)}</td>
+                <td>{scoresCell(result.production_after)}</td>
+                <td>
+                  {cell(
+                    productionEstimate(result)?.auc,
+                    productionEstimate(result)?.ci_low,
+                    productionEstimate(result)?.ci_high,
+                  )}
+                </td>
               </tr>
             ))}
         </tbody>
