@@ -86,13 +86,12 @@ def _clean_env(home: Path) -> dict[str, str]:
     return {"HOME": str(home), "PATH": path, "LANG": "C.UTF-8"}
 
 
-@pytest.fixture(scope="module")
-def installed(built: Built, tmp_path_factory: pytest.TempPathFactory) -> Installed:
-    scratch = tmp_path_factory.mktemp("wheel-user")
+def _install(built: Built, scratch: Path, extras: tuple[str, ...] = ()) -> Installed:
+    """The wheel and the dependencies uv.lock pins for it (and `extras`), in a fresh venv."""
     requirements = scratch / "requirements.txt"
     _run(
         [UV, "export", "--frozen", "--no-dev", "--no-emit-project", "--no-hashes",
-         "--output-file", requirements],
+         *[arg for extra in extras for arg in ("--extra", extra)], "--output-file", requirements],
         cwd=REPO_ROOT,
     )  # fmt: skip
     venv = scratch / "venv"
@@ -104,6 +103,17 @@ def installed(built: Built, tmp_path_factory: pytest.TempPathFactory) -> Install
         cwd=scratch,
     )  # fmt: skip
     return Installed(venv / "bin", scratch, time.monotonic() - started, built.wheel.stat().st_size)
+
+
+@pytest.fixture(scope="module")
+def installed(built: Built, tmp_path_factory: pytest.TempPathFactory) -> Installed:
+    return _install(built, tmp_path_factory.mktemp("wheel-user"))
+
+
+@pytest.fixture(scope="module")
+def installed_pipeline(built: Built, tmp_path_factory: pytest.TempPathFactory) -> Installed:
+    """What `make demo` installs: the runtime and the `pipeline` extra, no development group."""
+    return _install(built, tmp_path_factory.mktemp("wheel-demo"), extras=("pipeline",))
 
 
 @pytest.fixture(scope="module")
@@ -150,8 +160,11 @@ def _wait_for_page(process: subprocess.Popen[bytes], url: str, log: Path) -> Non
 
 
 def _record(figures: dict[str, object]) -> None:
+    """Add `figures` to test-output/wheel/figures.json (the tests each measure their own)."""
+    path = OUTPUT / "figures.json"
+    known = json.loads(path.read_text()) if path.is_file() else {}
     OUTPUT.mkdir(parents=True, exist_ok=True)
-    (OUTPUT / "figures.json").write_text(json.dumps(figures, indent=2, sort_keys=True))
+    path.write_text(json.dumps({**known, **figures}, indent=2, sort_keys=True))
 
 
 def test_the_wheel_carries_the_built_page(built: Built) -> None:
@@ -240,3 +253,52 @@ def test_report_export_from_the_installed_package_inlines_its_page(
     assert 'id="healthpredict-report-data"' in html and 'src="/assets/' not in html
     for batch in users_store.expected:
         assert batch.drift_run_id in html
+
+
+# Full `mlflow` is mlflow-skinny (the same Python package) plus its tracking server's stack: the
+# web UI's build, Flask, gunicorn, graphene, pyarrow, matplotlib. Neither the experiment nor the
+# report uses them, so the demo's environment must not carry them (docs: pyproject's extras).
+SERVER_ONLY = ("mlflow", "pyarrow", "matplotlib", "flask", "gunicorn", "graphene")
+
+
+def test_the_demo_environment_runs_the_experiment_and_reads_its_store_without_mlflows_server(
+    installed_pipeline: Installed, tmp_path: Path
+) -> None:
+    data = os.environ.get("HEALTHPREDICT_DATA", "")
+    if not Path(data).is_file():
+        pytest.skip("HEALTHPREDICT_DATA is not set to the data set (.ci/run sets it)")
+    python = installed_pipeline.bin / "python"
+    present = _run(
+        [python, "-c", "import importlib.metadata as m, sys\n"
+         "for name in sys.argv[1:]:\n"
+         "    try: print(name, m.version(name))\n"
+         "    except m.PackageNotFoundError: pass", *SERVER_ONLY],
+        cwd=installed_pipeline.home,
+    )  # fmt: skip
+    assert present == "", f"the pipeline extra installs MLflow's server stack:\n{present}"
+
+    home = installed_pipeline.home / "state"
+    env = {**_clean_env(installed_pipeline.home), "HEALTHPREDICT_HOME": str(home)}
+    hp = installed_pipeline.bin / "healthpredict"
+    _run([hp, "experiment", "run", "--data", data, "--hpo-trials", "1", "--no-replay"],
+         cwd=installed_pipeline.home, env=env)  # fmt: skip
+    out = tmp_path / "report.html"
+    _run([hp, "report", "export", "--out", out], cwd=installed_pipeline.home, env=env)
+    size = subprocess.run(
+        ["du", "-s", "--apparent-size", "--block-size=1M", str(installed_pipeline.bin.parent)],
+        capture_output=True, text=True, check=True,
+    ).stdout.split()[0]  # fmt: skip
+    _record(
+        {
+            "demo_install_seconds": round(installed_pipeline.install_seconds, 1),
+            "demo_venv_megabytes": int(size),
+        }
+    )
+    # The store the experiment wrote (SQLite, read directly): batch 0 and the five batches.
+    embedded = re.search(
+        r'<script[^>]*id="healthpredict-report-data"[^>]*>(.*?)</script>', out.read_text(), re.S
+    )
+    assert embedded is not None
+    batches = json.loads(embedded.group(1))["responses"]["/batches"]["batches"]
+    assert [b["batch"] for b in batches] == [0, 1, 2, 3, 4, 5]
+    assert batches[0]["decision"] == "BASELINE"
