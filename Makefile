@@ -45,7 +45,8 @@ help: ## List the targets
 
 install: install-python install-frontend ## Install Python (uv.lock, with the dev group) and frontend (package-lock.json) dependencies
 
-# Everything: the runtime, the pipeline extra and the development group (lint, test).
+# Everything: the runtime, every extra (pipeline; server, the full MLflow the tests start; airflow)
+# and the development group (lint, test).
 install-python: $(PYTHON_STAMP)
 
 $(PYTHON_STAMP): pyproject.toml uv.lock scripts/install.sh

@@ -7,8 +7,10 @@ uv's cache. The installed `healthpredict` then runs from a scratch folder with n
 neither the checkout nor PYTHONPATH on sys.path: `serve` over a user's MLflow server (a store
 written by tests.support.stores, behind a real `mlflow server`) must answer `/` with the page
 from the package, which Debian's chromium then shows; `report export` must inline that page.
-The install's seconds, serve's seconds until the page answers and the wheel's size go to
-test-output/wheel/figures.json.
+A second fresh environment holds what `make demo` installs (the runtime and the `pipeline`
+extra): it must run the experiment and export the report from the SQLite store it wrote, with none
+of full MLflow's server stack installed. The installs' seconds, the demo environment's size,
+serve's seconds until the page answers and the wheel's size go to test-output/wheel/figures.json.
 """
 
 from __future__ import annotations
