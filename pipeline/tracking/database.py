@@ -9,6 +9,7 @@ credentials masked; a missing driver names the package to install.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from typing import Final
 from urllib.parse import urlsplit
@@ -20,6 +21,9 @@ CONNECT_TIMEOUT_ENV: Final = "HEALTHPREDICT_DB_CONNECT_TIMEOUT"
 DEFAULT_CONNECT_TIMEOUT_SECONDS: Final = 4
 # Database schemes MLflow accepts as a tracking store (with or without `+driver`).
 NETWORK_DATABASES = ("postgresql", "mysql", "mssql")
+SQL_STORES: Final = ("sqlite", *NETWORK_DATABASES)
+# What MLflow's SQL store imports beside mlflow-skinny: the `database` extra (pyproject.toml).
+SQL_STORE_PACKAGES: Final = ("sqlalchemy", "alembic")
 # The module SQLAlchemy imports for a dialect -> the package that provides it.
 DRIVER_PACKAGES: Final = {
     "MySQLdb": "mysqlclient",
@@ -62,8 +66,24 @@ def _missing_driver(exc: ImportError, tracking_uri: str) -> TrackingError:
     )
 
 
+def check_sql_store_installed(tracking_uri: str) -> None:
+    """A database URI needs SQLAlchemy and alembic, which the lean install (reading an MLflow
+    server over HTTP) does not have: say which extra brings them instead of an ImportError."""
+    scheme = urlsplit(tracking_uri).scheme.split("+", 1)[0].lower()
+    if scheme not in SQL_STORES:
+        return
+    missing = [name for name in SQL_STORE_PACKAGES if importlib.util.find_spec(name) is None]
+    if missing:
+        raise TrackingError(
+            f"reading {redact_uri(tracking_uri)} directly needs {' and '.join(missing)}, which "
+            "this install lacks: install healthpredict with its database extra "
+            "(`pip install 'healthpredict[database]'`), or read the store through `mlflow server`"
+        )
+
+
 def check_database(tracking_uri: str) -> None:
     """Connect once (a few seconds at most); `TrackingError` in one line when it fails."""
+    check_sql_store_installed(tracking_uri)
     scheme = database_scheme(tracking_uri)
     if scheme is None:
         return

@@ -113,6 +113,12 @@ def installed(built: Built, tmp_path_factory: pytest.TempPathFactory) -> Install
 
 
 @pytest.fixture(scope="module")
+def installed_database(built: Built, tmp_path_factory: pytest.TempPathFactory) -> Installed:
+    """The report reading a database store directly: the runtime and the `database` extra."""
+    return _install(built, tmp_path_factory.mktemp("wheel-database"), extras=("database",))
+
+
+@pytest.fixture(scope="module")
 def installed_pipeline(built: Built, tmp_path_factory: pytest.TempPathFactory) -> Installed:
     """What `make demo` installs: the runtime and the `pipeline` extra, no development group."""
     return _install(built, tmp_path_factory.mktemp("wheel-demo"), extras=("pipeline",))
@@ -284,8 +290,6 @@ def test_the_demo_environment_runs_the_experiment_and_reads_its_store_without_ml
     hp = installed_pipeline.bin / "healthpredict"
     _run([hp, "experiment", "run", "--data", data, "--hpo-trials", "1", "--no-replay"],
          cwd=installed_pipeline.home, env=env)  # fmt: skip
-    out = tmp_path / "report.html"
-    _run([hp, "report", "export", "--out", out], cwd=installed_pipeline.home, env=env)
     size = subprocess.run(
         ["du", "-s", "--apparent-size", "--block-size=1M", str(installed_pipeline.bin.parent)],
         capture_output=True, text=True, check=True,
@@ -297,10 +301,44 @@ def test_the_demo_environment_runs_the_experiment_and_reads_its_store_without_ml
         }
     )
     # The store the experiment wrote (SQLite, read directly): batch 0 and the five batches.
+    store = f"sqlite:///{home / 'mlflow.db'}"
+    batches = _export_embedded_batches(installed_pipeline, store, tmp_path / "report.html")
+    assert [b["batch"] for b in batches] == [0, 1, 2, 3, 4, 5]
+    assert batches[0]["decision"] == "BASELINE"
+
+
+def _export_embedded_batches(installed: Installed, tracking_uri: str, out: Path) -> list[dict]:
+    env = {**_clean_env(installed.home), "HEALTHPREDICT_STORAGE": str(installed.home / "storage")}
+    _run([installed.bin / "healthpredict", "report", "export", "--tracking-uri", tracking_uri,
+          "--out", out], cwd=installed.home, env=env)  # fmt: skip
     embedded = re.search(
         r'<script[^>]*id="healthpredict-report-data"[^>]*>(.*?)</script>', out.read_text(), re.S
     )
     assert embedded is not None
-    batches = json.loads(embedded.group(1))["responses"]["/batches"]["batches"]
-    assert [b["batch"] for b in batches] == [0, 1, 2, 3, 4, 5]
-    assert batches[0]["decision"] == "BASELINE"
+    batches: list[dict] = json.loads(embedded.group(1))["responses"]["/batches"]["batches"]
+    return batches
+
+
+def test_the_plain_install_names_the_extra_a_sqlite_store_needs(
+    installed: Installed, users_store: BuiltStore, tmp_path: Path
+) -> None:
+    out = tmp_path / "report.html"
+    completed = subprocess.run(
+        [str(installed.bin / "healthpredict"), "report", "export", "--tracking-uri",
+         users_store.tracking_uri, "--out", str(out)],
+        cwd=installed.home, env=_clean_env(installed.home), capture_output=True, text=True,
+        timeout=300, check=False,
+    )  # fmt: skip
+    assert completed.returncode == 1, completed.stderr
+    [line] = completed.stderr.strip().splitlines()
+    assert "sqlalchemy and alembic" in line and "healthpredict[database]" in line, line
+    assert not out.exists()
+
+
+def test_the_database_extra_reads_a_sqlite_store_directly(
+    installed_database: Installed, users_store: BuiltStore, tmp_path: Path
+) -> None:
+    batches = _export_embedded_batches(
+        installed_database, users_store.tracking_uri, tmp_path / "report.html"
+    )
+    assert [b["batch"] for b in batches] == [b.batch for b in users_store.expected]
