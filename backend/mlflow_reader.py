@@ -17,6 +17,7 @@ import os
 import re
 import tempfile
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -41,6 +42,11 @@ __all__ = ["MlflowReader", "RegistryVersion", "RunRecord", "StoreSnapshot", "lim
 logger = logging.getLogger(__name__)
 
 ARTIFACT_CACHE_SIZE = 128
+# A read that failed is not tried again for this long. An artifact the run never logged (older
+# stores have no reliability curves) or an artifact store that is down otherwise cost a download
+# attempt per request: ~150 ms of CPU each on a 2-core machine, holding the GIL the event loop
+# needs, so two clients reading /roc slowed every route. A curve logged meanwhile shows this late.
+MISSING_ARTIFACT_RETRY_SECONDS = 30.0
 _RUN_ID = re.compile(r"[0-9a-zA-Z_-]{1,64}")  # safe to quote in a filter
 
 # The API answers within seconds even when MLflow is down: few retries, short waits.
@@ -76,6 +82,7 @@ class MlflowReader:
         self._client_instance: MlflowClient | None = None
         self._client_lock = threading.Lock()
         self._artifacts: OrderedDict[tuple[str, str], Any] = OrderedDict()
+        self._unreadable: OrderedDict[tuple[str, str], float] = OrderedDict()  # key -> when
         self._artifacts_lock = threading.Lock()
         self._params: dict[str, Mapping[str, str]] = {}
 
@@ -180,8 +187,21 @@ class MlflowReader:
 
     def has_cached_artifact(self, run: RunRecord, path: str) -> bool:
         """Whether `read_json_artifact(run, path)` would answer from memory, without I/O."""
+        key = (run.run_id, path)
         with self._artifacts_lock:
-            return (run.run_id, path) in self._artifacts
+            return key in self._artifacts or self._recently_unreadable(key)
+
+    def forget_unreadable(self) -> None:
+        """Try every artifact that failed to read again on its next read (`POST /refresh`)."""
+        with self._artifacts_lock:
+            self._unreadable.clear()
+
+    def _recently_unreadable(self, key: tuple[str, str]) -> bool:
+        """A read of `key` failed less than MISSING_ARTIFACT_RETRY_SECONDS ago. Lock held."""
+        failed_at = self._unreadable.get(key)
+        return (
+            failed_at is not None and time.monotonic() - failed_at < MISSING_ARTIFACT_RETRY_SECONDS
+        )
 
     def read_json_artifact(self, run: RunRecord, path: str) -> Any | None:
         """A run's JSON artifact, or None when the run has none at that path.
@@ -197,6 +217,8 @@ class MlflowReader:
             if key in self._artifacts:
                 self._artifacts.move_to_end(key)
                 return self._artifacts[key]
+            if self._recently_unreadable(key):
+                return None
         with tempfile.TemporaryDirectory(prefix="healthpredict-artifact-") as tmp:
             try:
                 if run.artifact_uri:
@@ -210,6 +232,11 @@ class MlflowReader:
                 text = Path(local).read_text(encoding="utf-8")
             except (MlflowException, OSError) as exc:
                 logger.info("run %s has no readable artifact %s: %s", run_id, path, one_line(exc))
+                with self._artifacts_lock:
+                    self._unreadable[key] = time.monotonic()
+                    self._unreadable.move_to_end(key)
+                    while len(self._unreadable) > ARTIFACT_CACHE_SIZE:
+                        self._unreadable.popitem(last=False)
                 return None
         try:
             content = json.loads(text)
@@ -217,6 +244,7 @@ class MlflowReader:
             logger.warning("run %s artifact %s is not JSON: %s", run_id, path, one_line(exc))
             content = None
         with self._artifacts_lock:
+            self._unreadable.pop(key, None)
             self._artifacts[key] = content
             while len(self._artifacts) > ARTIFACT_CACHE_SIZE:
                 self._artifacts.popitem(last=False)

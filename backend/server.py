@@ -98,13 +98,18 @@ def serve(
     settings = load_settings(**({} if tracking_uri is None else {"tracking_uri": tracking_uri}))
     import uvicorn
 
+    from backend.heap import freeze_long_lived
     from backend.main import create_app
     from backend.mlflow_reader import limit_http_waits
 
     limit_http_waits()
     sys.setswitchinterval(GIL_SWITCH_INTERVAL_SECONDS)
     logger.info(startup_line(host, port, settings))
-    config = uvicorn.Config(create_app(settings), host=host, port=port, log_level="info")
+    app = create_app(settings)
+    # Full garbage collections would walk the start-up heap and pause every route (backend/heap.py)
+    freeze_long_lived()
+    app.state.report.after_first_report = freeze_long_lived
+    config = uvicorn.Config(app, host=host, port=port, log_level="info")
     _report_server_class()(config).run()
 
 

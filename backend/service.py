@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -72,6 +73,8 @@ class ReportService:
             stale_after=READ_DEADLINE_SECONDS,
         )
         self._health = HealthProbe(self.reader.ping, redact_uri(self.reader.tracking_uri))
+        # Called once, after the first report is built (the served process freezes its heap).
+        self.after_first_report: Callable[[], object] | None = None
         self._provenance: tuple[Report, Provenance] | None = None
         self._policies: TtlCache[PoliciesResponse] = TtlCache(
             self._build_policies,
@@ -111,7 +114,7 @@ class ReportService:
             len(snapshot.gate_runs),
             redact_uri(self.reader.tracking_uri),
         )
-        return Report(
+        report = Report(
             batches,
             summary,
             chosen,
@@ -121,6 +124,10 @@ class ReportService:
             summary.model_copy(update={"stale": True}).model_dump_json().encode(),
             snapshot.training_experiment_id,
         )
+        hook, self.after_first_report = self.after_first_report, None
+        if hook is not None:
+            hook()
+        return report
 
     def ready_batches_json(self) -> bytes | None:
         """The `/batches` body when a copy exists, without waiting (the event-loop path)."""
@@ -246,6 +253,7 @@ class ReportService:
         """Reload the report now (shared with concurrent refreshes, see `TtlCache.reload`);
         True when it was reloaded."""
         deadline = time.monotonic() + REFRESH_WAIT_SECONDS  # one limit for both reloads
+        self.reader.forget_unreadable()  # an artifact logged since is read on the next request
         reloaded = self._cache.reload(timeout=REFRESH_WAIT_SECONDS)
         left = deadline - time.monotonic()
         if left > 0 and self._policies.get_nowait() is not None:  # only a replay someone read

@@ -31,6 +31,7 @@ from bench.common import (
     KeepAliveClient,
     Sample,
     api_server,
+    collector_paused,
     latency_summary,
 )
 from tests.support.servers import mlflow_server
@@ -102,7 +103,10 @@ def _measure(
 ) -> dict[str, Any]:
     process = psutil.Process(pid)
     rss_before = process.memory_info().rss
-    samples, refreshes, elapsed = asyncio.run(_load(server_port, clients, seconds, refresh=refresh))
+    with collector_paused():
+        samples, refreshes, elapsed = asyncio.run(
+            _load(server_port, clients, seconds, refresh=refresh)
+        )
     rss_after = process.memory_info().rss
     per_endpoint = {
         path: latency_summary([s for s in samples if s.path == path]) for path in ENDPOINTS

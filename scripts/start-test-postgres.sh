@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # Start a local PostgreSQL cluster (installing Debian's package when missing) with an empty
-# database `mlflow`, and print its SQLAlchemy URI on stdout. Run as root. Used by .ci/run for the distributed
-# test (MLflow server on PostgreSQL); everything else goes to stderr and to $LOG_DIR.
+# database `mlflow` (or $HEALTHPREDICT_PG_DATABASE), and print its SQLAlchemy URI on stdout. Run
+# as root. Used by .ci/run for the distributed test (MLflow server on PostgreSQL) and by the fault
+# bench (a database of its own, fresh on every run); everything else goes to stderr and $LOG_DIR.
 set -euo pipefail
 
 LOG_DIR="${LOG_DIR:-${TMPDIR:-/tmp}/healthpredict-ci}"
 DB_USER=healthpredict
 DB_PASSWORD=healthpredict
-DB_NAME=mlflow
+DB_NAME="${HEALTHPREDICT_PG_DATABASE:-mlflow}"
+if [[ ! "$DB_NAME" =~ ^[a-z_][a-z0-9_]{0,62}$ ]]; then
+    echo "postgres: HEALTHPREDICT_PG_DATABASE must be a lower-case SQL name (a-z, 0-9, _), got '$DB_NAME'" >&2
+    exit 2
+fi
 mkdir -p "$LOG_DIR"
 
 if ! command -v pg_ctlcluster >/dev/null 2>&1; then
