@@ -180,9 +180,7 @@ class MlflowReader:
         for metric in sorted(history, key=lambda m: (m.step, m.timestamp)):
             values[int(metric.step)] = float(metric.value)  # the latest value per step wins
         with self._artifacts_lock:
-            self._artifacts[cache_key] = values
-            while len(self._artifacts) > ARTIFACT_CACHE_SIZE:
-                self._artifacts.popitem(last=False)
+            _remember(self._artifacts, cache_key, values)
         return dict(values)
 
     def has_cached_artifact(self, run: RunRecord, path: str) -> bool:
@@ -233,10 +231,7 @@ class MlflowReader:
             except (MlflowException, OSError) as exc:
                 logger.info("run %s has no readable artifact %s: %s", run_id, path, one_line(exc))
                 with self._artifacts_lock:
-                    self._unreadable[key] = time.monotonic()
-                    self._unreadable.move_to_end(key)
-                    while len(self._unreadable) > ARTIFACT_CACHE_SIZE:
-                        self._unreadable.popitem(last=False)
+                    _remember(self._unreadable, key, time.monotonic())
                 return None
         try:
             content = json.loads(text)
@@ -245,7 +240,13 @@ class MlflowReader:
             content = None
         with self._artifacts_lock:
             self._unreadable.pop(key, None)
-            self._artifacts[key] = content
-            while len(self._artifacts) > ARTIFACT_CACHE_SIZE:
-                self._artifacts.popitem(last=False)
+            _remember(self._artifacts, key, content)
         return content
+
+
+def _remember(cache: OrderedDict[tuple[str, str], Any], key: tuple[str, str], value: Any) -> None:
+    """Put `value` in `cache` as its newest entry, dropping the oldest past ARTIFACT_CACHE_SIZE."""
+    cache[key] = value
+    cache.move_to_end(key)
+    while len(cache) > ARTIFACT_CACHE_SIZE:
+        cache.popitem(last=False)

@@ -28,6 +28,7 @@ from typing import Any, Final
 
 from bench.common import (
     LOCALHOST,
+    REPO_ROOT,
     STORES_DIR,
     KeepAliveClient,
     Sample,
@@ -134,7 +135,7 @@ def sqlite_locked(database: Path, seconds: float) -> dict[str, Any]:
 # The bench's own database, dropped and created again on every run: runs an earlier run wrote
 # (their artifacts in a temporary folder long deleted) must not be what the API reads.
 BENCH_DATABASE: Final = "healthpredict_bench_fault"
-START_POSTGRES: Final = Path(__file__).resolve().parents[1] / "scripts" / "start-test-postgres.sh"
+START_POSTGRES: Final = REPO_ROOT / "scripts" / "start-test-postgres.sh"
 
 
 def _fresh_database() -> str | None:

@@ -38,9 +38,14 @@ DRIVER_PACKAGES: Final = {
 }
 
 
+def _scheme(tracking_uri: str) -> str:
+    """The URI's scheme without its `+driver`, lower-case (`postgresql+psycopg` -> `postgresql`)."""
+    return urlsplit(tracking_uri).scheme.split("+", 1)[0].lower()
+
+
 def database_scheme(tracking_uri: str) -> str | None:
     """`postgresql`, `mysql` or `mssql` for a network database URI, else None."""
-    scheme = urlsplit(tracking_uri).scheme.split("+", 1)[0].lower()
+    scheme = _scheme(tracking_uri)
     return scheme if scheme in NETWORK_DATABASES else None
 
 
@@ -69,8 +74,7 @@ def _missing_driver(exc: ImportError, tracking_uri: str) -> TrackingError:
 def check_sql_store_installed(tracking_uri: str) -> None:
     """A database URI needs SQLAlchemy and alembic, which the lean install (reading an MLflow
     server over HTTP) does not have: say which extra brings them instead of an ImportError."""
-    scheme = urlsplit(tracking_uri).scheme.split("+", 1)[0].lower()
-    if scheme not in SQL_STORES:
+    if _scheme(tracking_uri) not in SQL_STORES:
         return
     missing = [name for name in SQL_STORE_PACKAGES if importlib.util.find_spec(name) is None]
     if missing:

@@ -32,6 +32,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.support.exported import embedded
 from tests.support.servers import LOCALHOST, free_port, mlflow_server, stop_process_group
 from tests.support.stores import BuiltStore, StoreSpec, build_store
 
@@ -311,11 +312,7 @@ def _export_embedded_batches(installed: Installed, tracking_uri: str, out: Path)
     env = {**_clean_env(installed.home), "HEALTHPREDICT_STORAGE": str(installed.home / "storage")}
     _run([installed.bin / "healthpredict", "report", "export", "--tracking-uri", tracking_uri,
           "--out", out], cwd=installed.home, env=env)  # fmt: skip
-    embedded = re.search(
-        r'<script[^>]*id="healthpredict-report-data"[^>]*>(.*?)</script>', out.read_text(), re.S
-    )
-    assert embedded is not None
-    batches: list[dict] = json.loads(embedded.group(1))["responses"]["/batches"]["batches"]
+    batches: list[dict] = embedded(out.read_bytes())["responses"]["/batches"]["batches"]
     return batches
 
 

@@ -12,17 +12,16 @@ import json
 import re
 import subprocess
 from collections.abc import Iterator
-from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
-from backend.export import DATA_ELEMENT_ID, export_html, inline_page
+from backend.export import export_html, inline_page
 from backend.main import create_app
 from backend.settings import Settings
 from tests.support.api import api_settings
+from tests.support.exported import embedded, parse
 from tests.support.stores import BuiltStore, StoreSpec, build_store
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
@@ -60,47 +59,6 @@ def exported(export_api: TestClient) -> bytes:
     response = export_api.get("/export")
     assert response.status_code == 200, response.text
     return response.content
-
-
-class _Elements(HTMLParser):
-    """The elements a browser would build from the file, and each script's text."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.tags: list[tuple[str, dict[str, str | None]]] = []
-        self.scripts: list[str] = []
-        self._in_script = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append((tag, dict(attrs)))
-        if tag == "script":
-            self._in_script = True
-            self.scripts.append("")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "script":
-            self._in_script = False
-
-    def handle_data(self, data: str) -> None:
-        if self._in_script:
-            self.scripts[-1] += data
-
-
-def parse(html: bytes) -> _Elements:
-    parser = _Elements()
-    parser.feed(html.decode("utf-8"))
-    return parser
-
-
-def embedded(html: bytes) -> dict[str, Any]:
-    elements = parse(html)
-    index = next(
-        i
-        for i, (tag, attrs) in enumerate(t for t in elements.tags if t[0] == "script")
-        if attrs.get("id") == DATA_ELEMENT_ID
-    )
-    document: dict[str, Any] = json.loads(elements.scripts[index])
-    return document
 
 
 def test_the_download_is_one_html_file(export_api: TestClient, exported: bytes) -> None:
