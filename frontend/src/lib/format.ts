@@ -12,6 +12,21 @@ export function formatScore(value: number | null | undefined): string {
   return isNumber(value) ? value.toFixed(3) : DASH;
 }
 
+/** A score and the bound it is read against (an ECE and its "perfect" limit): three decimals,
+ * or as many more (up to six) as it takes for two different values not to print alike, so that
+ * "0.061, perfect: up to 0.061" never sits beside a reading that says they differ. */
+export function formatScoreAgainst(
+  value: number | null | undefined,
+  bound: number | null | undefined,
+): [string, string] {
+  if (!isNumber(value) || !isNumber(bound) || value === bound) {
+    return [formatScore(value), formatScore(bound)];
+  }
+  let digits = 3;
+  while (digits < 6 && value.toFixed(digits) === bound.toFixed(digits)) digits += 1;
+  return [value.toFixed(digits), bound.toFixed(digits)];
+}
+
 /** Drift shares and thresholds (0..1): two decimals. */
 export function formatShare(value: number | null | undefined): string {
   return isNumber(value) ? value.toFixed(2) : DASH;

@@ -2,7 +2,7 @@ import { useId, useState } from "react";
 
 import { useApi } from "../../../../api/context";
 import type { BatchResult } from "../../../../api/types";
-import { formatScore } from "../../../../lib/format";
+import { formatScore, formatScoreAgainst } from "../../../../lib/format";
 import { scoredModels } from "./scoredModels";
 import { CALIBRATION_WORDS, NOT_RECORDED } from "../../evidence";
 import { ReliabilityPanel } from "./ReliabilityPanel";
@@ -45,38 +45,42 @@ export function CalibrationPanel({ result }: { result: BatchResult }) {
             </tr>
           </thead>
           <tbody>
-            {recorded.map(([name, scores]) => (
-              <tr key={name}>
-                <th scope="row">{name}</th>
-                <td data-label="Brier">{formatScore(scores?.calibration?.brier)}</td>
-                <td data-label="ECE">
-                  {formatScore(scores?.calibration?.ece)}
-                  {typeof scores?.calibration?.ece_null_p95 === "number" && (
-                    <span className="muted calibration__null">
-                      perfect: up to {formatScore(scores.calibration.ece_null_p95)}
-                    </span>
-                  )}
-                </td>
-                <td data-label="Slope">
-                  {formatScore(scores?.calibration?.slope)}
-                  {typeof scores?.calibration?.slope_ci_low === "number" &&
-                    typeof scores.calibration.slope_ci_high === "number" && (
-                      <span className="muted calibration__null">
-                        95% CI {formatScore(scores.calibration.slope_ci_low)} to{" "}
-                        {formatScore(scores.calibration.slope_ci_high)}
-                      </span>
+            {recorded.map(([name, scores]) => {
+              const [ece, eceBound] = formatScoreAgainst(
+                scores?.calibration?.ece,
+                scores?.calibration?.ece_null_p95,
+              );
+              return (
+                <tr key={name}>
+                  <th scope="row">{name}</th>
+                  <td data-label="Brier">{formatScore(scores?.calibration?.brier)}</td>
+                  <td data-label="ECE">
+                    {ece}
+                    {typeof scores?.calibration?.ece_null_p95 === "number" && (
+                      <span className="muted calibration__null">perfect: up to {eceBound}</span>
                     )}
-                </td>
-                <td
-                  data-label="Reading"
-                  data-calibration-verdict={scores?.calibration?.verdict ?? "not-recorded"}
-                >
-                  {scores?.calibration?.verdict
-                    ? CALIBRATION_WORDS[scores.calibration.verdict]
-                    : "not recorded"}
-                </td>
-              </tr>
-            ))}
+                  </td>
+                  <td data-label="Slope">
+                    {formatScore(scores?.calibration?.slope)}
+                    {typeof scores?.calibration?.slope_ci_low === "number" &&
+                      typeof scores.calibration.slope_ci_high === "number" && (
+                        <span className="muted calibration__null">
+                          95% CI {formatScore(scores.calibration.slope_ci_low)} to{" "}
+                          {formatScore(scores.calibration.slope_ci_high)}
+                        </span>
+                      )}
+                  </td>
+                  <td
+                    data-label="Reading"
+                    data-calibration-verdict={scores?.calibration?.verdict ?? "not-recorded"}
+                  >
+                    {scores?.calibration?.verdict
+                      ? CALIBRATION_WORDS[scores.calibration.verdict]
+                      : "not recorded"}
+                  </td>
+                </tr>
+              );
+            })}
           </tbody>
         </table>
       </div>
